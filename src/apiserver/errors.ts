@@ -1,0 +1,53 @@
+// The one place where errors become what clients see (API.md "Errors"), for the
+// HTTP path and the WebSocket path alike. Internal errors are masked and logged
+// with the request id; nothing internal (stack, SQL) reaches a client.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
+
+/** Codes that GraphQL itself or Apollo produce and that are safe to pass on. */
+const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', ...Object.values(ErrorCode)]);
+
+export interface Logger {
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+export const consoleLogger: Logger = {
+  error: (message, details) => console.error(JSON.stringify({ level: 'error', time: new Date().toISOString(), message, ...details })),
+};
+
+function findApiError(error: unknown): ApiError | undefined {
+  for (let e = error as { originalError?: unknown } | undefined, i = 0; e && i < 5; e = e.originalError as typeof e, i++) {
+    if (e instanceof ApiError) return e;
+  }
+  return undefined;
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown, requestId: string | undefined, log: Logger = consoleLogger): GraphQLFormattedError {
+  const api = findApiError(error);
+  if (api) {
+    return {
+      message: api.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: api.code, ...(api.causes.length ? { causes: api.causes } : {}) },
+    };
+  }
+  const code = formatted.extensions?.code;
+  const original = (error as GraphQLError | undefined)?.originalError;
+  if (typeof code === 'string' && PASS_THROUGH.has(code) && (!original || original instanceof GraphQLError)) {
+    const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
+    const causes = code === 'BAD_USER_INPUT' && !extensions.causes ? [{ field: String(formatted.path?.join('.') ?? ''), message: formatted.message }] : extensions.causes;
+    return { ...formatted, extensions: { ...extensions, code, ...(causes ? { causes } : {}) } };
+  }
+  if (!original && (!code || code === 'GRAPHQL_VALIDATION_FAILED')) {
+    // A GraphQL validation or coercion error without a code (e.g. from graphql-ws).
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+  }
+  log.error('internal error', { requestId, path: formatted.path, error: String((original as Error | undefined)?.stack ?? original ?? formatted.message) });
+  return {
+    message: `Internal server error (request id ${requestId ?? 'unknown'})`,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId },
+  };
+}

@@ -1,0 +1,129 @@
+// The operations that are not plain CRUD: apply, subresources (binding, scale) and
+// the Deployment verbs, plus node-side lease renewal.
+import { GraphQLJSON } from 'graphql-scalars';
+import { Arg, Args, Ctx, Int, Mutation, Resolver, createUnionType, type ClassType } from 'type-graphql';
+import type { KubeObject } from '../../apis/kinds.ts';
+import { ApiError, ErrorCode, badInput, notFound } from '../../apimachinery/errors.ts';
+import type { Context } from './context.ts';
+import { NamespacedNameArgs, ScaleArgs } from './meta.type.ts';
+import type { KindTypes } from './resource.factory.ts';
+
+export function createResourceUnion(all: KindTypes[]) {
+  const byKind = new Map(all.map((t) => [t.info.kind, t.object]));
+  return createUnionType({
+    name: 'Resource',
+    description: 'Any object kubeql serves, told apart by `kind`.',
+    types: () => all.map((t) => t.object) as [ClassType, ...ClassType[]],
+    resolveType: (value: object) => { const kind = (value as KubeObject).kind; return byKind.get(kind)?.name ?? kind; },
+  });
+}
+
+const REVISION = 'deployment.kubernetes.io/revision';
+
+export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<typeof createResourceUnion>): ClassType {
+  const type = (kind: string) => all.find((t) => t.info.kind === kind)!.object;
+
+  @Resolver()
+  class OperationsResolver {
+    @Mutation(() => Resource, { description: 'kubectl apply: create the manifest, or update the fields it sets.' })
+    apply(
+      @Arg('manifest', () => GraphQLJSON) manifest: unknown,
+      @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun: boolean,
+      @Ctx() ctx: Context,
+    ): Promise<KubeObject> {
+      return ctx.registry.apply(manifest, dryRun);
+    }
+
+    @Mutation(() => [Resource], { description: 'Several manifests, in order (a multi-document YAML file split client-side).' })
+    async applyAll(
+      @Arg('manifests', () => [GraphQLJSON]) manifests: unknown[],
+      @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun: boolean,
+      @Ctx() ctx: Context,
+    ): Promise<KubeObject[]> {
+      const out: KubeObject[] = [];
+      for (const [i, m] of manifests.entries()) {
+        try {
+          out.push(await ctx.registry.apply(m, dryRun));
+        } catch (err) {
+          if (err instanceof Error && 'causes' in err) {
+            const e = err as Error & { causes: { field: string; message: string }[] };
+            e.causes = e.causes.map((c) => ({ ...c, field: `manifests[${i}]${c.field ? '.' + c.field : ''}` }));
+          }
+          throw err;
+        }
+      }
+      return out;
+    }
+
+    @Mutation(() => type('Pod'), { description: 'The binding subresource: assigns the pod to a node; CONFLICT if already bound.' })
+    bindPod(@Args(() => NamespacedNameArgs) a: NamespacedNameArgs, @Arg('nodeName', () => String) nodeName: string, @Ctx() ctx: Context) {
+      return ctx.registry.bindPod(a.namespace, a.name, nodeName);
+    }
+
+    @Mutation(() => type('Deployment'))
+    scaleDeployment(@Args(() => ScaleArgs) a: ScaleArgs, @Ctx() ctx: Context) {
+      return scale(ctx, 'Deployment', a);
+    }
+
+    @Mutation(() => type('ReplicaSet'))
+    scaleReplicaSet(@Args(() => ScaleArgs) a: ScaleArgs, @Ctx() ctx: Context) {
+      return scale(ctx, 'ReplicaSet', a);
+    }
+
+    @Mutation(() => type('Deployment'))
+    pauseDeployment(@Args(() => NamespacedNameArgs) a: NamespacedNameArgs, @Ctx() ctx: Context) {
+      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { paused: true } });
+    }
+
+    @Mutation(() => type('Deployment'))
+    resumeDeployment(@Args(() => NamespacedNameArgs) a: NamespacedNameArgs, @Ctx() ctx: Context) {
+      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { paused: null } });
+    }
+
+    @Mutation(() => type('Deployment'), { description: 'Roll the pod template back to that of an earlier revision (default: the previous one).' })
+    async rollbackDeployment(
+      @Args(() => NamespacedNameArgs) a: NamespacedNameArgs,
+      @Arg('toRevision', () => Int, { nullable: true }) toRevision: number | null,
+      @Ctx() ctx: Context,
+    ) {
+      const deployment = await ctx.registry.get('Deployment', a.namespace, a.name);
+      if (!deployment) throw notFound('deployments.apps', a.name);
+      const owned = await ctx.registry.store.select('ReplicaSet', { by: 'owner', uids: [deployment.metadata.uid!] });
+      const revisions = owned
+        .map((rs) => ({ rs, revision: Number(rs.metadata.annotations?.[REVISION] ?? 0) }))
+        .sort((x, y) => y.revision - x.revision);
+      const target = toRevision ? revisions.find((r) => r.revision === toRevision) : revisions[1];
+      if (!target) throw badInput(toRevision ? `unable to find specified revision ${toRevision} in history` : 'no rollout history found for deployment', [{ field: 'toRevision', message: 'Not found' }]);
+      const template = structuredClone((target.rs.spec as { template: { metadata?: { labels?: Record<string, string> } } }).template);
+      delete template.metadata?.labels?.['pod-template-hash'];
+      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { template } });
+    }
+
+    @Mutation(() => type('Lease'), { description: 'A node heartbeat: create or renew the Lease (namespace kube-node-lease).' })
+    async renewLease(
+      @Arg('name', () => String) name: string,
+      @Arg('holderIdentity', () => String) holderIdentity: string,
+      @Arg('namespace', () => String, { nullable: true, defaultValue: 'kube-node-lease' }) namespace: string,
+      @Arg('leaseDurationSeconds', () => Int, { nullable: true }) leaseDurationSeconds: number | null,
+      @Ctx() ctx: Context,
+    ) {
+      const renewTime = new Date().toISOString().replace('Z', '000Z'); // MicroTime
+      const spec = { holderIdentity, renewTime, ...(leaseDurationSeconds ? { leaseDurationSeconds } : {}) };
+      if (!(await ctx.registry.get('Lease', namespace, name))) {
+        try {
+          return await ctx.registry.create('Lease', { metadata: { name, namespace }, spec: { leaseDurationSeconds: 40, acquireTime: renewTime, ...spec } });
+        } catch (err) {
+          if (!(err instanceof ApiError && err.code === ErrorCode.ALREADY_EXISTS)) throw err;
+        }
+      }
+      return ctx.registry.patch('Lease', namespace, name, { spec });
+    }
+  }
+  return OperationsResolver;
+}
+
+async function scale(ctx: Context, kind: string, a: ScaleArgs) {
+  if (a.replicas < 0) throw badInput(`${kind} is invalid: spec.replicas: Invalid value: ${a.replicas}: must be greater than or equal to 0`, [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }]);
+  return ctx.registry.patch(kind, a.namespace, a.name, { spec: { replicas: a.replicas } });
+}
+

@@ -1,0 +1,19 @@
+// kubectl's client-side apply: the manifest's fields win, and fields that the last
+// applied manifest set but this one no longer does are removed. The last applied
+// manifest is kept in an annotation, as kubectl does.
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JSON merge patch (RFC 7386) that turns the live object into "live + manifest − removed fields". */
+export function threeWayMergePatch(lastApplied: Json | undefined, manifest: Json): Json {
+  if (!isObject(manifest)) return manifest;
+  const patch: Record<string, Json> = {};
+  const original = isObject(lastApplied) ? lastApplied : {};
+  for (const [k, v] of Object.entries(manifest)) {
+    patch[k] = isObject(v) ? threeWayMergePatch(original[k], v) : v;
+  }
+  for (const k of Object.keys(original)) if (!(k in manifest)) patch[k] = null;
+  return patch;
+}

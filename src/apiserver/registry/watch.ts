@@ -1,0 +1,75 @@
+// A Kubernetes watch over the store: the initial state (when no resourceVersion is
+// given) as ADDED events and a BOOKMARK, then every change, filtered by selectors.
+import { Repeater } from '@repeaterjs/repeater';
+import type { KubeObject } from '../../apis/kinds.ts';
+import { badInput } from '../../apimachinery/errors.ts';
+import { matchesFields } from '../../apimachinery/fields.ts';
+import { matchesLabels } from '../../apimachinery/labels.ts';
+import type { Registry } from './registry.ts';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface ApiWatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+
+export interface WatchQuery {
+  namespace?: string;
+  labelSelector?: string | null;
+  fieldSelector?: string | null;
+  resourceVersion?: string | null;
+  allowBookmarks?: boolean | null;
+  /** How often a BOOKMARK is sent when allowed. @default 60000 (kube-apiserver: about a minute) */
+  bookmarkIntervalMs?: number;
+}
+
+export function watchKind(registry: Registry, kind: string, query: WatchQuery): AsyncIterable<ApiWatchEvent> {
+  const info = registry.info(kind);
+  const { labels, fields } = registry.parseSelectors(info, query.labelSelector, query.fieldSelector);
+  const matches = (o: KubeObject): boolean =>
+    (!labels || matchesLabels(labels, o.metadata.labels)) && (!fields || matchesFields(fields, o as unknown as Record<string, unknown>));
+  const namespace = info.namespaced ? query.namespace : undefined;
+  const rv = query.resourceVersion;
+  if (rv && rv !== '0' && !/^\d+$/.test(rv)) {
+    throw badInput(`invalid resource version: ${rv}`, [{ field: 'resourceVersion', message: `Invalid value: "${rv}"` }]);
+  }
+  const bookmark = (revision: number): ApiWatchEvent => ({
+    type: 'BOOKMARK',
+    object: { apiVersion: info.apiVersion, kind: info.kind, metadata: { name: '', resourceVersion: String(revision) } },
+  });
+
+  return new Repeater<ApiWatchEvent>(async (push, stop) => {
+    let from: number;
+    if (!rv || rv === '0') {
+      // Initial state: every page of one consistent list, then a bookmark at its revision.
+      let token: string | undefined;
+      do {
+        const page = await registry.list(kind, { namespace, labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, limit: 500, continue: token });
+        for (const object of page.items) await push({ type: 'ADDED', object });
+        token = page.continue;
+        from = page.revision;
+      } while (token);
+      await push(bookmark(from));
+    } else {
+      from = Number(rv);
+    }
+    const watch = registry.store.watch({ kind: info.kind, namespace, fromRevision: from, matches });
+    let last = from;
+    const timer = query.allowBookmarks
+      ? setInterval(() => void push(bookmark(last)), query.bookmarkIntervalMs ?? 60_000)
+      : undefined;
+    void stop.then(() => watch.close());
+    try {
+      for await (const event of watch) {
+        last = event.revision;
+        await push({ type: event.type, object: event.object });
+      }
+      stop();
+    } catch (err) {
+      stop(err);
+    } finally {
+      if (timer) clearInterval(timer);
+    }
+  });
+}

@@ -1,0 +1,2 @@
+export type * from './types.ts';
+export { SqlStore, type StoreOptions } from './sql-store.ts';
