@@ -118,8 +118,7 @@ export class WatchHub {
     } else if (from >= this.dispatched) {
       watcher.live(); // changes up to `from` that the hub has yet to read are skipped by the watcher
     } else if (this.window.length && this.window[0].revision <= from + 1) {
-      for (const c of this.window) if (c.revision > from) watcher.offer(c);
-      watcher.live();
+      watcher.replayed(this.window.filter((c) => c.revision > from));
     } else {
       void this.replay(watcher, from, this.dispatched);
     }

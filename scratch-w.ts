@@ -1,0 +1,11 @@
+import { openTestStore } from './test/helpers/database.ts';
+import { configObject, podKey } from './test/helpers/objects.ts';
+const { store, close } = await openTestStore();
+for (let i = 0; i < 3; i++) await store.create(podKey(`a${i}`), configObject(`a${i}`));
+const from = await store.currentRevision();
+for (let i = 0; i < 5; i++) await store.create(podKey(`h${i}`), configObject(`h${i}`));
+await store.hub.waitFor(await store.currentRevision());
+console.log('from', from, 'hub', store.hub.revision, (store.hub as any).window.map((c: any) => c.revision));
+const it = store.watch({ kind: 'Pod', fromRevision: from })[Symbol.asyncIterator]();
+for (let i = 0; i < 5; i++) console.log((await it.next()).value?.object.metadata.name);
+await close();
