@@ -22,7 +22,8 @@ function findApiError(error: unknown): ApiError | undefined {
   return undefined;
 }
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown, requestId: string | undefined, log: Logger = consoleLogger): GraphQLFormattedError {
+/** Formats one error for a client; internal errors are masked and, when a logger is given, logged. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, requestId: string | undefined, log?: Logger): GraphQLFormattedError {
   const api = findApiError(error);
   if (api) {
     return {
@@ -43,11 +44,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
     // A GraphQL validation or coercion error without a code (e.g. from graphql-ws).
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
-  log.error('internal error', { requestId, path: formatted.path, error: String((original as Error | undefined)?.stack ?? original ?? formatted.message) });
+  log?.error('internal error', { requestId, path: formatted.path, error: describe(error) });
   return {
     message: `Internal server error (request id ${requestId ?? 'unknown'})`,
     locations: formatted.locations,
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId },
   };
+}
+
+export const isInternal = (formatted: GraphQLFormattedError): boolean => formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR;
+
+export function describe(error: unknown): string {
+  const original = (error as GraphQLError | undefined)?.originalError ?? error;
+  return String((original as Error | undefined)?.stack ?? original);
 }

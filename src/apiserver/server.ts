@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import { SYSTEM_NAMESPACES } from '../apis/kinds.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { SqlStore, type StoreOptions } from '../store/index.ts';
-import { consoleLogger, formatError, type Logger } from './errors.ts';
+import { consoleLogger, describe, formatError, isInternal, type Logger } from './errors.ts';
 import { createContext, type Context } from './graphql/context.ts';
 import { buildApiSchema } from './graphql/schema.ts';
 import { Registry, realClock, type Clock } from './registry/index.ts';
@@ -64,7 +64,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatError(formatted, error, undefined, log),
+    formatError: (formatted, error) => formatError(formatted, error, undefined),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
@@ -72,6 +72,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         // Put the request id on masked errors (formatError has no access to the context).
         async requestDidStart({ contextValue }) {
           return {
+            async didEncounterErrors({ errors }) {
+              for (const e of errors) {
+                if (isInternal(formatError(e.toJSON(), e, undefined))) log.error('internal error', { requestId: contextValue.requestId, path: e.path, error: describe(e) });
+              }
+            },
             async willSendResponse({ response }) {
               if (response.body.kind === 'single') {
                 for (const e of response.body.singleResult.errors ?? []) {

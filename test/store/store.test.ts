@@ -86,7 +86,7 @@ describe('store verbs', () => {
     await store.update({ ...ns, name: 'p7' }, { ...p7, spec: { changed: true } });
     await store.create({ ...ns, name: 'p55' }, { ...configObject('p55'), metadata: { name: 'p55', namespace: 'paging', uid: crypto.randomUUID() } });
     const rest: string[] = [];
-    let token = page1.continue;
+    let token: string | undefined = page1.continue;
     while (token) {
       const page = await store.list({ ...ns, limit: 4, continue: token });
       assert.equal(page.revision, page1.revision, 'every page carries the first page\'s revision');

@@ -87,11 +87,8 @@ export const duplicate = (field: string, value: unknown): Cause => ({ field, mes
 export const notFound = (field: string, value: unknown): Cause => ({ field, message: `Not found: ${body(value)}` });
 /** field.Forbidden: `Forbidden: <detail>`. */
 export const forbidden = (field: string, detail: string): Cause => ({ field, message: withDetail('Forbidden', detail) });
-/** field.TooLong: `Too long: may not be more than <n> bytes`. */
-export const tooLong = (field: string, max: number): Cause => ({
-  field,
-  message: `Too long: may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}`,
-});
+/** field.TooLong: `Too long: must have at most <n> bytes`. */
+export const tooLong = (field: string, max: number): Cause => ({ field, message: `Too long: must have at most ${max} bytes` });
 /** field.TooMany: `Too many: <n>: must have at most <max> items`. */
 export const tooMany = (field: string, actual: number, max: number): Cause => ({
   field,

@@ -9,12 +9,11 @@ import { NamespacedNameArgs, ScaleArgs } from './meta.type.ts';
 import type { KindTypes } from './resource.factory.ts';
 
 export function createResourceUnion(all: KindTypes[]) {
-  const byKind = new Map(all.map((t) => [t.info.kind, t.object]));
   return createUnionType({
     name: 'Resource',
     description: 'Any object kubeql serves, told apart by `kind`.',
     types: () => all.map((t) => t.object) as [ClassType, ...ClassType[]],
-    resolveType: (value: object) => { const kind = (value as KubeObject).kind; return byKind.get(kind)?.name ?? kind; },
+    resolveType: (value: object) => (value as KubeObject).kind, // each kind's GraphQL type is named after it
   });
 }
 

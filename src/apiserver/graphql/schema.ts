@@ -1,3 +1,4 @@
+import { createPubSub } from '@graphql-yoga/subscription';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { KINDS } from '../../apis/kinds.ts';
@@ -17,6 +18,8 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
     createOperationsResolver(all, resource),
     ...createRelationResolvers(all, resource),
   ] as unknown as NonEmptyArray<Function>;
-  built = await buildSchema({ resolvers, validate: false });
+  // Watches come from the store's hub (each subscription's own `subscribe`); type-graphql
+  // still insists on a PubSub being configured, so it gets an idle one.
+  built = await buildSchema({ resolvers, validate: false, pubSub: createPubSub() });
   return built;
 }

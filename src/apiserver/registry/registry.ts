@@ -42,9 +42,15 @@ const clone = <T>(v: T): T => structuredClone(v);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Everything of the object that is not metadata or status: what `generation` counts changes of. */
-function specOf(o: KubeObject): string {
+function specOf(o: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
-  return JSON.stringify(rest);
+  return rest;
+}
+
+/** What still holds a deleted object: its finalizers (and a Namespace's spec.finalizers). */
+function pendingFinalizers(o: KubeObject): string[] {
+  const own = o.metadata.finalizers ?? [];
+  return o.kind === 'Namespace' ? [...own, ...((o.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [])] : own;
 }
 
 export class Registry {
@@ -185,7 +191,7 @@ export class Registry {
       const desired = await mutate(clone(current));
       if (isDeepStrictEqual(desired, current)) return current; // no-op updates write nothing, like etcd3's store
       const expected = Number(current.metadata.resourceVersion);
-      const finalized = desired.metadata.deletionTimestamp && !desired.metadata.finalizers?.length && !desired.metadata.deletionGracePeriodSeconds;
+      const finalized = desired.metadata.deletionTimestamp && !pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
       const result = finalized ? await this.store.delete(key, expected) : await this.store.update(key, desired, expected);
       if (result.ok) return result.object;
       if (result.reason === 'not-found') throw notFound(info.resource, key.name);
@@ -212,7 +218,7 @@ export class Registry {
       else desired.status = current.status;
     }
     applyDefaults(desired);
-    if (specOf(desired) !== specOf(current)) meta.generation = (current.metadata.generation ?? 0) + 1;
+    if (!isDeepStrictEqual(specOf(desired), specOf(current))) meta.generation = (current.metadata.generation ?? 0) + 1;
     meta.resourceVersion = current.metadata.resourceVersion;
     this.check(info, desired, current);
     return desired;
@@ -292,7 +298,8 @@ export class Registry {
       if (options.propagationPolicy === 'ORPHAN') finalizers.add('orphan');
     }
     const grace = this.gracePeriod(info, obj, options.gracePeriodSeconds);
-    if (!finalizers.size && grace === 0) return undefined;
+    if (finalizers.size) meta.finalizers = [...finalizers];
+    if (!pendingFinalizers(obj).length && grace === 0) return undefined;
     const now = this.clock.now();
     const deadline = new Date(now.getTime() + grace * 1000);
     // A shorter grace period may replace a longer one; a running deletion is never extended.
@@ -301,7 +308,6 @@ export class Registry {
       meta.deletionTimestamp = timestamp(deadline);
       meta.deletionGracePeriodSeconds = grace;
     }
-    if (finalizers.size) meta.finalizers = [...finalizers];
     if (info.kind === 'Namespace') obj.status = { ...obj.status, phase: 'Terminating' };
     return obj;
   }
