@@ -64,6 +64,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // the CLI owns signals and stops everything in order
     formatError: (formatted, error) => formatError(formatted, error, undefined),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

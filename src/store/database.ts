@@ -57,10 +57,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         await client.end().catch(() => undefined);
       };
     },
-    async close() {
+    close: once(async () => {
       await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));
       await prisma.$disconnect();
-    },
+    }),
   };
 }
 
@@ -77,9 +77,15 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
       const unlisten = await pglite.listen(channel, onNotify);
       return unlisten;
     },
-    async close() {
+    close: once(async () => {
       await prisma.$disconnect();
       await pglite.close();
-    },
+    }),
   };
+}
+
+/** Closing twice is harmless (the apiserver and a test may both close). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
 }

@@ -8,12 +8,14 @@ export interface KubeqlProcess {
   child: ChildProcess;
   url: string;
   output(): string;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code, or the signal's name when a signal ended it. */
+  stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
 /** Spawns `command args…` in the repo root and waits for "listening on <url>". */
 export function spawnKubeql(command: string, args: string[], env: Record<string, string> = {}): Promise<KubeqlProcess> {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a stop signals the whole tree (npm → node), as Ctrl-C in a terminal does.
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -28,8 +30,8 @@ export function spawnKubeql(command: string, args: string[], env: Record<string,
           output: () => out,
           stop: (signal = 'SIGTERM') => new Promise((done) => {
             if (child.exitCode !== null) return done(child.exitCode);
-            child.once('exit', (code) => done(code));
-            child.kill(signal);
+            child.once('exit', (code, sig) => done(code ?? sig));
+            process.kill(-child.pid!, signal);
           }),
         });
       }

@@ -24,7 +24,6 @@ export const key = (path: string, k: string): string => `${path}[${k}]`;
 // ---- values as Go's field.Error prints them ---------------------------------------
 
 const isStringArray = (v: unknown[]): v is string[] => v.every((x) => typeof x === 'string');
-const isStringMap = (v: Rec): v is Record<string, string> => Object.values(v).every((x) => typeof x === 'string');
 
 /** A Go string literal, as %q prints it. */
 export const quote = (s: string): string => JSON.stringify(s);
@@ -41,8 +40,8 @@ export const goStringMap = (v: Readonly<Record<string, string>>): string =>
 
 /**
  * The bad value of a cause, printed as field.Error.ErrorBody does: strings quoted, numbers
- * and booleans bare, nil as `null`, string slices and maps as Go literals, anything else
- * as JSON.
+ * and booleans bare, nil as `null`, string slices as Go literals, anything else as JSON
+ * (callers that know the Go type pass a Literal instead).
  */
 export function formatValue(v: unknown): string {
   if (v === undefined || v === null) return 'null';
@@ -55,7 +54,6 @@ export function formatValue(v: unknown): string {
       return String(v);
   }
   if (Array.isArray(v) && isStringArray(v)) return goStringSlice(v);
-  if (typeof v === 'object' && !Array.isArray(v) && isStringMap(v as Rec)) return goStringMap(v as Record<string, string>);
   return JSON.stringify(v) ?? String(v);
 }
 

@@ -11,6 +11,7 @@ import type { KubeObject } from '../kinds.ts';
 import { changedKeys, semanticEqual } from './equality.ts';
 import {
   IS_NEGATIVE,
+  Literal,
   checkEnum,
   checkNonNegative,
   child,
@@ -24,6 +25,7 @@ import {
   notFound,
   notSupported,
   present,
+  quote,
   readArray,
   readBool,
   readInt,
@@ -595,7 +597,14 @@ export function validateTolerations(errs: Errs, path: string, v: unknown): void 
         break;
       }
       case 'Exists':
-        if (value) errs.push(invalid(child(at, 'operator'), t, "value must be empty when `operator` is 'Exists'"));
+        if (value) {
+          const toleration = new Literal(
+            `core.Toleration{Key:${quote(k)}, Operator:${quote(operator)}, Value:${quote(value)}, Effect:${quote(effect)}, TolerationSeconds:${
+              seconds === undefined ? '(*int64)(nil)' : `&${seconds}`
+            }}`,
+          );
+          errs.push(invalid(child(at, 'operator'), toleration, "value must be empty when `operator` is 'Exists'"));
+        }
         break;
       default:
         errs.push(notSupported(child(at, 'operator'), operator, TOLERATION_OPERATORS));

@@ -19,11 +19,12 @@ export function validateSelectorAndTemplate(errs: Errs, path: string, s: Rec): v
   const selPath = child(path, 'selector');
   const before = errs.length;
   const selector = validateLabelSelector(errs, selPath, s.selector);
+  const selectorInvalid = errs.length !== before;
   if (!present(s.selector)) errs.push(required(selPath));
-  else if (selector && errs.length === before && selectorIsEmpty(selector)) {
+  else if (selector && !selectorInvalid && selectorIsEmpty(selector)) {
     errs.push(invalid(selPath, goLabelSelector(s.selector), 'empty selector is invalid for deployment'));
   }
-  if (present(s.selector) && errs.length !== before) {
+  if (present(s.selector) && selectorInvalid) {
     errs.push(invalid(selPath, goLabelSelector(s.selector), 'invalid label selector'));
     return;
   }

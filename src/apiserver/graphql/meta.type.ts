@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 // ObjectMeta, ListMeta and the argument/input types shared by every kind.
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 // The operations that are not plain CRUD: apply, subresources (binding, scale) and
 // the Deployment verbs, plus node-side lease renewal.
 import { GraphQLJSON } from 'graphql-scalars';

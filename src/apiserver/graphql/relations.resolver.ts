@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 // Relations that REST needs several round trips for, each resolved through the
 // request's batching loaders.
 import { Args, ArgsType, Ctx, Field, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
