@@ -24,7 +24,9 @@ test('health endpoints', async () => {
 });
 
 test('an internal failure is masked, logged with its request id, and readyz turns unready', async () => {
-  await t.server.store.db.close(); // the database goes away underneath the apiserver
+  // The database breaks underneath the apiserver (its tables vanish).
+  await t.server.store.db.prisma.$executeRawUnsafe('ALTER TABLE kubeql_resource RENAME TO kubeql_resource_gone');
+  await t.server.store.db.prisma.$executeRawUnsafe('ALTER TABLE kubeql_cluster RENAME TO kubeql_cluster_gone');
   const res = await t.gql('{ pods { items { metadata { name } } } }', undefined, { 'x-request-id': 'req-42' });
   const err = res.errors?.[0];
   assert.equal(err?.extensions?.code, 'INTERNAL_SERVER_ERROR');
