@@ -9,15 +9,33 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { SYSTEM_NAMESPACES } from '../apis/kinds.ts';
+import { GraphQLError } from 'graphql';
+import { SYSTEM_NAMESPACES, type KubeObject } from '../apis/kinds.ts';
+import { Access, type AccessAttributes } from './access.ts';
+import { admissionFor } from './admission/index.ts';
+import { ANONYMOUS, Authenticator, type ExternalIssuer, type UserInfo } from './authn/index.ts';
+import { BOOTSTRAP_POLICY, RbacAuthorizer, RbacCache } from './authz/index.ts';
+import { PolicyInformer } from './policy-informer.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { SqlStore, type StoreOptions } from '../store/index.ts';
 import { consoleLogger, describe, formatError, isInternal, type Logger } from './errors.ts';
 import { createContext, type Context } from './graphql/context.ts';
 import { buildApiSchema } from './graphql/schema.ts';
-import { Registry, realClock, type Clock } from './registry/index.ts';
+import { Registry, realClock, type AdmitHook, type Clock } from './registry/index.ts';
+
+export interface AuthOptions {
+  /** false: no authentication or authorization — every request acts as cluster-admin (the benchmark baseline). @default true */
+  enabled?: boolean;
+  /** The cluster's signing key (generated on first start). */
+  signingKeyFile: string;
+  issuer?: string;
+  audience?: string;
+  externalIssuers?: ExternalIssuer[];
+}
 
 export interface ApiServerOptions {
+  /** Authentication (JWT) and authorization (RBAC); absent: off. */
+  auth?: AuthOptions;
   /** @default 4000; 0 picks a free port */
   port?: number;
   host?: string;
@@ -33,6 +51,8 @@ export interface ApiServer {
   port: number;
   registry: Registry;
   store: SqlStore;
+  /** Mints tokens with the cluster key (undefined when auth is off). */
+  authenticator?: Authenticator;
   readonly phase: Phase;
   stop(): Promise<void>;
 }
@@ -45,16 +65,53 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   await bootstrap(registry);
   const schema = await buildApiSchema();
 
+  // Authentication and authorization: the RBAC cache follows the store like an informer.
+  const authOn = options.auth && options.auth.enabled !== false;
+  const authenticator = authOn ? await Authenticator.create(options.auth!) : undefined;
+  const rbac = authOn ? new RbacCache() : undefined;
+  const rbacAuthorizer = rbac ? new RbacAuthorizer(rbac) : undefined;
+  const authorizer = rbac && rbacAuthorizer ? {
+    authorize: (attrs: AccessAttributes) => rbacAuthorizer.authorize(attrs),
+    confirmNoEscalation: (user: UserInfo, object: KubeObject) => rbacAuthorizer.confirmNoEscalation(user, object),
+    get revision() { return rbac.revision; }, // cached decisions are dropped when the policy changes
+  } : undefined;
+  const informer = rbac ? new PolicyInformer(store, rbac) : undefined;
+  await informer?.start();
+  /** The request's identity, access and admission; throws UNAUTHENTICATED. */
+  const identify = async (who: Promise<{ user: UserInfo }> | undefined): Promise<{ user: UserInfo; access: Access; admit: AdmitHook }> => {
+    const user = who ? (await who).user : CLUSTER_ADMIN;
+    if (user.username === ANONYMOUS.username) throw new ApiError(ErrorCode.UNAUTHENTICATED, 'Unauthorized: a bearer token is required');
+    return { user, access: new Access(user, authorizer), admit: admissionFor(user, authorizer) };
+  };
+
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { requestId: string }>({
+  type Extra = { requestId?: string; who?: { user: UserInfo; access: Access; admit: AdmitHook }; expiry?: NodeJS.Timeout };
+  const wsCleanup = useServer<Record<string, unknown>, Extra>({
     schema,
-    context: (ctx) => createContext(registry, (ctx.extra as { requestId?: string }).requestId ?? randomUUID()),
-    onConnect: (ctx) => {
-      (ctx.extra as { requestId?: string }).requestId = randomUUID();
-      return true;
+    context: (ctx) => {
+      const extra = ctx.extra as Extra;
+      return createContext(registry, extra.who!.access, extra.who!.admit, extra.requestId);
     },
+    onConnect: async (ctx) => {
+      const extra = ctx.extra as Extra;
+      extra.requestId = randomUUID();
+      try {
+        const authenticated = authenticator?.fromConnectionParams(ctx.connectionParams);
+        extra.who = await identify(authenticated);
+        const expiresAt = (await authenticated)?.expiresAt;
+        if (expiresAt) {
+          // A subscription never outlives its token: the client reconnects with a fresh one.
+          extra.expiry = setTimeout(() => ctx.extra.socket.close(4401, 'Unauthorized: token expired'), Math.max(0, expiresAt.getTime() - Date.now()));
+          extra.expiry.unref();
+        }
+        return true;
+      } catch {
+        return false; // graphql-ws closes with 4403 Forbidden
+      }
+    },
+    onClose: (ctx) => clearTimeout((ctx.extra as Extra).expiry),
     onError: (ctx, _id, _payload, errors) =>
       errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as { requestId?: string }).requestId, log)),
     onNext: (ctx, _id, _payload, _args, result) =>
@@ -107,7 +164,16 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     }
   });
   app.use('/graphql', express.json({ limit: '3mb' }), expressMiddleware(apollo, {
-    context: async ({ req }) => createContext(registry, String(req.headers['x-request-id'] ?? randomUUID())),
+    context: async ({ req }) => {
+      const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+      try {
+        const who = await identify(authenticator?.fromHeader(req.headers.authorization));
+        return createContext(registry, who.access, who.admit, requestId);
+      } catch (err) {
+        if (err instanceof ApiError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
+        throw err;
+      }
+    },
   }));
 
   const port = await new Promise<number>((resolve, reject) => {
@@ -121,10 +187,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     port,
     registry,
     store,
+    authenticator,
     get phase() { return phase; },
     async stop() {
       if (phase === 'stopping' || phase === 'stopped') return;
       phase = 'stopping';
+      informer?.stop();
       await apollo.stop();
       wsServer.close();
       await store.close();
@@ -133,16 +201,20 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   };
 }
 
-/** Namespaces every cluster has from its first start (idempotent). */
+/** What every cluster has from its first start: system namespaces and the default RBAC policy (idempotent). */
 async function bootstrap(registry: Registry): Promise<void> {
-  for (const name of SYSTEM_NAMESPACES) {
-    if (await registry.get('Namespace', undefined, name)) continue;
+  const objects = [...SYSTEM_NAMESPACES.map((name) => ({ kind: 'Namespace', metadata: { name } } as KubeObject)), ...BOOTSTRAP_POLICY];
+  for (const object of objects) {
+    if (await registry.get(object.kind, object.metadata.namespace, object.metadata.name!)) continue;
     try {
-      await registry.create('Namespace', { metadata: { name } });
+      await registry.create(object.kind, object);
     } catch (err) {
       if (!(err instanceof ApiError && err.code === ErrorCode.ALREADY_EXISTS)) throw err;
     }
   }
 }
+
+/** The identity of every request when authentication is off. */
+const CLUSTER_ADMIN: UserInfo = { username: 'system:admin', uid: '', groups: ['system:masters', 'system:authenticated'] };
 
 

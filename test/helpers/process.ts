@@ -1,5 +1,5 @@
 // Runs kubeql as a separate process, as a user would, and finds its URL.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,4 +40,10 @@ export function spawnKubeql(command: string, args: string[], env: Record<string,
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     child.once('exit', (code) => reject(new Error(`${command} exited with ${code} before listening:\n${out}`)));
   });
+}
+
+/** `kubeql token create …` through the CLI, as a user would mint a token. */
+export function mintToken(args: string[]): string {
+  const out = execFileSync('node', ['bin/kubeql.js', 'token', 'create', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return out.trim();
 }

@@ -1,15 +1,22 @@
-import type { Registry } from '../registry/index.ts';
+import { randomUUID } from 'node:crypto';
+import type { Access } from '../access.ts';
+import type { AdmitHook, Registry } from '../registry/index.ts';
 import { Loaders } from './loaders.ts';
 
-/** What every resolver gets: the registry and this request's batching loaders. */
+/** What every resolver gets: who is asking, what they may do, the registry, and this request's batching loaders. */
 export interface Context {
   registry: Registry;
   loaders: Loaders;
+  access: Access;
+  /** Admission checks that need the caller and the object (NodeRestriction, RBAC escalation). */
+  admit: AdmitHook;
   requestId: string;
 }
 
-export const createContext = (registry: Registry, requestId: string): Context => ({
+export const createContext = (registry: Registry, access: Access, admit: AdmitHook, requestId: string = randomUUID()): Context => ({
   registry,
   loaders: new Loaders(registry),
+  access,
+  admit,
   requestId,
 });

@@ -3,7 +3,8 @@ import 'reflect-metadata';
 // the Deployment verbs, plus node-side lease renewal.
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Args, Ctx, Int, Mutation, Resolver, createUnionType, type ClassType } from 'type-graphql';
-import type { KubeObject } from '../../apis/kinds.ts';
+import { kindInfo, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
+import type { AdmitHook } from '../registry/index.ts';
 import { ApiError, ErrorCode, badInput, notFound } from '../../apimachinery/errors.ts';
 import type { Context } from './context.ts';
 import { NamespacedNameArgs, ScaleArgs } from './meta.type.ts';
@@ -19,6 +20,7 @@ export function createResourceUnion(all: KindTypes[]) {
 }
 
 const REVISION = 'deployment.kubernetes.io/revision';
+const info = (kind: string): KindInfo => kindInfo(kind)!;
 
 export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<typeof createResourceUnion>): ClassType {
   const type = (kind: string) => all.find((t) => t.info.kind === kind)!.object;
@@ -31,7 +33,7 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun: boolean,
       @Ctx() ctx: Context,
     ): Promise<KubeObject> {
-      return ctx.registry.apply(manifest, dryRun);
+      return ctx.registry.apply(manifest, dryRun, applyAdmission(ctx));
     }
 
     @Mutation(() => [Resource], { description: 'Several manifests, in order (a multi-document YAML file split client-side).' })
@@ -43,7 +45,7 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       const out: KubeObject[] = [];
       for (const [i, m] of manifests.entries()) {
         try {
-          out.push(await ctx.registry.apply(m, dryRun));
+          out.push(await ctx.registry.apply(m, dryRun, applyAdmission(ctx)));
         } catch (err) {
           if (err instanceof Error && 'causes' in err) {
             const e = err as Error & { causes: { field: string; message: string }[] };
@@ -57,7 +59,8 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
 
     @Mutation(() => type('Pod'), { description: 'The binding subresource: assigns the pod to a node; CONFLICT if already bound.' })
     bindPod(@Args(() => NamespacedNameArgs) a: NamespacedNameArgs, @Arg('nodeName', () => String) nodeName: string, @Ctx() ctx: Context) {
-      return ctx.registry.bindPod(a.namespace, a.name, nodeName);
+      ctx.access.check('create', info('Pod'), a.namespace, a.name, 'binding');
+      return ctx.registry.bindPod(a.namespace, a.name, nodeName, ctx.admit);
     }
 
     @Mutation(() => type('Deployment'))
@@ -72,12 +75,14 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
 
     @Mutation(() => type('Deployment'))
     pauseDeployment(@Args(() => NamespacedNameArgs) a: NamespacedNameArgs, @Ctx() ctx: Context) {
-      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { paused: true } });
+      ctx.access.check('patch', info('Deployment'), a.namespace, a.name);
+      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { paused: true } }, 'MERGE', ctx.admit);
     }
 
     @Mutation(() => type('Deployment'))
     resumeDeployment(@Args(() => NamespacedNameArgs) a: NamespacedNameArgs, @Ctx() ctx: Context) {
-      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { paused: null } });
+      ctx.access.check('patch', info('Deployment'), a.namespace, a.name);
+      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { paused: null } }, 'MERGE', ctx.admit);
     }
 
     @Mutation(() => type('Deployment'), { description: 'Roll the pod template back to that of an earlier revision (default: the previous one).' })
@@ -86,6 +91,8 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       @Arg('toRevision', () => Int, { nullable: true }) toRevision: number | null,
       @Ctx() ctx: Context,
     ) {
+      ctx.access.check('patch', info('Deployment'), a.namespace, a.name);
+      ctx.access.check('list', info('ReplicaSet'), a.namespace);
       const deployment = await ctx.registry.get('Deployment', a.namespace, a.name);
       if (!deployment) throw notFound('deployments.apps', a.name);
       const owned = await ctx.registry.store.select('ReplicaSet', { by: 'owner', uids: [deployment.metadata.uid!] });
@@ -96,7 +103,7 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       if (!target) throw badInput(toRevision ? `unable to find specified revision ${toRevision} in history` : 'no rollout history found for deployment', [{ field: 'toRevision', message: 'Not found' }]);
       const template = structuredClone((target.rs.spec as { template: { metadata?: { labels?: Record<string, string> } } }).template);
       delete template.metadata?.labels?.['pod-template-hash'];
-      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { template } });
+      return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { template } }, 'MERGE', ctx.admit);
     }
 
     @Mutation(() => type('Lease'), { description: 'A node heartbeat: create or renew the Lease (namespace kube-node-lease).' })
@@ -109,21 +116,32 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
     ) {
       const renewTime = new Date().toISOString().replace('Z', '000Z'); // MicroTime
       const spec = { holderIdentity, renewTime, ...(leaseDurationSeconds ? { leaseDurationSeconds } : {}) };
+      const lease = info('Lease');
       if (!(await ctx.registry.get('Lease', namespace, name))) {
+        ctx.access.check('create', lease, namespace, name);
         try {
-          return await ctx.registry.create('Lease', { metadata: { name, namespace }, spec: { leaseDurationSeconds: 40, acquireTime: renewTime, ...spec } });
+          return await ctx.registry.create('Lease', { metadata: { name, namespace }, spec: { leaseDurationSeconds: 40, acquireTime: renewTime, ...spec } }, { admit: ctx.admit });
         } catch (err) {
           if (!(err instanceof ApiError && err.code === ErrorCode.ALREADY_EXISTS)) throw err;
         }
       }
-      return ctx.registry.patch('Lease', namespace, name, { spec });
+      ctx.access.check('update', lease, namespace, name);
+      return ctx.registry.patch('Lease', namespace, name, { spec }, 'MERGE', ctx.admit);
     }
   }
   return OperationsResolver;
 }
 
+/** kubectl apply needs create for new objects and patch for existing ones. */
+const applyAdmission = (ctx: Context): AdmitHook => (attrs) => {
+  const meta = (attrs.object ?? attrs.oldObject)!.metadata;
+  ctx.access.check(attrs.operation === 'CREATE' ? 'create' : 'patch', attrs.info, meta.namespace, meta.name);
+  return ctx.admit(attrs);
+};
+
 async function scale(ctx: Context, kind: string, a: ScaleArgs) {
+  ctx.access.check('update', info(kind), a.namespace, a.name, 'scale');
   if (a.replicas < 0) throw badInput(`${kind} is invalid: spec.replicas: Invalid value: ${a.replicas}: must be greater than or equal to 0`, [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }]);
-  return ctx.registry.patch(kind, a.namespace, a.name, { spec: { replicas: a.replicas } });
+  return ctx.registry.patch(kind, a.namespace, a.name, { spec: { replicas: a.replicas } }, 'MERGE', ctx.admit);
 }
 

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 // request's batching loaders.
 import { Args, ArgsType, Ctx, Field, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import type { KubeObject } from '../../apis/kinds.ts';
+import { kindInfo, type KubeObject } from '../../apis/kinds.ts';
 import { addQuantities, formatQuantity } from '../../apis/quantity.ts';
 import type { Context } from './context.ts';
 import type { KindTypes } from './resource.factory.ts';
@@ -12,6 +12,18 @@ import type { KindTypes } from './resource.factory.ts';
 class SelectorArgs {
   @Field(() => String, { nullable: true }) labelSelector?: string;
   @Field(() => String, { nullable: true }) fieldSelector?: string;
+}
+
+/**
+ * Relations never leak: a list reached through a relation holds only the objects the
+ * caller may list in their namespace (RBAC decisions are cached per request).
+ */
+function visible(ctx: Context, kind: string): (objects: KubeObject[]) => KubeObject[];
+function visible(ctx: Context, kind: string, one: true): (object: KubeObject) => boolean;
+function visible(ctx: Context, kind: string, one?: true) {
+  const info = kindInfo(kind)!;
+  const can = (o: KubeObject) => ctx.access.can('list', info, o.metadata.namespace);
+  return one ? can : (objects: KubeObject[]) => objects.filter(can);
 }
 
 type Containers = { containers?: { resources?: { requests?: Record<string, string | number> } }[] };
@@ -25,7 +37,9 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
     @FieldResolver(() => t('Node').object, { nullable: true, description: 'The node the pod is bound to.' })
     node(@Root() pod: KubeObject, @Ctx() ctx: Context) {
       const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
-      return nodeName ? ctx.loaders.get('Node', '', nodeName).then((n) => n ?? null) : null;
+      if (!nodeName) return null;
+      ctx.access.check('get', t('Node').info, undefined, nodeName);
+      return ctx.loaders.get('Node', '', nodeName).then((n) => n ?? null);
     }
 
     @FieldResolver(() => resource as ClassType, { nullable: true, description: 'The controller that owns the pod.' })
@@ -33,13 +47,14 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
       const ref = pod.metadata.ownerReferences?.find((r) => r.controller) ?? pod.metadata.ownerReferences?.[0];
       if (!ref || !all.some((k) => k.info.kind === ref.kind)) return null;
       const namespaced = t(ref.kind).info.namespaced;
+      ctx.access.check('get', t(ref.kind).info, pod.metadata.namespace, ref.name);
       return ctx.loaders.get(ref.kind, namespaced ? pod.metadata.namespace ?? '' : '', ref.name)
         .then((o) => (o && o.metadata.uid === ref.uid ? o : null));
     }
 
     @FieldResolver(ofType('Event'), { description: 'Events about this pod.' })
     events(@Root() pod: KubeObject, @Ctx() ctx: Context) {
-      return ctx.loaders.byField('Event', 'involvedObject.uid', pod.metadata.uid ?? '');
+      return ctx.loaders.byField('Event', 'involvedObject.uid', pod.metadata.uid ?? '').then(visible(ctx, 'Event'));
     }
   }
 
@@ -47,11 +62,13 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class NodeRelations {
     @FieldResolver(ofType('Pod'), { description: 'Pods bound to this node.' })
     pods(@Root() node: KubeObject, @Ctx() ctx: Context) {
-      return ctx.loaders.byField('Pod', 'spec.nodeName', node.metadata.name!);
+      return ctx.loaders.byField('Pod', 'spec.nodeName', node.metadata.name!).then(visible(ctx, 'Pod'));
     }
 
     @FieldResolver(() => GraphQLJSONObject, { description: 'The sum of the requests of the pods bound to this node that still run (a ResourceList).' })
     async allocated(@Root() node: KubeObject, @Ctx() ctx: Context) {
+      // The sum is over every pod on the node: it is the node's figure, not a view of the pods.
+      ctx.access.check('get', t('Node').info, undefined, node.metadata.name);
       const pods = await ctx.loaders.byField('Pod', 'spec.nodeName', node.metadata.name!);
       const running = pods.filter((p) => !['Succeeded', 'Failed'].includes((p.status as { phase?: string } | undefined)?.phase ?? ''));
       const requests = running.flatMap((p) => ((p.spec as Containers | undefined)?.containers ?? []).map((c) => c.resources?.requests ?? {}));
@@ -64,7 +81,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class ReplicaSetRelations {
     @FieldResolver(ofType('Pod'), { description: 'Pods this ReplicaSet owns.' })
     pods(@Root() rs: KubeObject, @Ctx() ctx: Context) {
-      return ctx.loaders.byOwner('Pod', rs.metadata.uid!);
+      return ctx.loaders.byOwner('Pod', rs.metadata.uid!).then(visible(ctx, 'Pod'));
     }
   }
 
@@ -72,13 +89,13 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class DeploymentRelations {
     @FieldResolver(ofType('ReplicaSet'), { description: 'ReplicaSets this Deployment owns (its revisions).' })
     replicaSets(@Root() d: KubeObject, @Ctx() ctx: Context) {
-      return ctx.loaders.byOwner('ReplicaSet', d.metadata.uid!);
+      return ctx.loaders.byOwner('ReplicaSet', d.metadata.uid!).then(visible(ctx, 'ReplicaSet'));
     }
 
     @FieldResolver(ofType('Pod'), { description: 'Pods of every ReplicaSet of this Deployment.' })
     async pods(@Root() d: KubeObject, @Ctx() ctx: Context) {
       const sets = await ctx.loaders.byOwner('ReplicaSet', d.metadata.uid!);
-      return (await Promise.all(sets.map((rs) => ctx.loaders.byOwner('Pod', rs.metadata.uid!)))).flat();
+      return (await Promise.all(sets.map((rs) => ctx.loaders.byOwner('Pod', rs.metadata.uid!)))).flat().filter(visible(ctx, 'Pod', true));
     }
   }
 
@@ -86,7 +103,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class ServiceRelations {
     @FieldResolver(ofType('EndpointSlice'), { description: 'EndpointSlices of this Service (label kubernetes.io/service-name).' })
     endpoints(@Root() svc: KubeObject, @Ctx() ctx: Context) {
-      return ctx.loaders.byLabel('EndpointSlice', 'kubernetes.io/service-name', svc.metadata.namespace ?? '', svc.metadata.name!);
+      return ctx.loaders.byLabel('EndpointSlice', 'kubernetes.io/service-name', svc.metadata.namespace ?? '', svc.metadata.name!).then(visible(ctx, 'EndpointSlice'));
     }
   }
 
@@ -97,6 +114,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
     const key = k.info.plural;
     Object.defineProperty(NamespaceRelations.prototype, key, {
       value(ns: KubeObject, args: SelectorArgs, ctx: Context) {
+        if (!ctx.access.can('list', k.info, ns.metadata.name)) return [];
         return ctx.loaders.inNamespace(k.info.kind, ns.metadata.name!, args.labelSelector, args.fieldSelector);
       },
     });

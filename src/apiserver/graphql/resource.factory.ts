@@ -91,33 +91,42 @@ export function createKindResolver(types: KindTypes): ClassType {
     }
 
     async get(args: NameArgs & NsArgs, ctx: Context) {
+      ctx.access.check('get', info, ns(args), args.name);
       return (await ctx.registry.get(Kind, ns(args), args.name)) ?? null;
     }
 
     async list(args: ListArgs & { namespace?: string | null; allNamespaces?: boolean }, ctx: Context) {
       const namespace = args.allNamespaces || args.namespace === null ? undefined : ns(args);
+      ctx.access.check('list', info, namespace);
       const result = await ctx.registry.list(Kind, { ...args, namespace });
       return { items: result.items, metadata: { resourceVersion: String(result.revision), continue: result.continue } };
     }
 
     async create(input: KubeObject, ctx: Context) {
-      return ctx.registry.create(Kind, input);
+      const namespace = info.namespaced ? input.metadata?.namespace ?? 'default' : undefined;
+      ctx.access.check('create', info, namespace, input.metadata?.name);
+      return ctx.registry.create(Kind, input, { admit: ctx.admit });
     }
 
     async replace(input: KubeObject, ctx: Context) {
-      return ctx.registry.replace(Kind, input);
+      const namespace = info.namespaced ? input.metadata?.namespace ?? 'default' : undefined;
+      ctx.access.check('update', info, namespace, input.metadata?.name);
+      return ctx.registry.replace(Kind, input, { admit: ctx.admit });
     }
 
     async patch(args: PatchArgs & NsArgs, ctx: Context) {
-      return ctx.registry.patch(Kind, ns(args), args.name, args.patch, args.type);
+      ctx.access.check('patch', info, ns(args), args.name);
+      return ctx.registry.patch(Kind, ns(args), args.name, args.patch, args.type, ctx.admit);
     }
 
     async delete(args: DeleteArgs & NsArgs, ctx: Context) {
-      return (await ctx.registry.delete(Kind, ns(args), args.name, args)) ?? null;
+      ctx.access.check('delete', info, ns(args), args.name);
+      return (await ctx.registry.delete(Kind, ns(args), args.name, args, ctx.admit)) ?? null;
     }
 
     async updateStatus(args: StatusArgs & NsArgs, ctx: Context) {
-      return ctx.registry.updateStatus(Kind, ns(args), args.name, args.status, args.resourceVersion);
+      ctx.access.check('update', info, ns(args), args.name, 'status');
+      return ctx.registry.updateStatus(Kind, ns(args), args.name, args.status, args.resourceVersion, ctx.admit);
     }
 
     watch(event: ApiWatchEvent) {
@@ -147,7 +156,11 @@ export function createKindResolver(types: KindTypes): ClassType {
       name: `watch${Plural}`,
       subscribe: ({ args, context }) => {
         const a = args as WatchArgs & NsArgs;
-        return watchKind((context as Context).registry, Kind, { ...a, namespace: info.namespaced && a.namespace !== null ? (a.namespace ?? 'default') : undefined });
+        const ctx = context as Context;
+        const namespace = info.namespaced && a.namespace !== null ? (a.namespace ?? 'default') : undefined;
+        ctx.access.check('watch', info, namespace);
+        // Every event is checked too: a watch ends when its caller loses the right to it.
+        return watchKind(ctx.registry, Kind, { ...a, namespace, authorize: (o) => ctx.access.can('watch', info, namespace ?? o.metadata.namespace) });
       },
     }) as Decorate,
     ((t: object, k: string) => Args(() => (nsd ? NamespacedWatchArgs : WatchArgs))(t, k, 1)) as Decorate,

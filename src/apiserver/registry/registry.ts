@@ -26,6 +26,20 @@ export interface DeleteOptions {
   preconditions?: { uid?: string | null; resourceVersion?: string | null } | null;
 }
 
+/** What an admission check sees just before a write (kube-apiserver's admission.Attributes). */
+export interface AdmissionAttributes {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  info: KindInfo;
+  subresource?: string;
+  /** The object as it will be written (absent for DELETE). */
+  object?: KubeObject;
+  /** The object as it is now (absent for CREATE). */
+  oldObject?: KubeObject;
+}
+
+/** Runs before every write; throws (FORBIDDEN, BAD_USER_INPUT…) to refuse it. */
+export type AdmitHook = (attrs: AdmissionAttributes) => void | Promise<void>;
+
 export interface ListQuery {
   namespace?: string;
   labelSelector?: string | null;
@@ -93,7 +107,7 @@ export class Registry {
 
   // ---- create ---------------------------------------------------------------
 
-  async create(kind: string, input: unknown, options: { namespace?: string | null; dryRun?: boolean } = {}): Promise<KubeObject> {
+  async create(kind: string, input: unknown, options: { namespace?: string | null; dryRun?: boolean; admit?: AdmitHook } = {}): Promise<KubeObject> {
     const info = this.info(kind);
     const obj = this.normalize(info, input, options.namespace);
     const meta = obj.metadata;
@@ -109,6 +123,7 @@ export class Registry {
     applyDefaults(obj);
     this.check(info, obj);
     await this.requireNamespace(info, meta.namespace);
+    await options.admit?.({ operation: 'CREATE', info, object: obj });
     if (options.dryRun) return { ...obj, metadata: { ...meta, name: meta.name ?? generateName(meta.generateName!) } };
 
     // generateName collisions are retried with a fresh suffix, as kube-apiserver does.
@@ -180,7 +195,7 @@ export class Registry {
    */
   async guaranteedUpdate(
     info: KindInfo, key: ObjectKey, mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
-    options: { precondition?: string; mainResource?: boolean } = {},
+    options: { precondition?: string; admit?: AdmitHook; subresource?: string } = {},
   ): Promise<KubeObject> {
     let current = await this.store.get(key);
     for (let attempt = 0; ; attempt++) {
@@ -190,6 +205,7 @@ export class Registry {
       }
       const desired = await mutate(clone(current));
       if (isDeepStrictEqual(desired, current)) return current; // no-op updates write nothing, like etcd3's store
+      await options.admit?.({ operation: 'UPDATE', info, subresource: options.subresource, object: desired, oldObject: current });
       const expected = Number(current.metadata.resourceVersion);
       const finalized = desired.metadata.deletionTimestamp && !pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
       const result = finalized ? await this.store.delete(key, expected) : await this.store.update(key, desired, expected);
@@ -224,16 +240,16 @@ export class Registry {
     return desired;
   }
 
-  async replace(kind: string, input: unknown, options: { namespace?: string | null } = {}): Promise<KubeObject> {
+  async replace(kind: string, input: unknown, options: { namespace?: string | null; admit?: AdmitHook } = {}): Promise<KubeObject> {
     const info = this.info(kind);
     const obj = this.normalize(info, input, options.namespace);
     if (!obj.metadata.name) throw invalid(info.kind, '', [{ field: 'metadata.name', message: 'Required value: name is required' }]);
     const precondition = obj.metadata.resourceVersion ? String(obj.metadata.resourceVersion) : undefined;
     return this.guaranteedUpdate(info, this.key(info, obj.metadata.namespace, obj.metadata.name),
-      (current) => this.admitUpdate(info, clone(obj), current), { precondition });
+      (current) => this.admitUpdate(info, clone(obj), current), { precondition, admit: options.admit });
   }
 
-  async patch(kind: string, namespace: string | undefined | null, name: string, patch: unknown, type: PatchType = 'MERGE'): Promise<KubeObject> {
+  async patch(kind: string, namespace: string | undefined | null, name: string, patch: unknown, type: PatchType = 'MERGE', admit?: AdmitHook): Promise<KubeObject> {
     const info = this.info(kind);
     const precondition = type === 'MERGE' && isRecord(patch) && isRecord(patch.metadata) && patch.metadata.resourceVersion
       ? String(patch.metadata.resourceVersion) : undefined;
@@ -246,10 +262,10 @@ export class Registry {
     return this.guaranteedUpdate(info, this.key(info, namespace, name), (current) => {
       const desired = applyPatch(current, patch, type);
       return this.admitUpdate(info, this.normalize(info, desired, current.metadata.namespace), current);
-    }, { precondition });
+    }, { precondition, admit });
   }
 
-  async updateStatus(kind: string, namespace: string | undefined | null, name: string, status: unknown, resourceVersion?: string | null): Promise<KubeObject> {
+  async updateStatus(kind: string, namespace: string | undefined | null, name: string, status: unknown, resourceVersion?: string | null, admit?: AdmitHook): Promise<KubeObject> {
     const info = this.info(kind);
     if (!info.hasStatus) throw badInput(`${info.resource} have no status subresource`, [{ field: 'status', message: 'Not found' }]);
     if (!isRecord(status)) throw invalid(info.kind, name, [{ field: 'status', message: 'Invalid value: must be an object' }]);
@@ -258,12 +274,12 @@ export class Registry {
       const causes = validateObject(desired).filter((c) => c.field.startsWith('status'));
       if (causes.length) throw invalid(info.kind, name, causes);
       return desired;
-    }, { precondition: resourceVersion ?? undefined });
+    }, { precondition: resourceVersion ?? undefined, admit, subresource: 'status' });
   }
 
   // ---- delete ---------------------------------------------------------------
 
-  async delete(kind: string, namespace: string | undefined | null, name: string, options: DeleteOptions = {}): Promise<KubeObject | undefined> {
+  async delete(kind: string, namespace: string | undefined | null, name: string, options: DeleteOptions = {}, admit?: AdmitHook): Promise<KubeObject | undefined> {
     const info = this.info(kind);
     const key = this.key(info, namespace, name);
     if (options.gracePeriodSeconds != null && options.gracePeriodSeconds < 0) {
@@ -276,6 +292,7 @@ export class Registry {
       if (pre?.uid && pre.uid !== current.metadata.uid) throw conflict(info.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
 
+      await admit?.({ operation: 'DELETE', info, oldObject: current });
       const desired = this.markForDeletion(info, clone(current), options);
       const result = desired
         ? isDeepStrictEqual(desired, current) ? { ok: true as const, object: current } : await this.store.update(key, desired, Number(current.metadata.resourceVersion))
@@ -323,7 +340,7 @@ export class Registry {
 
   // ---- subresources and apply -----------------------------------------------
 
-  async bindPod(namespace: string | undefined | null, name: string, nodeName: string): Promise<KubeObject> {
+  async bindPod(namespace: string | undefined | null, name: string, nodeName: string, admit?: AdmitHook): Promise<KubeObject> {
     const info = this.info('Pod');
     if (!nodeName) throw badInput('Binding is invalid: target.name: Required value', [{ field: 'target.name', message: 'Required value' }]);
     return this.guaranteedUpdate(info, this.key(info, namespace, name), (pod) => {
@@ -336,11 +353,11 @@ export class Registry {
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.clock.now()) });
       status.conditions = conditions;
       return pod;
-    });
+    }, { admit, subresource: 'binding' });
   }
 
   /** kubectl apply for one manifest: create it, or patch the live object with a three-way merge. */
-  async apply(manifest: unknown, dryRun = false): Promise<KubeObject> {
+  async apply(manifest: unknown, dryRun = false, admit?: AdmitHook): Promise<KubeObject> {
     if (!isRecord(manifest)) throw badInput('a manifest must be a JSON object', [{ field: '', message: 'Invalid value: must be an object' }]);
     if (typeof manifest.kind !== 'string' || !manifest.kind) throw badInput("Object 'Kind' is missing", [{ field: 'kind', message: 'Required value' }]);
     const info = this.info(manifest.kind);
@@ -356,7 +373,7 @@ export class Registry {
     const existing = await this.store.get(key);
     if (!existing) {
       try {
-        return await this.create(info.kind, withAnnotation(clone(applied)), { dryRun });
+        return await this.create(info.kind, withAnnotation(clone(applied)), { dryRun, admit });
       } catch (err) {
         if (!(err instanceof ApiError && err.code === ErrorCode.ALREADY_EXISTS)) throw err;
       }
@@ -372,9 +389,11 @@ export class Registry {
     if (dryRun) {
       const current = await this.store.get(key);
       if (!current) throw notFound(info.resource, name);
-      return mutate(clone(current));
+      const desired = mutate(clone(current));
+      await admit?.({ operation: 'UPDATE', info, object: desired, oldObject: current });
+      return desired;
     }
-    return this.guaranteedUpdate(info, key, mutate);
+    return this.guaranteedUpdate(info, key, mutate, { admit });
   }
 }
 

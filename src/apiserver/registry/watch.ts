@@ -2,7 +2,7 @@
 // given) as ADDED events and a BOOKMARK, then every change, filtered by selectors.
 import { Repeater } from '@repeaterjs/repeater';
 import type { KubeObject } from '../../apis/kinds.ts';
-import { badInput } from '../../apimachinery/errors.ts';
+import { ApiError, ErrorCode, badInput } from '../../apimachinery/errors.ts';
 import { matchesFields } from '../../apimachinery/fields.ts';
 import { matchesLabels } from '../../apimachinery/labels.ts';
 import type { Registry } from './registry.ts';
@@ -20,6 +20,8 @@ export interface WatchQuery {
   fieldSelector?: string | null;
   resourceVersion?: string | null;
   allowBookmarks?: boolean | null;
+  /** Checked for every object before it is sent; false ends the watch with FORBIDDEN. */
+  authorize?: (object: KubeObject) => boolean;
   /** How often a BOOKMARK is sent when allowed. @default 60000 (kube-apiserver: about a minute) */
   bookmarkIntervalMs?: number;
 }
@@ -39,6 +41,10 @@ export function watchKind(registry: Registry, kind: string, query: WatchQuery): 
     object: { apiVersion: info.apiVersion, kind: info.kind, metadata: { name: '', resourceVersion: String(revision) } },
   });
 
+  const allowed = (object: KubeObject): KubeObject => {
+    if (query.authorize && !query.authorize(object)) throw new ApiError(ErrorCode.FORBIDDEN, `watch of ${info.resource} ended: the caller may no longer watch them`);
+    return object;
+  };
   return new Repeater<ApiWatchEvent>(async (push, stop) => {
     let from: number;
     if (!rv || rv === '0') {
@@ -46,7 +52,7 @@ export function watchKind(registry: Registry, kind: string, query: WatchQuery): 
       let token: string | undefined;
       do {
         const page = await registry.list(kind, { namespace, labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, limit: 500, continue: token });
-        for (const object of page.items) await push({ type: 'ADDED', object });
+        for (const object of page.items) await push({ type: 'ADDED', object: allowed(object) });
         token = page.continue;
         from = page.revision;
       } while (token);
@@ -63,7 +69,7 @@ export function watchKind(registry: Registry, kind: string, query: WatchQuery): 
     try {
       for await (const event of watch) {
         last = event.revision;
-        await push({ type: event.type, object: event.object });
+        await push({ type: event.type, object: allowed(event.object) });
       }
       stop();
     } catch (err) {

@@ -1,0 +1,107 @@
+// The Apollo Server side of GraphQL hardening, per request:
+// - rate limiting per identity (TOO_MANY_REQUESTS, HTTP 429 with Retry-After);
+// - the cap on `limit` arguments, with the request's variables (BAD_USER_INPUT, 400);
+// - the cost limit re-checked with the request's variables (validation, which Apollo
+//   caches per document, had to assume them);
+// - graphql-js's own `maxTokens` parse error (see apolloParseOptions) reported as
+//   QUERY_TOO_COMPLEX;
+// - `Did you mean …?` suggestions removed for unauthenticated callers.
+// Apollo turns an error thrown from requestDidStart/didResolveSource into a bare 500,
+// so the rate limit is decided in requestDidStart and enforced in didResolveOperation
+// (before execution); a limited request that fails earlier (parse, validation) still
+// answers 429 (willSendResponse).
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ApiError, ErrorCode } from '../../apimachinery/errors.ts';
+import { documentCost, costMessage } from './cost.ts';
+import { resolveLimits, tooComplex, type QueryLimits } from './limits.ts';
+import { checkListLimits } from './list-limit.ts';
+import { GRAPHQL_PARSE_FAILED, GRAPHQL_TOKEN_LIMIT_MESSAGE, tokenMessage } from './parse.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { stripSuggestions } from './suggestions.ts';
+
+/** The rate-limit bucket shared by unauthenticated callers (Kubernetes' anonymous user name). */
+export const ANONYMOUS_USERNAME = 'system:anonymous';
+const TOO_MANY_REQUESTS_MESSAGE = 'Too many requests, please try again later';
+
+export interface HardeningPluginOptions<TContext extends BaseContext> {
+  limiter?: RateLimiter;
+  limits?: Partial<QueryLimits>;
+  /**
+   * The caller's username; default `contextValue.user?.username`, else
+   * `contextValue.access?.user?.username` (kubeql's Context). Undefined or
+   * `system:anonymous` = unauthenticated.
+   */
+  identify?: (contextValue: TContext) => string | undefined;
+  /** When to remove `Did you mean …?` from error messages; default 'unauthenticated'. */
+  hideSuggestions?: 'unauthenticated' | 'always' | 'never';
+}
+
+type MaybeUser = { username?: unknown } | null | undefined;
+const defaultIdentify = (ctx: unknown): string | undefined => {
+  const c = ctx as { user?: MaybeUser; access?: { user?: MaybeUser } | null } | undefined;
+  const name = c?.user?.username ?? c?.access?.user?.username;
+  return typeof name === 'string' && name ? name : undefined;
+};
+
+/** TOO_MANY_REQUESTS with HTTP status 429 (and Retry-After in seconds when known). */
+export function tooManyRequests(retryAfterMs?: number): GraphQLError {
+  const headers = new Map<string, string>();
+  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs)) headers.set('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return new GraphQLError(TOO_MANY_REQUESTS_MESSAGE, {
+    originalError: new ApiError(ErrorCode.TOO_MANY_REQUESTS, TOO_MANY_REQUESTS_MESSAGE),
+    extensions: { code: ErrorCode.TOO_MANY_REQUESTS, http: { status: 429, headers } },
+  });
+}
+
+export function hardeningPlugin<TContext extends BaseContext = { user: { username: string } }>(opts: HardeningPluginOptions<TContext> = {}): ApolloServerPlugin<TContext> {
+  const limits = resolveLimits(opts.limits);
+  const identify = opts.identify ?? defaultIdentify;
+  const hide = opts.hideSuggestions ?? 'unauthenticated';
+  return {
+    async requestDidStart({ contextValue }) {
+      const named = identify(contextValue);
+      const username = named === ANONYMOUS_USERNAME ? undefined : named;
+      const identity = username ?? ANONYMOUS_USERNAME;
+      const limited = opts.limiter ? !opts.limiter.take(identity) : false;
+      const retryAfterMs = limited ? opts.limiter?.retryAfterMs(identity) : undefined;
+      const stripping = hide === 'always' || (hide === 'unauthenticated' && !username);
+      return {
+        async didResolveOperation({ document, operation, operationName, request, schema }) {
+          if (limited) throw tooManyRequests(retryAfterMs);
+          if (!operation) return;
+          const listError = checkListLimits(document, operation, request.variables, limits.maxListLimit, true);
+          if (listError) throw listError;
+          if (request.variables && Object.keys(request.variables).length) {
+            const cost = documentCost(schema, document, operationName ?? operation.name?.value, request.variables);
+            if (cost !== undefined && cost > limits.maxCost) throw tooComplex(costMessage(cost, limits.maxCost), operation, true);
+          }
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (limited && !result.errors?.some((e) => e.extensions?.code === ErrorCode.TOO_MANY_REQUESTS)) {
+            // Failed before didResolveOperation (parse or validation): still a 429.
+            result.errors = [{ message: TOO_MANY_REQUESTS_MESSAGE, extensions: { code: ErrorCode.TOO_MANY_REQUESTS } }];
+            delete (result as { data?: unknown }).data;
+            response.http.status = 429;
+            if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs)) response.http.headers.set('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+            return;
+          }
+          if (!result.errors?.length) return;
+          result.errors = result.errors.map((e) => rewrite(e, stripping));
+        },
+      };
+    },
+  };
+}
+
+function rewrite(error: GraphQLFormattedError, stripping: boolean): GraphQLFormattedError {
+  let out = error;
+  const tokens = error.extensions?.code === GRAPHQL_PARSE_FAILED ? GRAPHQL_TOKEN_LIMIT_MESSAGE.exec(error.message) : null;
+  if (tokens) {
+    out = { message: tokenMessage(Number(tokens[1])), extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } };
+  }
+  if (stripping && out.message.includes('Did you mean')) out = { ...out, message: stripSuggestions(out.message) };
+  return out;
+}
