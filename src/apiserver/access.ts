@@ -3,6 +3,7 @@
 // relation item does not dominate the hot path.
 import type { KindInfo } from '../apis/kinds.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
+import { forbiddenMessage, resourceAttributes } from './authz/index.ts';
 
 export interface Identity {
   username: string;
@@ -26,8 +27,6 @@ export interface Authorizer {
   readonly revision?: number;
 }
 
-export const apiGroupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
-
 export class Access {
   private readonly decisions = new Map<string, boolean>();
   private policyRevision: number | undefined;
@@ -45,10 +44,7 @@ export class Access {
     const key = `${verb}\0${info.resource}\0${subresource ?? ''}\0${ns ?? ''}\0${name ?? ''}`;
     let allowed = this.decisions.get(key);
     if (allowed === undefined) {
-      allowed = this.authorizer.authorize({
-        user: this.user, verb, apiGroup: apiGroupOf(info.apiVersion), resource: info.resource,
-        subresource, namespace: ns, name: name ?? undefined,
-      }).allowed;
+      allowed = this.authorizer.authorize(this.attributes(verb, info, ns, name, subresource)).allowed;
       this.decisions.set(key, allowed);
     }
     return allowed;
@@ -57,11 +53,11 @@ export class Access {
   /** Throws FORBIDDEN with kube-apiserver's wording unless the caller may. */
   check(verb: string, info: KindInfo, namespace?: string | null, name?: string | null, subresource?: string): void {
     if (this.can(verb, info, namespace, name, subresource)) return;
-    const resource = subresource ? `${info.resource}/${subresource}` : info.resource;
-    const target = name ? `${resource} "${name}"` : resource;
-    const group = apiGroupOf(info.apiVersion);
-    const scope = info.namespaced && namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-    throw new ApiError(ErrorCode.FORBIDDEN,
-      `${target} is forbidden: User "${this.user.username}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`);
+    throw new ApiError(ErrorCode.FORBIDDEN, forbiddenMessage(this.attributes(verb, info, info.namespaced ? namespace ?? undefined : undefined, name, subresource)));
+  }
+
+  /** As kube-apiserver reads a request (e.g. `get namespace team` is a request in namespace team). */
+  private attributes(verb: string, info: KindInfo, namespace: string | undefined, name: string | null | undefined, subresource?: string): AccessAttributes {
+    return resourceAttributes(this.user, info, verb, { namespace, name: name ?? undefined, subresource });
   }
 }

@@ -9,12 +9,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { SYSTEM_NAMESPACES, type KubeObject } from '../apis/kinds.ts';
-import { Access, type AccessAttributes } from './access.ts';
+import { Access } from './access.ts';
 import { admissionFor } from './admission/index.ts';
 import { ANONYMOUS, Authenticator, type ExternalIssuer, type UserInfo } from './authn/index.ts';
-import { BOOTSTRAP_POLICY, RbacAuthorizer, RbacCache } from './authz/index.ts';
+import { RbacAuthorizer, RbacCache, bootstrapPolicy } from './authz/index.ts';
+import {
+  RateLimiter, apolloParseOptions, jsonBodyErrorHandler, checkOperationLimits, createLimitRules, hardeningPlugin, parseWithLimits, resolveLimits, tooManyRequests,
+  type QueryLimits,
+} from './hardening/index.ts';
 import { PolicyInformer } from './policy-informer.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { SqlStore, type StoreOptions } from '../store/index.ts';
@@ -34,6 +38,12 @@ export interface AuthOptions {
 }
 
 export interface ApiServerOptions {
+  /** Query limits (depth, aliases, tokens, cost, list limit); see src/apiserver/hardening. */
+  limits?: Partial<QueryLimits>;
+  /** Requests per second per identity, with a burst; 0 turns rate limiting off. @default { ratePerSecond: 200, burst: 400 } */
+  rateLimit?: { ratePerSecond: number; burst: number } | 0;
+  /** Subscriptions one WebSocket may hold at once. @default 100 */
+  maxSubscriptionsPerSocket?: number;
   /** Authentication (JWT) and authorization (RBAC); absent: off. */
   auth?: AuthOptions;
   /** @default 4000; 0 picks a free port */
@@ -69,12 +79,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const authOn = options.auth && options.auth.enabled !== false;
   const authenticator = authOn ? await Authenticator.create(options.auth!) : undefined;
   const rbac = authOn ? new RbacCache() : undefined;
-  const rbacAuthorizer = rbac ? new RbacAuthorizer(rbac) : undefined;
-  const authorizer = rbac && rbacAuthorizer ? {
-    authorize: (attrs: AccessAttributes) => rbacAuthorizer.authorize(attrs),
-    confirmNoEscalation: (user: UserInfo, object: KubeObject) => rbacAuthorizer.confirmNoEscalation(user, object),
-    get revision() { return rbac.revision; }, // cached decisions are dropped when the policy changes
-  } : undefined;
+  const authorizer = rbac ? new RbacAuthorizer(rbac) : undefined;
   const informer = rbac ? new PolicyInformer(store, rbac) : undefined;
   await informer?.start();
   /** The request's identity, access and admission; throws UNAUTHENTICATED. */
@@ -84,15 +89,37 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     return { user, access: new Access(user, authorizer), admit: admissionFor(user, authorizer) };
   };
 
+  const limits = resolveLimits(options.limits);
+  const limitRules = createLimitRules(schema, limits);
+  const rate = options.rateLimit ?? { ratePerSecond: 200, burst: 400 };
+  const limiter = rate ? new RateLimiter(rate) : undefined;
+  const maxSubscriptions = options.maxSubscriptionsPerSocket ?? 100;
+
   const app = express();
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: BODY_LIMIT_BYTES });
   type Extra = { requestId?: string; who?: { user: UserInfo; access: Access; admit: AdmitHook }; expiry?: NodeJS.Timeout };
   const wsCleanup = useServer<Record<string, unknown>, Extra>({
     schema,
-    context: (ctx) => {
+    connectionInitWaitTimeout: 10_000,
+    // The same limits as the HTTP path: WebSocket operations bypass Apollo's plugins.
+    onSubscribe: (ctx, _id, payload) => {
       const extra = ctx.extra as Extra;
-      return createContext(registry, extra.who!.access, extra.who!.admit, extra.requestId);
+      if (limiter && !limiter.take(extra.who!.user.username)) return [tooManyRequests(limiter.retryAfterMs(extra.who!.user.username))];
+      if (Object.keys(ctx.subscriptions).length > maxSubscriptions) {
+        return [new GraphQLError(`too many subscriptions on one connection (at most ${maxSubscriptions})`, { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
+      }
+      let document;
+      try {
+        document = parseWithLimits(payload.query, limits);
+      } catch (err) {
+        return [err as GraphQLError];
+      }
+      const errors = validate(schema, document, [...specifiedRules, ...limitRules]);
+      if (errors.length) return errors;
+      const over = checkOperationLimits(schema, document, payload.operationName, payload.variables, limits);
+      if (over.length) return over;
+      return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: createContext(registry, extra.who!.access, extra.who!.admit, extra.requestId) };
     },
     onConnect: async (ctx) => {
       const extra = ctx.extra as Extra;
@@ -121,10 +148,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    parseOptions: apolloParseOptions(limits),
+    validationRules: limitRules,
     stopOnTerminationSignals: false, // the CLI owns signals and stops everything in order
     formatError: (formatted, error) => formatError(formatted, error, undefined),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      hardeningPlugin<Context>({ limiter, limits }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       {
         // Put the request id on masked errors (formatError has no access to the context).
@@ -163,7 +193,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       res.status(503).type('text/plain').send('not ready');
     }
   });
-  app.use('/graphql', express.json({ limit: '3mb' }), expressMiddleware(apollo, {
+  app.use('/graphql', express.json({ limit: BODY_LIMIT_BYTES }), expressMiddleware(apollo, {
     context: async ({ req }) => {
       const requestId = String(req.headers['x-request-id'] ?? randomUUID());
       try {
@@ -175,6 +205,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       }
     },
   }));
+
+  app.use(jsonBodyErrorHandler()); // bad or huge bodies: a typed JSON error, never express's HTML stack page
 
   const port = await new Promise<number>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -203,7 +235,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
 /** What every cluster has from its first start: system namespaces and the default RBAC policy (idempotent). */
 async function bootstrap(registry: Registry): Promise<void> {
-  const objects = [...SYSTEM_NAMESPACES.map((name) => ({ kind: 'Namespace', metadata: { name } } as KubeObject)), ...BOOTSTRAP_POLICY];
+  const objects = [...SYSTEM_NAMESPACES.map((name) => ({ kind: 'Namespace', metadata: { name } } as KubeObject)), ...bootstrapPolicy()];
   for (const object of objects) {
     if (await registry.get(object.kind, object.metadata.namespace, object.metadata.name!)) continue;
     try {
@@ -213,6 +245,9 @@ async function bootstrap(registry: Registry): Promise<void> {
     }
   }
 }
+
+/** Request bodies and WebSocket messages larger than this are refused. */
+const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
 
 /** The identity of every request when authentication is off. */
 const CLUSTER_ADMIN: UserInfo = { username: 'system:admin', uid: '', groups: ['system:masters', 'system:authenticated'] };

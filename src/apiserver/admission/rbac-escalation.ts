@@ -6,15 +6,15 @@ import type { Identity } from '../access.ts';
 import type { AdmissionAttributes } from '../registry/index.ts';
 
 export interface EscalationChecker {
-  confirmNoEscalation(user: Identity, object: KubeObject): { allowed: boolean; reason: string };
+  /** `reason` of a refusal is kube-apiserver's whole message; `notFound` when a referenced role is missing. */
+  confirmNoEscalation(user: Identity, object: KubeObject, old?: KubeObject): { allowed: boolean; reason: string; notFound?: boolean };
 }
 
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 export function rbacEscalation(user: Identity, checker: EscalationChecker, attrs: AdmissionAttributes): void {
   if (attrs.operation === 'DELETE' || !attrs.object || !RBAC_KINDS.has(attrs.info.kind)) return;
-  const decision = checker.confirmNoEscalation(user, attrs.object);
+  const decision = checker.confirmNoEscalation(user, attrs.object, attrs.oldObject);
   if (decision.allowed) return;
-  throw new ApiError(ErrorCode.FORBIDDEN,
-    `${attrs.info.resource}.rbac.authorization.k8s.io "${attrs.object.metadata.name}" is forbidden: user "${user.username}" (groups=${JSON.stringify(user.groups)}) is attempting to grant RBAC permissions not currently held: ${decision.reason}`);
+  throw new ApiError(decision.notFound ? ErrorCode.NOT_FOUND : ErrorCode.FORBIDDEN, decision.reason);
 }

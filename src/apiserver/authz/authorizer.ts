@@ -76,6 +76,7 @@ interface RuleSet {
 
 const EMPTY_INDEX: SubjectIndex = { byUser: new Map(), byGroup: new Map() };
 const DENY: Decision = Object.freeze({ allowed: false, reason: '' });
+const NO_GROUPS: readonly string[] = Object.freeze([]);
 
 /** utilerrors.NewAggregate(errs).Error(). */
 function aggregate(errors: readonly string[]): string {
@@ -147,7 +148,16 @@ export class RbacAuthorizer {
     this.#cache = cache;
   }
 
-  /** Kubernetes RBAC: allowed, or not (no opinion: nothing else grants in kubeql). */
+  /** The cache's revision: decisions cached outside (per request, per watch) are stale once it moves. */
+  get revision(): number {
+    return this.#cache.revision;
+  }
+
+  /**
+   * Kubernetes RBAC: allowed, or not (Kubernetes' "no opinion": nothing else grants in kubeql).
+   * The Decision returned is shared and frozen. Build `attrs` with `resourceAttributes` to get
+   * kube-apiserver's RequestInfo conventions (namespace of a Namespace request, names of creates).
+   */
   authorize(attrs: Attributes): Decision {
     const rs = this.#ruleSet(attrs.user, attrs.namespace || '');
     const rules = rs.rules;
@@ -360,7 +370,7 @@ export class RbacAuthorizer {
   /** VisitRulesFor, resolved once: ClusterRoleBindings first, then the namespace's RoleBindings. */
   #ruleSet(user: UserInfo, namespace: string): RuleSet {
     this.#sync();
-    const groups = user.groups ?? [];
+    const groups = user.groups ?? NO_GROUPS;
     // The identity object, unless it was changed in place since (UserInfo is meant to be immutable).
     let um = this.#byUser.get(user);
     if (um && (um.username !== user.username || um.groups !== groups || um.groupCount !== groups.length)) um = undefined;

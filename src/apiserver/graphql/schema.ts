@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { createPubSub } from '@graphql-yoga/subscription';
-import type { GraphQLSchema } from 'graphql';
+import { getNullableType, isListType, isObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { KINDS } from '../../apis/kinds.ts';
+import { IdentityResolver } from './identity.resolver.ts';
 import { createOperationsResolver, createResourceUnion } from './operations.resolver.ts';
 import { createRelationResolvers } from './relations.resolver.ts';
 import { createKindResolver, createKindTypes } from './resource.factory.ts';
@@ -18,9 +19,33 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
     ...all.map(createKindResolver),
     createOperationsResolver(all, resource),
     ...createRelationResolvers(all, resource),
+    IdentityResolver,
   ] as unknown as NonEmptyArray<Function>;
   // Watches come from the store's hub (each subscription's own `subscribe`); type-graphql
   // still insists on a PubSub being configured, so it gets an idle one.
   built = await buildSchema({ resolvers, validate: false, pubSub: createPubSub() });
+  sizeEmbeddedLists(built);
   return built;
 }
+
+/**
+ * The query cost model (src/apiserver/hardening/cost.ts) sizes a list by its `limit`
+ * argument, else by a `listSize` extension. Lists embedded in an object (a pod's
+ * containers, a node's conditions) are short; relations (Node.pods) and top-level
+ * lists keep the default.
+ */
+function sizeEmbeddedLists(schema: GraphQLSchema): void {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || roots.has(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const list = isListType(getNullableType(field.type));
+      if (list && field.args.length === 0 && !RELATIONS.has(field.name) && field.name !== 'items') {
+        (field as { extensions: Record<string, unknown> }).extensions = { ...field.extensions, listSize: EMBEDDED_LIST_SIZE };
+      }
+    }
+  }
+}
+
+const EMBEDDED_LIST_SIZE = 10;
+const RELATIONS = new Set(['pods', 'replicaSets', 'events', 'endpoints']);
