@@ -15,7 +15,7 @@ const CONCURRENCY = Number(values.concurrency ?? 16);
 const ROUNDS = Number(values.rounds ?? 3);
 
 const db = await createTestDatabase();
-const server = await startApiServer({ port: 0, host: '127.0.0.1', store: { ...db.options, compactIntervalMs: 0 }, logger: { error: () => undefined } });
+const server = await startApiServer({ port: 0, host: '127.0.0.1', rateLimit: 0, store: { ...db.options, compactIntervalMs: 0 }, logger: { error: () => undefined } });
 const { store } = server;
 const prisma = store.db.prisma;
 await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, k text NOT NULL, o jsonb NOT NULL)');
