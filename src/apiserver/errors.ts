@@ -40,9 +40,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
     const causes = code === 'BAD_USER_INPUT' && !extensions.causes ? [{ field: String(formatted.path?.join('.') ?? ''), message: formatted.message }] : extensions.causes;
     return { ...formatted, extensions: { ...extensions, code, ...(causes ? { causes } : {}) } };
   }
-  if (!original && (!code || code === 'GRAPHQL_VALIDATION_FAILED')) {
-    // A GraphQL validation or coercion error without a code (e.g. from graphql-ws).
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+  if (!code && (!original || original instanceof GraphQLError)) {
+    // GraphQL's own errors without a code (the WebSocket path has no Apollo to add one):
+    // variable coercion is the caller's input; anything else failed validation.
+    const variable = formatted.message.startsWith('Variable "$');
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: variable ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED' } };
   }
   log?.error('internal error', { requestId, path: formatted.path, error: describe(error) });
   return {

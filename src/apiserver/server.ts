@@ -7,6 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { MessageType, parseMessage } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
@@ -98,6 +99,26 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: BODY_LIMIT_BYTES });
+  // graphql-ws answers a malformed or server-only message (e.g. a client sending `next`)
+  // with 4500 Internal Server Error; the protocol's answer is 4400 Bad Request. This
+  // handler runs before graphql-ws's (registered first) and puts a check in front of
+  // the message listener graphql-ws is about to add.
+  wsServer.on('connection', (socket) => {
+    const on = socket.on.bind(socket);
+    socket.on = ((event: string, listener: (...args: unknown[]) => void) => {
+      if (event !== 'message') return on(event, listener);
+      return on('message', (data: unknown, ...rest: unknown[]) => {
+        try {
+          const message = parseMessage(String(data));
+          if (!CLIENT_MESSAGES.has(message.type)) throw new Error(`a client may not send ${message.type}`);
+        } catch (err) {
+          socket.close(4400, (err as Error).message.slice(0, 120));
+          return;
+        }
+        listener(data, ...rest);
+      });
+    }) as typeof socket.on;
+  });
   type Extra = { requestId?: string; who?: { user: UserInfo; access: Access; admit: AdmitHook }; expiry?: NodeJS.Timeout };
   const wsCleanup = useServer<Record<string, unknown>, Extra>({
     schema,
@@ -245,6 +266,9 @@ async function bootstrap(registry: Registry): Promise<void> {
     }
   }
 }
+
+/** Messages a graphql-ws client may send. */
+const CLIENT_MESSAGES = new Set<string>([MessageType.ConnectionInit, MessageType.Ping, MessageType.Pong, MessageType.Subscribe, MessageType.Complete]);
 
 /** Request bodies and WebSocket messages larger than this are refused. */
 const BODY_LIMIT_BYTES = 3 * 1024 * 1024;

@@ -1,6 +1,7 @@
 // Converting between stored rows and API objects. The store keeps objects without
 // metadata.resourceVersion (the row's revision is the truth) and adds it on the way out.
 import type { KubeObject } from '../apis/kinds.ts';
+import { badInput } from '../apimachinery/errors.ts';
 
 const TOP = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 const META = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers'];
@@ -31,4 +32,13 @@ export const toNumber = (v: bigint | number | null | undefined): number => Numbe
 export function isUniqueViolation(err: unknown): boolean {
   const meta = (err as { meta?: { driverAdapterError?: { cause?: { kind?: string } } } }).meta;
   return meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+}
+
+/** PostgreSQL cannot store NUL characters in text or JSONB (22021, 22P05): bad input, not an outage. */
+export function translateDatabaseError(err: unknown): unknown {
+  const cause = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause;
+  if (cause?.originalCode === '22021' || cause?.originalCode === '22P05') {
+    return badInput('strings must not contain NUL characters (\\u0000)', [{ field: '', message: 'Invalid value: contains \\u0000' }]);
+  }
+  return err;
 }

@@ -6,6 +6,7 @@ import { CHANGES_CHANNEL, openDatabase, type Database, type DatabaseOptions } fr
 import { remove } from './delete.ts';
 import { currentRevision, get } from './get.ts';
 import { list } from './list.ts';
+import { translateDatabaseError } from './objects.ts';
 import { select } from './select.ts';
 import type { Selection, ListOptions, ListResult, ObjectKey, Store, Watch, WatchOptions, WriteResult } from './types.ts';
 import { update } from './update.ts';
@@ -46,27 +47,27 @@ export class SqlStore implements Store {
   }
 
   async create(key: ObjectKey, object: KubeObject): Promise<KubeObject | undefined> {
-    return this.written(await create(this.db.prisma, key, object));
+    return this.written(await guard(create(this.db.prisma, key, object)));
   }
 
   get(key: ObjectKey): Promise<KubeObject | undefined> {
-    return get(this.db.prisma, key);
+    return guard(get(this.db.prisma, key));
   }
 
   list(options: ListOptions): Promise<ListResult> {
-    return list(this.db.prisma, options);
+    return guard(list(this.db.prisma, options));
   }
 
   select(kind: string, selection: Selection): Promise<KubeObject[]> {
-    return select(this.db.prisma, kind, selection);
+    return guard(select(this.db.prisma, kind, selection));
   }
 
   async update(key: ObjectKey, object: KubeObject, expectedRevision?: number): Promise<WriteResult> {
-    return this.written(await update(this.db.prisma, key, object, expectedRevision));
+    return this.written(await guard(update(this.db.prisma, key, object, expectedRevision)));
   }
 
   async delete(key: ObjectKey, expectedRevision?: number): Promise<WriteResult> {
-    return this.written(await remove(this.db.prisma, key, expectedRevision));
+    return this.written(await guard(remove(this.db.prisma, key, expectedRevision)));
   }
 
   watch(options: WatchOptions): Watch {
@@ -96,3 +97,6 @@ export class SqlStore implements Store {
     await this.db.close();
   }
 }
+
+/** Database errors that are the caller's fault become typed errors; the rest pass on. */
+const guard = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => { throw translateDatabaseError(err); });

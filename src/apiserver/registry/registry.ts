@@ -11,6 +11,7 @@ import { kindInfo, type KindInfo, type KubeObject, type ObjectMeta } from '../..
 import { validateObject, validateUpdate } from '../../apis/validation/index.ts';
 import { ApiError, ErrorCode, alreadyExists, badInput, conflict, invalid, notFound, type Cause } from '../../apimachinery/errors.ts';
 import { parseFieldSelector, type FieldSelector } from '../../apimachinery/fields.ts';
+import { checkJsonDepth } from '../../apimachinery/json.ts';
 import { parseLabelSelector, type LabelSelector } from '../../apimachinery/labels.ts';
 import type { ListResult, ObjectKey, Store } from '../../store/index.ts';
 import { LAST_APPLIED, threeWayMergePatch } from './apply.ts';
@@ -138,6 +139,7 @@ export class Registry {
   /** Checks the shape of an input and fills apiVersion, kind and namespace. */
   private normalize(info: KindInfo, input: unknown, namespace?: string | null): KubeObject {
     if (!isRecord(input)) throw badInput('the object must be a JSON object', [{ field: '', message: 'Invalid value: must be an object' }]);
+    checkJsonDepth(input, '');
     const obj = clone(input) as KubeObject;
     if (obj.kind !== undefined && obj.kind !== null && obj.kind !== info.kind) {
       throw badInput(`the kind of the provided object "${String(obj.kind)}" does not match the operation's kind "${info.kind}"`, [{ field: 'kind', message: `Invalid value: "${String(obj.kind)}"` }]);
@@ -251,6 +253,7 @@ export class Registry {
 
   async patch(kind: string, namespace: string | undefined | null, name: string, patch: unknown, type: PatchType = 'MERGE', admit?: AdmitHook): Promise<KubeObject> {
     const info = this.info(kind);
+    checkJsonDepth(patch, 'patch');
     const precondition = type === 'MERGE' && isRecord(patch) && isRecord(patch.metadata) && patch.metadata.resourceVersion
       ? String(patch.metadata.resourceVersion) : undefined;
     if (type === 'MERGE' && !isRecord(patch)) throw badInput('a merge patch must be a JSON object', [{ field: 'patch', message: 'Invalid value: must be an object' }]);
@@ -269,6 +272,7 @@ export class Registry {
     const info = this.info(kind);
     if (!info.hasStatus) throw badInput(`${info.resource} have no status subresource`, [{ field: 'status', message: 'Not found' }]);
     if (!isRecord(status)) throw invalid(info.kind, name, [{ field: 'status', message: 'Invalid value: must be an object' }]);
+    checkJsonDepth(status, 'status');
     return this.guaranteedUpdate(info, this.key(info, namespace, name), (current) => {
       const desired = { ...current, status: clone(status) };
       const causes = validateObject(desired).filter((c) => c.field.startsWith('status'));
@@ -359,6 +363,7 @@ export class Registry {
   /** kubectl apply for one manifest: create it, or patch the live object with a three-way merge. */
   async apply(manifest: unknown, dryRun = false, admit?: AdmitHook): Promise<KubeObject> {
     if (!isRecord(manifest)) throw badInput('a manifest must be a JSON object', [{ field: '', message: 'Invalid value: must be an object' }]);
+    checkJsonDepth(manifest, '');
     if (typeof manifest.kind !== 'string' || !manifest.kind) throw badInput("Object 'Kind' is missing", [{ field: 'kind', message: 'Required value' }]);
     const info = this.info(manifest.kind);
     const applied = this.normalize(info, manifest);
