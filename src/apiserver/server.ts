@@ -22,6 +22,7 @@ import {
 } from './hardening/index.ts';
 import { PolicyInformer } from './policy-informer.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
+import { checkJsonDepth } from '../apimachinery/json.ts';
 import { SqlStore, type StoreOptions } from '../store/index.ts';
 import { consoleLogger, describe, formatError, isInternal, type Logger } from './errors.ts';
 import { createContext, type Context } from './graphql/context.ts';
@@ -132,9 +133,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       }
       let document;
       try {
+        checkVariables(payload.variables);
         document = parseWithLimits(payload.query, limits);
       } catch (err) {
-        return [err as GraphQLError];
+        return [err instanceof ApiError ? new GraphQLError(err.message, { extensions: { code: err.code, causes: err.causes } }) : err as GraphQLError];
       }
       const errors = validate(schema, document, [...specifiedRules, ...limitRules]);
       if (errors.length) return errors;
@@ -176,6 +178,19 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       hardeningPlugin<Context>({ limiter, limits }),
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation, request }) {
+              checkVariables(request.variables);
+              // Apollo would run a subscription sent over HTTP as if it were a query.
+              if (operation?.operation === 'subscription') {
+                throw new GraphQLError('subscriptions are served over WebSocket (subprotocol graphql-transport-ws) on this path', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+              }
+            },
+          };
+        },
+      },
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       {
         // Put the request id on masked errors (formatError has no access to the context).
@@ -264,6 +279,16 @@ async function bootstrap(registry: Registry): Promise<void> {
     } catch (err) {
       if (!(err instanceof ApiError && err.code === ErrorCode.ALREADY_EXISTS)) throw err;
     }
+  }
+}
+
+/** Variables nested deeper than any object needs are refused before type-graphql's recursive conversion meets them. */
+function checkVariables(variables: unknown): void {
+  try {
+    checkJsonDepth(variables, 'variables');
+  } catch (err) {
+    const e = err as ApiError;
+    throw new GraphQLError(e.message, { extensions: { code: e.code, causes: e.causes, http: { status: 400 } } });
   }
 }
 

@@ -120,6 +120,7 @@ export class Registry {
     meta.uid = randomUUID();
     meta.creationTimestamp = now;
     meta.generation = 1;
+    this.check(info, obj); // the shape first: defaulting and QoS must not meet `containers: false`
     this.prepareStatusForCreate(info, obj);
     applyDefaults(obj);
     this.check(info, obj);
@@ -149,6 +150,12 @@ export class Registry {
     }
     if (!isRecord(obj.metadata)) throw badInput(`${info.kind} is invalid: metadata: Required value`, [{ field: 'metadata', message: 'Required value' }]);
     for (const [k, v] of Object.entries(obj.metadata)) if (v === null) delete obj.metadata[k]; // `creationTimestamp: null` in manifests
+    for (const f of ['name', 'generateName', 'namespace', 'resourceVersion'] as const) {
+      const v = obj.metadata[f];
+      if (v !== undefined && typeof v !== 'string') {
+        throw invalid(info.kind, '', [{ field: `metadata.${f}`, message: `Invalid value: ${JSON.stringify(v)}: must be of type string` }]);
+      }
+    }
     const { apiVersion: _a, kind: _k, ...body } = obj;
     const ordered = { apiVersion: info.apiVersion, kind: info.kind, ...body } as KubeObject;
     const meta = ordered.metadata;
@@ -235,6 +242,7 @@ export class Registry {
       if (current.status === undefined) delete desired.status;
       else desired.status = current.status;
     }
+    this.check(info, desired, current); // the shape first, as on create
     applyDefaults(desired);
     if (!isDeepStrictEqual(specOf(desired), specOf(current))) meta.generation = (current.metadata.generation ?? 0) + 1;
     meta.resourceVersion = current.metadata.resourceVersion;
