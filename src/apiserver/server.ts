@@ -26,6 +26,7 @@ import { checkJsonDepth } from '../apimachinery/json.ts';
 import { SqlStore, type StoreOptions } from '../store/index.ts';
 import { consoleLogger, describe, formatError, isInternal, type Logger } from './errors.ts';
 import { createContext, type Context } from './graphql/context.ts';
+import { createConformanceCheck } from './graphql/conformance.ts';
 import { buildApiSchema } from './graphql/schema.ts';
 import { Registry, realClock, type AdmitHook, type Clock } from './registry/index.ts';
 
@@ -73,9 +74,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   let phase: Phase = 'starting';
   const log = options.logger ?? consoleLogger;
   const store = await SqlStore.open(options.store);
-  const registry = new Registry(store, options.clock ?? realClock);
-  await bootstrap(registry);
   const schema = await buildApiSchema();
+  const registry = new Registry(store, { clock: options.clock ?? realClock, validate: createConformanceCheck(schema) });
+  await bootstrap(registry);
 
   // Authentication and authorization: the RBAC cache follows the store like an informer.
   const authOn = options.auth && options.auth.enabled !== false;
@@ -170,6 +171,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   const apollo = new ApolloServer<Context>({
     schema,
+    persistedQueries: false, // no APQ cache: one less surface, and clients send whole documents
     includeStacktraceInErrorResponses: false,
     parseOptions: apolloParseOptions(limits),
     validationRules: limitRules,

@@ -42,18 +42,21 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun: boolean,
       @Ctx() ctx: Context,
     ): Promise<KubeObject[]> {
-      const out: KubeObject[] = [];
-      for (const [i, m] of manifests.entries()) {
+      // Every manifest is checked before any is written: a bad batch writes nothing.
+      // (Store-level failures — a conflict, a missing namespace — can still stop a batch midway.)
+      const each = async <T>(i: number, run: () => T | Promise<T>): Promise<T> => {
         try {
-          out.push(await ctx.registry.apply(m, dryRun, applyAdmission(ctx)));
+          return await run();
         } catch (err) {
-          if (err instanceof Error && 'causes' in err) {
-            const e = err as Error & { causes: { field: string; message: string }[] };
-            e.causes = e.causes.map((c) => ({ ...c, field: `manifests[${i}]${c.field ? '.' + c.field : ''}` }));
+          if (err instanceof ApiError) {
+            (err as { causes: { field: string; message: string }[] }).causes = err.causes.map((c) => ({ ...c, field: `manifests[${i}]${c.field ? '.' + c.field : ''}` }));
           }
           throw err;
         }
-      }
+      };
+      for (const [i, m] of manifests.entries()) await each(i, () => ctx.registry.checkManifest(m));
+      const out: KubeObject[] = [];
+      for (const [i, m] of manifests.entries()) out.push(await each(i, () => ctx.registry.apply(m, dryRun, applyAdmission(ctx))));
       return out;
     }
 

@@ -26,6 +26,9 @@ function visible(ctx: Context, kind: string, one?: true) {
   return one ? can : (objects: KubeObject[]) => objects.filter(can);
 }
 
+/** A watch BOOKMARK carries only a resourceVersion: it has no relations. */
+const isBookmark = (o: KubeObject): boolean => !o.metadata.uid;
+
 type Containers = { containers?: { resources?: { requests?: Record<string, string | number> } }[] };
 
 export function createRelationResolvers(all: KindTypes[], resource: ClassType | object): ClassType[] {
@@ -36,6 +39,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class PodRelations {
     @FieldResolver(() => t('Node').object, { nullable: true, description: 'The node the pod is bound to.' })
     node(@Root() pod: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(pod)) return null;
       const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
       if (!nodeName) return null;
       ctx.access.check('get', t('Node').info, undefined, nodeName);
@@ -44,6 +48,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
 
     @FieldResolver(() => resource as ClassType, { nullable: true, description: 'The controller that owns the pod.' })
     owner(@Root() pod: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(pod)) return null;
       const ref = pod.metadata.ownerReferences?.find((r) => r.controller) ?? pod.metadata.ownerReferences?.[0];
       if (!ref || !all.some((k) => k.info.kind === ref.kind)) return null;
       const namespaced = t(ref.kind).info.namespaced;
@@ -54,6 +59,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
 
     @FieldResolver(ofType('Event'), { description: 'Events about this pod.' })
     events(@Root() pod: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(pod)) return [];
       return ctx.loaders.byField('Event', 'involvedObject.uid', pod.metadata.uid ?? '').then(visible(ctx, 'Event'));
     }
   }
@@ -62,11 +68,13 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class NodeRelations {
     @FieldResolver(ofType('Pod'), { description: 'Pods bound to this node.' })
     pods(@Root() node: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(node)) return [];
       return ctx.loaders.byField('Pod', 'spec.nodeName', node.metadata.name!).then(visible(ctx, 'Pod'));
     }
 
     @FieldResolver(() => GraphQLJSONObject, { description: 'The sum of the requests of the pods bound to this node that still run (a ResourceList).' })
     async allocated(@Root() node: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(node)) return {};
       // The sum is over every pod on the node: it is the node's figure, not a view of the pods.
       ctx.access.check('get', t('Node').info, undefined, node.metadata.name);
       const pods = await ctx.loaders.byField('Pod', 'spec.nodeName', node.metadata.name!);
@@ -81,6 +89,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class ReplicaSetRelations {
     @FieldResolver(ofType('Pod'), { description: 'Pods this ReplicaSet owns.' })
     pods(@Root() rs: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(rs)) return [];
       return ctx.loaders.byOwner('Pod', rs.metadata.uid!).then(visible(ctx, 'Pod'));
     }
   }
@@ -89,11 +98,13 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class DeploymentRelations {
     @FieldResolver(ofType('ReplicaSet'), { description: 'ReplicaSets this Deployment owns (its revisions).' })
     replicaSets(@Root() d: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(d)) return [];
       return ctx.loaders.byOwner('ReplicaSet', d.metadata.uid!).then(visible(ctx, 'ReplicaSet'));
     }
 
     @FieldResolver(ofType('Pod'), { description: 'Pods of every ReplicaSet of this Deployment.' })
     async pods(@Root() d: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(d)) return [];
       const sets = await ctx.loaders.byOwner('ReplicaSet', d.metadata.uid!);
       return (await Promise.all(sets.map((rs) => ctx.loaders.byOwner('Pod', rs.metadata.uid!)))).flat().filter(visible(ctx, 'Pod', true));
     }
@@ -103,6 +114,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
   class ServiceRelations {
     @FieldResolver(ofType('EndpointSlice'), { description: 'EndpointSlices of this Service (label kubernetes.io/service-name).' })
     endpoints(@Root() svc: KubeObject, @Ctx() ctx: Context) {
+      if (isBookmark(svc)) return [];
       return ctx.loaders.byLabel('EndpointSlice', 'kubernetes.io/service-name', svc.metadata.namespace ?? '', svc.metadata.name!).then(visible(ctx, 'EndpointSlice'));
     }
   }
@@ -114,6 +126,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
     const key = k.info.plural;
     Object.defineProperty(NamespaceRelations.prototype, key, {
       value(ns: KubeObject, args: SelectorArgs, ctx: Context) {
+        if (isBookmark(ns)) return [];
         if (!ctx.access.can('list', k.info, ns.metadata.name)) return [];
         return ctx.loaders.inNamespace(k.info.kind, ns.metadata.name!, args.labelSelector, args.fieldSelector);
       },

@@ -68,8 +68,20 @@ function pendingFinalizers(o: KubeObject): string[] {
   return o.kind === 'Namespace' ? [...own, ...((o.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [])] : own;
 }
 
+export interface RegistryOptions {
+  clock?: Clock;
+  /** More checks every written object must pass (the apiserver adds conformance to the GraphQL types). */
+  validate?: (object: KubeObject) => Cause[];
+}
+
 export class Registry {
-  constructor(readonly store: Store, private readonly clock: Clock = realClock) {}
+  private readonly clock: Clock;
+  private readonly extraValidation: (object: KubeObject) => Cause[];
+
+  constructor(readonly store: Store, options: RegistryOptions = {}) {
+    this.clock = options.clock ?? realClock;
+    this.extraValidation = options.validate ?? (() => []);
+  }
 
   info(kind: string): KindInfo {
     const info = kindInfo(kind);
@@ -177,7 +189,7 @@ export class Registry {
   }
 
   private check(info: KindInfo, obj: KubeObject, old?: KubeObject): void {
-    const causes: Cause[] = validateObject(obj);
+    const causes: Cause[] = [...validateObject(obj), ...this.extraValidation(obj)];
     if (old) {
       causes.push(...validateUpdate(obj, old));
       const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
@@ -242,7 +254,7 @@ export class Registry {
       if (current.status === undefined) delete desired.status;
       else desired.status = current.status;
     }
-    this.check(info, desired, current); // the shape first, as on create
+    this.check(info, desired); // the shape first, as on create (update rules compare defaulted objects, below)
     applyDefaults(desired);
     if (!isDeepStrictEqual(specOf(desired), specOf(current))) meta.generation = (current.metadata.generation ?? 0) + 1;
     meta.resourceVersion = current.metadata.resourceVersion;
@@ -283,7 +295,7 @@ export class Registry {
     checkJsonDepth(status, 'status');
     return this.guaranteedUpdate(info, this.key(info, namespace, name), (current) => {
       const desired = { ...current, status: clone(status) };
-      const causes = validateObject(desired).filter((c) => c.field.startsWith('status'));
+      const causes = [...validateObject(desired), ...this.extraValidation(desired)].filter((c) => c.field.startsWith('status'));
       if (causes.length) throw invalid(info.kind, name, causes);
       return desired;
     }, { precondition: resourceVersion ?? undefined, admit, subresource: 'status' });
@@ -361,7 +373,7 @@ export class Registry {
       if (spec.nodeName) throw conflict('pods/binding', name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
       spec.nodeName = nodeName;
       const status = (pod.status ??= {}) as { conditions?: Record<string, unknown>[] };
-      const conditions = (status.conditions ?? []).filter((c: Record<string, unknown>) => c.type !== 'PodScheduled');
+      const conditions = (Array.isArray(status.conditions) ? status.conditions : []).filter((c: Record<string, unknown>) => c?.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.clock.now()) });
       status.conditions = conditions;
       return pod;
@@ -369,14 +381,28 @@ export class Registry {
   }
 
   /** kubectl apply for one manifest: create it, or patch the live object with a three-way merge. */
-  async apply(manifest: unknown, dryRun = false, admit?: AdmitHook): Promise<KubeObject> {
+  /**
+   * The checks of apply that need no store — kind, shape, name, Kubernetes validation —
+   * so that applyAll can refuse a bad batch before it writes any of it.
+   */
+  checkManifest(manifest: unknown): { info: KindInfo; applied: KubeObject } {
     if (!isRecord(manifest)) throw badInput('a manifest must be a JSON object', [{ field: '', message: 'Invalid value: must be an object' }]);
     checkJsonDepth(manifest, '');
     if (typeof manifest.kind !== 'string' || !manifest.kind) throw badInput("Object 'Kind' is missing", [{ field: 'kind', message: 'Required value' }]);
     const info = this.info(manifest.kind);
     const applied = this.normalize(info, manifest);
-    const { name, namespace } = applied.metadata;
-    if (!name) throw invalid(info.kind, '', [{ field: 'metadata.name', message: 'Required value: name is required' }]);
+    if (!applied.metadata.name) throw invalid(info.kind, '', [{ field: 'metadata.name', message: 'Required value: name is required' }]);
+    const probe = clone(applied);
+    this.check(info, probe);
+    applyDefaults(probe);
+    this.check(info, probe);
+    return { info, applied };
+  }
+
+  /** kubectl apply for one manifest: create it, or patch the live object with a three-way merge. */
+  async apply(manifest: unknown, dryRun = false, admit?: AdmitHook): Promise<KubeObject> {
+    const { info, applied } = this.checkManifest(manifest);
+    const { name, namespace } = applied.metadata as { name: string; namespace?: string };
     const lastApplied = JSON.stringify(manifest);
     const withAnnotation = (o: KubeObject): KubeObject => {
       o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [LAST_APPLIED]: lastApplied + '\n' };
@@ -427,7 +453,9 @@ function qosClass(pod: KubeObject): string {
   let any = false;
   let guaranteed = containers.length > 0;
   for (const c of containers) {
-    const { requests = {}, limits = {} } = c.resources ?? {};
+    const resources = (isRecord(c) && isRecord(c.resources) ? c.resources : {}) as Res;
+    const requests = isRecord(resources.requests) ? resources.requests : {};
+    const limits = isRecord(resources.limits) ? resources.limits : {};
     if (Object.keys(requests).length || Object.keys(limits).length) any = true;
     for (const r of ['cpu', 'memory']) {
       const limit = limits[r];
