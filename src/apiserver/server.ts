@@ -10,7 +10,7 @@ import express from 'express';
 import { MessageType, parseMessage } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { GraphQLError, specifiedRules, validate } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate } from 'graphql';
 import { SYSTEM_NAMESPACES, type KubeObject } from '../apis/kinds.ts';
 import { Access } from './access.ts';
 import { admissionFor } from './admission/index.ts';
@@ -45,6 +45,8 @@ export interface ApiServerOptions {
   limits?: Partial<QueryLimits>;
   /** Requests per second per identity, with a burst; 0 turns rate limiting off. @default { ratePerSecond: 200, burst: 400 } */
   rateLimit?: { ratePerSecond: number; burst: number } | 0;
+  /** Schema introspection for authenticated callers (anonymous callers get nothing at all). @default true */
+  introspection?: boolean;
   /** Subscriptions one WebSocket may hold at once. @default 100 */
   maxSubscriptionsPerSocket?: number;
   /** Authentication (JWT) and authorization (RBAC); absent: off. */
@@ -93,7 +95,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   };
 
   const limits = resolveLimits(options.limits);
-  const limitRules = createLimitRules(schema, limits);
+  const introspection = options.introspection ?? true;
+  const limitRules = [...createLimitRules(schema, limits), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const rate = options.rateLimit ?? { ratePerSecond: 200, burst: 400 };
   const limiter = rate ? new RateLimiter(rate) : undefined;
   const maxSubscriptions = options.maxSubscriptionsPerSocket ?? 100;
@@ -143,7 +146,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       if (errors.length) return errors;
       const over = checkOperationLimits(schema, document, payload.operationName, payload.variables, limits);
       if (over.length) return over;
-      return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: createContext(registry, extra.who!.access, extra.who!.admit, extra.requestId) };
+      return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: createContext(registry, extra.who!.access, extra.who!.admit, extra.requestId, authenticator) };
     },
     onConnect: async (ctx) => {
       const extra = ctx.extra as Extra;
@@ -171,7 +174,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   const apollo = new ApolloServer<Context>({
     schema,
-    persistedQueries: false, // no APQ cache: one less surface, and clients send whole documents
+    persistedQueries: false,
+    introspection, // no APQ cache: one less surface, and clients send whole documents
     includeStacktraceInErrorResponses: false,
     parseOptions: apolloParseOptions(limits),
     validationRules: limitRules,
@@ -236,7 +240,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       const requestId = String(req.headers['x-request-id'] ?? randomUUID());
       try {
         const who = await identify(authenticator?.fromHeader(req.headers.authorization));
-        return createContext(registry, who.access, who.admit, requestId);
+        return createContext(registry, who.access, who.admit, requestId, authenticator);
       } catch (err) {
         if (err instanceof ApiError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
         throw err;

@@ -89,3 +89,21 @@ describe('relations and watches do not leak', () => {
     assert.equal((ended as { extensions?: { code?: string } }[])[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(ended));
   });
 });
+
+describe('service accounts', () => {
+  test('a token requested for a ServiceAccount authenticates as it, and RBAC binds it by ServiceAccount subject', async () => {
+    await t.ok(`mutation { createServiceAccount(serviceAccount: { metadata: { name: "robot", namespace: "a" } }) { metadata { name } } }`);
+    await t.ok(`mutation($b: RoleBindingInput!) { createRoleBinding(roleBinding: $b) { metadata { name } } }`, {
+      b: { metadata: { name: 'robot-view', namespace: 'a' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'robot', namespace: 'a' }] },
+    });
+    const { createServiceAccountToken: tr } = await t.ok(`mutation { createServiceAccountToken(namespace: "a", name: "robot") { token expirationTimestamp } }`);
+    assert.ok(Date.parse(tr.expirationTimestamp) > Date.now());
+    const robot = as(tr.token);
+    const me = await t.gql('{ whoami { username groups } }', undefined, robot);
+    assert.deepEqual(me.data!.whoami, { username: 'system:serviceaccount:a:robot', groups: ['system:serviceaccounts', 'system:serviceaccounts:a', 'system:authenticated'] });
+    assert.equal(code(await t.gql('{ pods(namespace: "a") { metadata { resourceVersion } } }', undefined, robot)), undefined);
+    assert.equal(code(await t.gql('{ pods(namespace: "b") { metadata { resourceVersion } } }', undefined, robot)), 'FORBIDDEN');
+    assert.equal(code(await t.gql(`mutation { createServiceAccountToken(namespace: "a", name: "robot") { token } }`, undefined, robot)), 'FORBIDDEN', 'view may not mint tokens');
+    assert.equal(code(await t.gql(`mutation { createServiceAccountToken(namespace: "a", name: "nobody") { token } }`)), 'NOT_FOUND');
+  });
+});

@@ -11,12 +11,15 @@ export interface Context {
   /** Admission checks that need the caller and the object (NodeRestriction, RBAC escalation). */
   admit: AdmitHook;
   requestId: string;
+  /** Mints service-account tokens with the cluster key (absent when authentication is off). */
+  serviceAccountTokens?: { mintServiceAccount(namespace: string, name: string, uid: string, ttlSeconds?: number): Promise<string> };
 }
 
-export const createContext = (registry: Registry, access: Access, admit: AdmitHook, requestId: string = randomUUID()): Context => ({
+export const createContext = (registry: Registry, access: Access, admit: AdmitHook, requestId: string = randomUUID(), serviceAccountTokens?: Context['serviceAccountTokens']): Context => ({
   registry,
   loaders: new Loaders(registry),
   access,
   admit,
   requestId,
+  serviceAccountTokens,
 });

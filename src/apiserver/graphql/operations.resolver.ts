@@ -2,13 +2,19 @@ import 'reflect-metadata';
 // The operations that are not plain CRUD: apply, subresources (binding, scale) and
 // the Deployment verbs, plus node-side lease renewal.
 import { GraphQLJSON } from 'graphql-scalars';
-import { Arg, Args, Ctx, Int, Mutation, Resolver, createUnionType, type ClassType } from 'type-graphql';
+import { Arg, Args, Ctx, Field, Int, Mutation, ObjectType, Resolver, createUnionType, type ClassType } from 'type-graphql';
 import { kindInfo, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
 import type { AdmitHook } from '../registry/index.ts';
 import { ApiError, ErrorCode, badInput, notFound } from '../../apimachinery/errors.ts';
 import type { Context } from './context.ts';
 import { NamespacedNameArgs, ScaleArgs } from './meta.type.ts';
 import type { KindTypes } from './resource.factory.ts';
+
+@ObjectType({ description: 'The status of a TokenRequest: the token and when it expires.' })
+export class TokenRequestStatus {
+  @Field(() => String) token!: string;
+  @Field(() => String) expirationTimestamp!: string;
+}
 
 export function createResourceUnion(all: KindTypes[]) {
   return createUnionType({
@@ -107,6 +113,23 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       const template = structuredClone((target.rs.spec as { template: { metadata?: { labels?: Record<string, string> } } }).template);
       delete template.metadata?.labels?.['pod-template-hash'];
       return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { template } }, 'MERGE', ctx.admit);
+    }
+
+    @Mutation(() => TokenRequestStatus, { description: 'A bearer token for a ServiceAccount (the serviceaccounts/token subresource, like `kubectl create token`).' })
+    async createServiceAccountToken(
+      @Args(() => NamespacedNameArgs) a: NamespacedNameArgs,
+      @Arg('expirationSeconds', () => Int, { nullable: true, defaultValue: 3600 }) expirationSeconds: number,
+      @Ctx() ctx: Context,
+    ): Promise<TokenRequestStatus> {
+      ctx.access.check('create', info('ServiceAccount'), a.namespace, a.name, 'token');
+      if (!ctx.serviceAccountTokens) throw badInput('token requests need authentication to be on', [{ field: 'serviceaccounts/token', message: 'Unsupported' }]);
+      if (expirationSeconds < 600 || expirationSeconds > 172_800) {
+        throw badInput('TokenRequest is invalid: spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes or more than 48 hours', [{ field: 'spec.expirationSeconds', message: 'Invalid value' }]);
+      }
+      const account = await ctx.registry.get('ServiceAccount', a.namespace, a.name);
+      if (!account) throw notFound('serviceaccounts', a.name);
+      const token = await ctx.serviceAccountTokens.mintServiceAccount(account.metadata.namespace!, a.name, account.metadata.uid!, expirationSeconds);
+      return { token, expirationTimestamp: new Date(Date.now() + expirationSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
     }
 
     @Mutation(() => type('Lease'), { description: 'A node heartbeat: create or renew the Lease (namespace kube-node-lease).' })
