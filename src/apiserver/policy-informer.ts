@@ -14,6 +14,10 @@ export interface PolicyCache {
 export class PolicyInformer {
   private stopped = false;
   private restarting = false;
+  /** The newest revision of an RBAC change applied to the cache. */
+  private applied = 0;
+  private started = false;
+  private waiters: { revision: number; resolve: () => void }[] = [];
   private readonly watches: { close(): void }[] = [];
 
   constructor(private readonly store: Store, private readonly cache: PolicyCache) {}
@@ -32,6 +36,8 @@ export class PolicyInformer {
       } while (token);
     }
     this.cache.replace(objects);
+    this.started = true;
+    this.advance(revision);
     // Watch from the oldest list revision: a change seen twice is harmless (apply is idempotent).
     for (const kind of RBAC_KINDS) void this.follow(kind, revision);
   }
@@ -40,7 +46,10 @@ export class PolicyInformer {
     const watch = this.store.watch({ kind, fromRevision: from });
     this.watches.push(watch);
     try {
-      for await (const event of watch) this.cache.apply(event.type, event.object);
+      for await (const event of watch) {
+        this.cache.apply(event.type, event.object);
+        this.advance(event.revision);
+      }
     } catch {
       // fall through to a fresh list
     }
@@ -58,7 +67,29 @@ export class PolicyInformer {
     }
   }
 
+  private advance(revision: number): void {
+    if (revision <= this.applied) return;
+    this.applied = revision;
+    this.waiters = this.waiters.filter((w) => (w.revision <= revision ? (w.resolve(), false) : true));
+  }
+
+  /**
+   * Resolves once the cache holds the RBAC change written at `revision`, so that whoever
+   * wrote a role or binding is authorized by it on their next request (read your writes).
+   * Gives up after `timeoutMs`: the cache still converges, only later.
+   */
+  waitFor(revision: number, timeoutMs = 2000): Promise<void> {
+    // Before start() the cache is filled from a list that will include the change anyway.
+    if (revision <= this.applied || this.stopped || !this.started) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      this.waiters.push({ revision, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
+
   stop(): void {
+    for (const w of this.waiters.splice(0)) w.resolve();
     this.stopped = true;
     for (const w of this.watches.splice(0)) w.close();
   }

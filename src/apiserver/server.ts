@@ -20,7 +20,7 @@ import {
   RateLimiter, apolloParseOptions, jsonBodyErrorHandler, checkOperationLimits, createLimitRules, hardeningPlugin, parseWithLimits, resolveLimits, tooManyRequests,
   type QueryLimits,
 } from './hardening/index.ts';
-import { PolicyInformer } from './policy-informer.ts';
+import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { checkJsonDepth } from '../apimachinery/json.ts';
 import { SqlStore, type StoreOptions } from '../store/index.ts';
@@ -77,15 +77,19 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const log = options.logger ?? consoleLogger;
   const store = await SqlStore.open(options.store);
   const schema = await buildApiSchema();
-  const registry = new Registry(store, { clock: options.clock ?? realClock, validate: createConformanceCheck(schema) });
-  await bootstrap(registry);
-
   // Authentication and authorization: the RBAC cache follows the store like an informer.
   const authOn = options.auth && options.auth.enabled !== false;
   const authenticator = authOn ? await Authenticator.create(options.auth!) : undefined;
   const rbac = authOn ? new RbacCache() : undefined;
   const authorizer = rbac ? new RbacAuthorizer(rbac) : undefined;
   const informer = rbac ? new PolicyInformer(store, rbac) : undefined;
+  const registry = new Registry(store, {
+    clock: options.clock ?? realClock,
+    validate: createConformanceCheck(schema),
+    // A role or binding takes effect for this apiserver before its writer hears back.
+    written: (o) => (informer && RBAC_KINDS.includes(o.kind as never) ? informer.waitFor(Number(o.metadata.resourceVersion)) : undefined),
+  });
+  await bootstrap(registry);
   await informer?.start();
   /** The request's identity, access and admission; throws UNAUTHENTICATED. */
   const identify = async (who: Promise<{ user: UserInfo }> | undefined): Promise<{ user: UserInfo; access: Access; admit: AdmitHook }> => {

@@ -72,15 +72,24 @@ export interface RegistryOptions {
   clock?: Clock;
   /** More checks every written object must pass (the apiserver adds conformance to the GraphQL types). */
   validate?: (object: KubeObject) => Cause[];
+  /** Awaited after every write with the object as written, before the caller hears of it. */
+  written?: (object: KubeObject) => void | Promise<void>;
 }
 
 export class Registry {
   private readonly clock: Clock;
   private readonly extraValidation: (object: KubeObject) => Cause[];
+  private readonly written: (object: KubeObject) => void | Promise<void>;
 
   constructor(readonly store: Store, options: RegistryOptions = {}) {
     this.clock = options.clock ?? realClock;
     this.extraValidation = options.validate ?? (() => []);
+    this.written = options.written ?? (() => undefined);
+  }
+
+  private async settle(object: KubeObject): Promise<KubeObject> {
+    await this.written(object);
+    return object;
   }
 
   info(kind: string): KindInfo {
@@ -144,7 +153,7 @@ export class Registry {
     for (let attempt = 0; ; attempt++) {
       const named = meta.name ? obj : { ...obj, metadata: { ...meta, name: generateName(meta.generateName!) } };
       const created = await this.store.create(this.key(info, named.metadata.namespace, named.metadata.name!), named);
-      if (created) return created;
+      if (created) return this.settle(created);
       if (meta.name || attempt >= 8) throw alreadyExists(info.resource, named.metadata.name!);
     }
   }
@@ -230,7 +239,7 @@ export class Registry {
       const expected = Number(current.metadata.resourceVersion);
       const finalized = desired.metadata.deletionTimestamp && !pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
       const result = finalized ? await this.store.delete(key, expected) : await this.store.update(key, desired, expected);
-      if (result.ok) return result.object;
+      if (result.ok) return this.settle(result.object);
       if (result.reason === 'not-found') throw notFound(info.resource, key.name);
       if (options.precondition !== undefined || attempt >= MAX_UPDATE_ATTEMPTS) {
         throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -321,7 +330,7 @@ export class Registry {
       const result = desired
         ? isDeepStrictEqual(desired, current) ? { ok: true as const, object: current } : await this.store.update(key, desired, Number(current.metadata.resourceVersion))
         : await this.store.delete(key, Number(current.metadata.resourceVersion));
-      if (result.ok) return result.object;
+      if (result.ok) return this.settle(result.object);
       if (result.reason === 'not-found') throw notFound(info.resource, name);
       if (pre?.resourceVersion || attempt >= MAX_UPDATE_ATTEMPTS) throw conflict(info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
