@@ -7,28 +7,26 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { MessageType, parseMessage } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate } from 'graphql';
 import { SYSTEM_NAMESPACES, type KubeObject } from '../apis/kinds.ts';
+import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
+import { SqlStore, type StoreOptions } from '../store/index.ts';
 import { Access } from './access.ts';
 import { admissionFor } from './admission/index.ts';
 import { ANONYMOUS, Authenticator, type ExternalIssuer, type UserInfo } from './authn/index.ts';
 import { RbacAuthorizer, RbacCache, bootstrapPolicy } from './authz/index.ts';
-import {
-  RateLimiter, apolloParseOptions, jsonBodyErrorHandler, checkOperationLimits, createLimitRules, hardeningPlugin, parseWithLimits, resolveLimits, tooManyRequests,
-  type QueryLimits,
-} from './hardening/index.ts';
-import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
-import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
-import { checkJsonDepth } from '../apimachinery/json.ts';
-import { SqlStore, type StoreOptions } from '../store/index.ts';
 import { consoleLogger, describe, formatError, isInternal, type Logger } from './errors.ts';
 import { createContext, type Context } from './graphql/context.ts';
 import { createConformanceCheck } from './graphql/conformance.ts';
 import { buildApiSchema } from './graphql/schema.ts';
-import { Registry, realClock, type AdmitHook, type Clock } from './registry/index.ts';
+import {
+  RateLimiter, apolloParseOptions, checkVariables, createLimitRules, hardeningPlugin, jsonBodyErrorHandler, resolveLimits,
+  type QueryLimits,
+} from './hardening/index.ts';
+import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
+import { Registry, realClock, type Clock } from './registry/index.ts';
+import { serveWebSocket, type Identify } from './websocket.ts';
 
 export interface AuthOptions {
   /** false: no authentication or authorization — every request acts as cluster-admin (the benchmark baseline). @default true */
@@ -92,7 +90,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   await bootstrap(registry);
   await informer?.start();
   /** The request's identity, access and admission; throws UNAUTHENTICATED. */
-  const identify = async (who: Promise<{ user: UserInfo }> | undefined): Promise<{ user: UserInfo; access: Access; admit: AdmitHook }> => {
+  const identify: Identify = async (who) => {
     const user = who ? (await who).user : CLUSTER_ADMIN;
     if (user.username === ANONYMOUS.username) throw new ApiError(ErrorCode.UNAUTHENTICATED, 'Unauthorized: a bearer token is required');
     return { user, access: new Access(user, authorizer), admit: admissionFor(user, authorizer) };
@@ -108,78 +106,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: BODY_LIMIT_BYTES });
-  // graphql-ws answers a malformed or server-only message (e.g. a client sending `next`)
-  // with 4500 Internal Server Error; the protocol's answer is 4400 Bad Request. This
-  // handler runs before graphql-ws's (registered first) and puts a check in front of
-  // the message listener graphql-ws is about to add.
-  wsServer.on('connection', (socket) => {
-    const on = socket.on.bind(socket);
-    socket.on = ((event: string, listener: (...args: unknown[]) => void) => {
-      if (event !== 'message') return on(event, listener);
-      return on('message', (data: unknown, ...rest: unknown[]) => {
-        try {
-          const message = parseMessage(String(data));
-          if (!CLIENT_MESSAGES.has(message.type)) throw new Error(`a client may not send ${message.type}`);
-        } catch (err) {
-          socket.close(4400, (err as Error).message.slice(0, 120));
-          return;
-        }
-        listener(data, ...rest);
-      });
-    }) as typeof socket.on;
-  });
-  type Extra = { requestId?: string; who?: { user: UserInfo; access: Access; admit: AdmitHook }; expiry?: NodeJS.Timeout };
-  const wsCleanup = useServer<Record<string, unknown>, Extra>({
-    schema,
-    connectionInitWaitTimeout: 10_000,
-    // The same limits as the HTTP path: WebSocket operations bypass Apollo's plugins.
-    onSubscribe: (ctx, _id, payload) => {
-      const extra = ctx.extra as Extra;
-      if (limiter && !limiter.take(extra.who!.user.username)) return [tooManyRequests(limiter.retryAfterMs(extra.who!.user.username))];
-      if (Object.keys(ctx.subscriptions).length > maxSubscriptions) {
-        return [new GraphQLError(`too many subscriptions on one connection (at most ${maxSubscriptions})`, { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
-      }
-      let document;
-      try {
-        checkVariables(payload.variables);
-        document = parseWithLimits(payload.query, limits);
-      } catch (err) {
-        return [err instanceof ApiError ? new GraphQLError(err.message, { extensions: { code: err.code, causes: err.causes } }) : err as GraphQLError];
-      }
-      const errors = validate(schema, document, [...specifiedRules, ...limitRules]);
-      if (errors.length) return errors;
-      const over = checkOperationLimits(schema, document, payload.operationName, payload.variables, limits);
-      if (over.length) return over;
-      return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: createContext(registry, extra.who!.access, extra.who!.admit, extra.requestId, authenticator) };
-    },
-    onConnect: async (ctx) => {
-      const extra = ctx.extra as Extra;
-      extra.requestId = randomUUID();
-      try {
-        const authenticated = authenticator?.fromConnectionParams(ctx.connectionParams);
-        extra.who = await identify(authenticated);
-        const expiresAt = (await authenticated)?.expiresAt;
-        if (expiresAt) {
-          // A subscription never outlives its token: the client reconnects with a fresh one.
-          extra.expiry = setTimeout(() => ctx.extra.socket.close(4401, 'Unauthorized: token expired'), Math.max(0, expiresAt.getTime() - Date.now()));
-          extra.expiry.unref();
-        }
-        return true;
-      } catch {
-        return false; // graphql-ws closes with 4403 Forbidden
-      }
-    },
-    onClose: (ctx) => clearTimeout((ctx.extra as Extra).expiry),
-    onError: (ctx, _id, _payload, errors) =>
-      errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as { requestId?: string }).requestId, log)),
-    onNext: (ctx, _id, _payload, _args, result) =>
-      result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as { requestId?: string }).requestId, log)) } : undefined,
-  }, wsServer);
+  const webSocket = serveWebSocket(wsServer, { schema, registry, authenticator, identify, limits, limitRules, limiter, maxSubscriptions, log });
 
   const apollo = new ApolloServer<Context>({
     schema,
-    persistedQueries: false,
-    introspection, // no APQ cache: one less surface, and clients send whole documents
+    persistedQueries: false, // no APQ cache: one less surface, and clients send whole documents
+    introspection,
     includeStacktraceInErrorResponses: false,
     parseOptions: apolloParseOptions(limits),
     validationRules: limitRules,
@@ -201,7 +133,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
           };
         },
       },
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await webSocket.dispose(); } }; } },
       {
         // Put the request id on masked errors (formatError has no access to the context).
         async requestDidStart({ contextValue }) {
@@ -291,19 +223,6 @@ async function bootstrap(registry: Registry): Promise<void> {
     }
   }
 }
-
-/** Variables nested deeper than any object needs are refused before type-graphql's recursive conversion meets them. */
-function checkVariables(variables: unknown): void {
-  try {
-    checkJsonDepth(variables, 'variables');
-  } catch (err) {
-    const e = err as ApiError;
-    throw new GraphQLError(e.message, { extensions: { code: e.code, causes: e.causes, http: { status: 400 } } });
-  }
-}
-
-/** Messages a graphql-ws client may send. */
-const CLIENT_MESSAGES = new Set<string>([MessageType.ConnectionInit, MessageType.Ping, MessageType.Pong, MessageType.Subscribe, MessageType.Complete]);
 
 /** Request bodies and WebSocket messages larger than this are refused. */
 const BODY_LIMIT_BYTES = 3 * 1024 * 1024;

@@ -4,7 +4,6 @@
 // each change to the watchers of its kind. A watcher that starts behind the window
 // reads its history from the change log while live changes queue behind it, so there
 // is no gap and no duplicate at the seam.
-import type { KubeObject } from '../apis/kinds.ts';
 import { expired } from '../apimachinery/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { compactRevision } from './compact.ts';

@@ -20,3 +20,4 @@ export { hardeningPlugin, tooManyRequests, ANONYMOUS_USERNAME, type HardeningPlu
 export { stripSuggestions } from './suggestions.ts';
 export { jsonBodyErrorHandler } from './http.ts';
 export { checkOperationLimits } from './operation.ts';
+export { checkVariables } from './variables.ts';
