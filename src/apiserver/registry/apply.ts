@@ -1,6 +1,8 @@
 // kubectl's client-side apply: the manifest's fields win, and fields that the last
 // applied manifest set but this one no longer does are removed. The last applied
 // manifest is kept in an annotation, as kubectl does.
+import { defineKey } from '../../apimachinery/merge-patch.ts';
+
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -12,8 +14,8 @@ export function threeWayMergePatch(lastApplied: Json | undefined, manifest: Json
   const patch: Record<string, Json> = {};
   const original = isObject(lastApplied) ? lastApplied : {};
   for (const [k, v] of Object.entries(manifest)) {
-    patch[k] = isObject(v) ? threeWayMergePatch(original[k], v) : v;
+    defineKey(patch, k, isObject(v) ? threeWayMergePatch(Object.hasOwn(original, k) ? original[k] : undefined, v) : v);
   }
-  for (const k of Object.keys(original)) if (!(k in manifest)) patch[k] = null;
+  for (const k of Object.keys(original)) if (!Object.hasOwn(manifest, k)) defineKey(patch, k, null);
   return patch;
 }

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import jsonpatch, { type Operation } from 'fast-json-patch';
-import mergePatch from 'json-merge-patch';
 import { applyDefaults } from '../../apis/defaults.ts';
 import { kindInfo, type KindInfo, type KubeObject, type ObjectMeta } from '../../apis/kinds.ts';
 import { validateObject, validateUpdate } from '../../apis/validation/index.ts';
 import { ApiError, ErrorCode, alreadyExists, badInput, conflict, invalid, notFound, type Cause } from '../../apimachinery/errors.ts';
 import { parseFieldSelector, type FieldSelector } from '../../apimachinery/fields.ts';
 import { checkJsonDepth } from '../../apimachinery/json.ts';
+import { applyMergePatch } from '../../apimachinery/merge-patch.ts';
 import { parseLabelSelector, type LabelSelector } from '../../apimachinery/labels.ts';
 import type { ListResult, ObjectKey, Store } from '../../store/index.ts';
 import { LAST_APPLIED, threeWayMergePatch } from './apply.ts';
@@ -446,7 +446,7 @@ export class Registry {
 }
 
 function applyPatch(current: KubeObject, patch: unknown, type: PatchType): KubeObject {
-  if (type === 'MERGE') return mergePatch.apply(clone(current), clone(patch)) as KubeObject;
+  if (type === 'MERGE') return applyMergePatch(current, patch) as unknown as KubeObject;
   try {
     return jsonpatch.applyPatch(clone(current), clone(patch) as Operation[], true, false).newDocument;
   } catch (err) {
