@@ -53,18 +53,22 @@ export class PolicyInformer {
     } catch {
       // fall through to a fresh list
     }
-    this.watches.splice(this.watches.indexOf(watch), 1);
-    if (this.stopped || this.restarting) return;
+    const index = this.watches.indexOf(watch);
+    if (index < 0 || this.stopped || this.restarting) return; // closed on purpose: by stop() or by a relist
+    this.watches.splice(index, 1);
     this.restarting = true;
     for (const w of this.watches.splice(0)) w.close();
-    await new Promise((r) => setTimeout(r, 200));
-    try {
-      if (!this.stopped) await this.start();
-    } catch {
-      // the next failure retries
-    } finally {
-      this.restarting = false;
+    // Relist with backoff until it works (the database may be away for a while).
+    for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
+      await new Promise((r) => setTimeout(r, delay).unref());
+      try {
+        if (!this.stopped) await this.start();
+        break;
+      } catch {
+        // try again
+      }
     }
+    this.restarting = false;
   }
 
   private advance(revision: number): void {
