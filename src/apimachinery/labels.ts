@@ -10,6 +10,7 @@
 // metav1.LabelSelectorAsSelector does.
 
 import { badInput, type Cause } from './errors.ts';
+import { validateLabelKey, validateLabelValue } from './validation.ts';
 
 /** selection.Operator, spelled as Kubernetes spells it. */
 export type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
@@ -34,94 +35,7 @@ export const nothing: LabelSelector = Object.freeze({ requirements: Object.freez
 // ---------------------------------------------------------------------------------------
 // Validation (k8s.io/apimachinery/pkg/util/validation)
 
-const qnameCharFmt = '[A-Za-z0-9]';
-const qnameExtCharFmt = '[-A-Za-z0-9_.]';
-const qualifiedNameFmt = `(${qnameCharFmt}${qnameExtCharFmt}*)?${qnameCharFmt}`;
-const qualifiedNameErrMsg =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const qualifiedNameMaxLength = 63;
-const qualifiedNameRegexp = new RegExp(`^${qualifiedNameFmt}$`);
-
-const labelValueFmt = `(${qualifiedNameFmt})?`;
-const labelValueErrMsg =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const labelValueMaxLength = 63;
-const labelValueRegexp = new RegExp(`^${labelValueFmt}$`);
-
-const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
-const dns1123SubdomainErrorMsg =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-const dns1123SubdomainMaxLength = 253;
-const dns1123SubdomainRegexp = new RegExp(`^${dns1123SubdomainFmt}$`);
-
-const emptyError = (): string => 'must be non-empty';
-const maxLenError = (n: number): string => `must be no more than ${n} characters`;
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  let out = `${msg} (e.g. `;
-  examples.forEach((e, i) => {
-    if (i > 0) out += ' or ';
-    out += `'${e}', `;
-  });
-  return `${out}regex used for validation is '${fmt}')`;
-}
-
-/** Go's len(): bytes of the UTF-8 encoding. */
-const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
-
-function isDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > dns1123SubdomainMaxLength) errs.push(maxLenError(dns1123SubdomainMaxLength));
-  if (!dns1123SubdomainRegexp.test(value)) {
-    errs.push(regexError(dns1123SubdomainErrorMsg, dns1123SubdomainFmt, 'example.com'));
-  }
-  return errs;
-}
-
-/**
- * validation.IsQualifiedName: a label key is `[prefix/]name`, the prefix a DNS-1123
- * subdomain of at most 253 characters, the name at most 63. Returns the error messages
- * (empty when the key is valid).
- */
-export function validateLabelKey(key: string): string[] {
-  const errs: string[] = [];
-  const parts = key.split('/');
-  let name: string;
-  switch (parts.length) {
-    case 1:
-      name = parts[0]!;
-      break;
-    case 2: {
-      const prefix = parts[0]!;
-      name = parts[1]!;
-      if (prefix.length === 0) errs.push(`prefix part ${emptyError()}`);
-      else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
-      break;
-    }
-    default:
-      return [
-        `a qualified name ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}` +
-          " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-      ];
-  }
-  if (name.length === 0) errs.push(`name part ${emptyError()}`);
-  else if (byteLength(name) > qualifiedNameMaxLength) errs.push(`name part ${maxLenError(qualifiedNameMaxLength)}`);
-  if (!qualifiedNameRegexp.test(name)) {
-    errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`);
-  }
-  return errs;
-}
-
-/** validation.IsValidLabelValue: empty, or at most 63 characters of the name pattern. */
-export function validateLabelValue(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > labelValueMaxLength) errs.push(maxLenError(labelValueMaxLength));
-  if (!labelValueRegexp.test(value)) {
-    errs.push(regexError(labelValueErrMsg, labelValueFmt, 'MyValue', 'my_value', '12345'));
-  }
-  return errs;
-}
+export { validateLabelKey, validateLabelValue } from './validation.ts';
 
 // field.Error's rendering: `<path>: Invalid value: "<value>": <detail>`; a nil path prints
 // as `<nil>`, which is what labels.Parse shows for a bad key.

@@ -4,66 +4,14 @@
 // from src/apimachinery/labels.ts.
 
 import { isIP, isIPv4, isIPv6 } from 'node:net';
-import { validateLabelKey, validateLabelValue } from '../../apimachinery/labels.ts';
+import {
+  byteLength, emptyError, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, maxLenError, regexError, validateLabelKey, validateLabelValue,
+} from '../../apimachinery/validation.ts';
 import { invalid, required, type Errs } from './field.ts';
 
 export { validateLabelKey as isQualifiedName, validateLabelValue as isValidLabelValue };
+export { byteLength, emptyError, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, maxLenError, regexError };
 
-/** Go's len(): bytes of the UTF-8 encoding. */
-export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
-
-export const emptyError = (): string => 'must be non-empty';
-export const maxLenError = (n: number): string => `must be no more than ${n} characters`;
-
-/** validation.RegexError, including its `'a',  or 'b'` spacing. */
-export function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  let out = `${msg} (e.g. `;
-  examples.forEach((e, i) => {
-    if (i > 0) out += ' or ';
-    out += `'${e}', `;
-  });
-  return `${out}regex used for validation is '${fmt}')`;
-}
-
-const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dns1123LabelErrMsg =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
-const dns1123LabelRegexp = new RegExp(`^${dns1123LabelFmt}$`);
-
-const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
-const dns1123SubdomainErrMsg =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-const dns1123SubdomainRegexp = new RegExp(`^${dns1123SubdomainFmt}$`);
-
-const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
-const dns1035LabelErrMsg =
-  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
-const dns1035LabelRegexp = new RegExp(`^${dns1035LabelFmt}$`);
-
-/** validation.IsDNS1123Label: at most 63 characters. */
-export function isDNS1123Label(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
-  if (!dns1123LabelRegexp.test(value)) errs.push(regexError(dns1123LabelErrMsg, dns1123LabelFmt, 'my-name', '123-abc'));
-  return errs;
-}
-
-/** validation.IsDNS1123Subdomain: at most 253 characters. */
-export function isDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(maxLenError(253));
-  if (!dns1123SubdomainRegexp.test(value)) errs.push(regexError(dns1123SubdomainErrMsg, dns1123SubdomainFmt, 'example.com'));
-  return errs;
-}
-
-/** validation.IsDNS1035Label: at most 63 characters, starting with a letter. */
-export function isDNS1035Label(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
-  if (!dns1035LabelRegexp.test(value)) errs.push(regexError(dns1035LabelErrMsg, dns1035LabelFmt, 'my-name', 'abc-123'));
-  return errs;
-}
 
 /** A ValidateNameFunc: the messages for a name, or for a generateName prefix when `prefix`. */
 export type NameFn = (name: string, prefix: boolean) => string[];
