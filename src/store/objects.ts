@@ -34,11 +34,15 @@ export function isUniqueViolation(err: unknown): boolean {
   return meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
 }
 
-/** PostgreSQL cannot store NUL characters in text or JSONB (22021, 22P05): bad input, not an outage. */
+/**
+ * Text PostgreSQL cannot store — NUL characters (22021, 22P05) or a lone UTF-16
+ * surrogate in JSON (22P02; every parameter the store casts itself is well-formed) — is
+ * bad input, not an outage.
+ */
 export function translateDatabaseError(err: unknown): unknown {
   const cause = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause;
-  if (cause?.originalCode === '22021' || cause?.originalCode === '22P05') {
-    return badInput('strings must not contain NUL characters (\\u0000)', [{ field: '', message: 'Invalid value: contains \\u0000' }]);
+  if (cause?.originalCode === '22021' || cause?.originalCode === '22P05' || cause?.originalCode === '22P02') {
+    return badInput('strings must be valid Unicode without NUL characters (\\u0000) or unpaired surrogates', [{ field: '', message: 'Invalid value: not valid Unicode text' }]);
   }
   return err;
 }

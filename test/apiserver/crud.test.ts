@@ -94,6 +94,17 @@ describe('create', () => {
     assert.equal(await revision(), rev);
   });
 
+  test('text PostgreSQL cannot store (NUL, unpaired surrogates) is BAD_USER_INPUT and writes nothing', async () => {
+    const rev = await revision();
+    for (const bad of ['nul\u0000here', 'lone\ud800', '\udc00tail']) {
+      const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { ...pod('text'), metadata: { name: 'text', annotations: { note: bad } } } });
+      assert.equal(res.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(bad));
+      const get = await t.gql(`query($n: String!) { pod(name: $n) { metadata { name } } }`, { n: bad });
+      assert.ok(get.errors === undefined || get.errors[0].extensions?.code === 'BAD_USER_INPUT', JSON.stringify(get));
+    }
+    assert.equal(await revision(), rev);
+  });
+
   test('an input of the wrong kind or apiVersion is refused', async () => {
     const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { ...pod('k'), kind: 'Node' } });
     assert.equal(res.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
