@@ -1,6 +1,7 @@
 // Opens the one database kubeql keeps its state in: PostgreSQL when a URL is given,
 // otherwise embedded PGlite in a data directory. The adapter is chosen here, once.
 import { mkdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -36,9 +37,33 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPGlite(options.dataDir);
 }
 
+/** Migration folders not yet recorded as applied; undefined when that cannot be told (no table yet). */
+async function pendingMigrations(applied: () => Promise<string[]>): Promise<string[] | undefined> {
+  let done: Set<string>;
+  try {
+    done = new Set(await applied());
+  } catch {
+    return undefined; // no _prisma_migrations yet: a fresh database
+  }
+  const folders = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  return folders.filter((f) => !done.has(f));
+}
+
+const APPLIED = `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const adapter = new PrismaPg({ connectionString: url, max: poolSize });
-  await applyMigrations(adapter, MIGRATIONS_DIR);
+  // Loading the WebAssembly schema engine costs a second or two: only when there is work for it.
+  const pending = await pendingMigrations(async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<{ migration_name: string }>(APPLIED)).rows.map((r) => r.migration_name);
+    } finally {
+      await client.end();
+    }
+  });
+  if (pending === undefined || pending.length) await applyMigrations(adapter, MIGRATIONS_DIR);
   const prisma = new PrismaClient({ adapter });
   const listeners: pg.Client[] = [];
   return {
@@ -68,7 +93,8 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(path.resolve(dataDir), { recursive: true });
   const pglite = new PGlite(dataDir ? path.resolve(dataDir) : undefined);
   await pglite.waitReady;
-  await applyMigrations(new PrismaPGlite(pglite), MIGRATIONS_DIR);
+  const pending = await pendingMigrations(async () => (await pglite.query<{ migration_name: string }>(APPLIED)).rows.map((r) => r.migration_name));
+  if (pending === undefined || pending.length) await applyMigrations(new PrismaPGlite(pglite), MIGRATIONS_DIR);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
