@@ -3,26 +3,11 @@
 // relation item does not dominate the hot path.
 import type { KindInfo } from '../apis/kinds.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
-import { forbiddenMessage, resourceAttributes } from './authz/index.ts';
-
-export interface Identity {
-  username: string;
-  uid: string;
-  groups: string[];
-}
-
-export interface AccessAttributes {
-  user: Identity;
-  verb: string;
-  apiGroup: string;
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
+import type { UserInfo } from './authn/index.ts';
+import { forbiddenMessage, resourceAttributes, type Attributes, type Decision } from './authz/index.ts';
 
 export interface Authorizer {
-  authorize(attrs: AccessAttributes): { allowed: boolean; reason: string };
+  authorize(attrs: Attributes): Decision;
   /** Changes whenever the policy does; cached decisions older than it are dropped. */
   readonly revision?: number;
 }
@@ -32,7 +17,7 @@ export class Access {
   private policyRevision: number | undefined;
 
   /** `authorizer` undefined: authorization is off (every request allowed). */
-  constructor(readonly user: Identity, private readonly authorizer: Authorizer | undefined) {}
+  constructor(readonly user: UserInfo, private readonly authorizer: Authorizer | undefined) {}
 
   can(verb: string, info: KindInfo, namespace?: string | null, name?: string | null, subresource?: string): boolean {
     if (!this.authorizer) return true;
@@ -57,7 +42,7 @@ export class Access {
   }
 
   /** As kube-apiserver reads a request (e.g. `get namespace team` is a request in namespace team). */
-  private attributes(verb: string, info: KindInfo, namespace: string | undefined, name: string | null | undefined, subresource?: string): AccessAttributes {
+  private attributes(verb: string, info: KindInfo, namespace: string | undefined, name: string | null | undefined, subresource?: string): Attributes {
     return resourceAttributes(this.user, info, verb, { namespace, name: name ?? undefined, subresource });
   }
 }

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../src/apis/kinds.ts';
 
-/** A minimal valid object of a kind, for store-level tests. */
-export function configObject(name: string, data: Record<string, unknown> = {}, labels?: Record<string, string>): KubeObject {
+/** A minimal valid Pod, for store-level tests. */
+export function podObject(name: string, data: Record<string, unknown> = {}, labels?: Record<string, string>): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -6,7 +6,7 @@ import { parseFieldSelector } from '../../src/apimachinery/fields.ts';
 import { parseLabelSelector } from '../../src/apimachinery/labels.ts';
 import type { SqlStore, WatchEvent } from '../../src/store/index.ts';
 import { openTestStore } from '../helpers/database.ts';
-import { configObject, podKey } from '../helpers/objects.ts';
+import { podObject, podKey } from '../helpers/objects.ts';
 
 let store: SqlStore;
 let close: () => Promise<void>;
@@ -26,30 +26,30 @@ async function take(iterable: AsyncIterable<WatchEvent>, n: number): Promise<Wat
 describe('store verbs', () => {
   test('create assigns a revision and refuses a taken key without changing anything', async () => {
     const before = await store.currentRevision();
-    const created = await store.create(podKey('a'), configObject('a'));
+    const created = await store.create(podKey('a'), podObject('a'));
     assert.ok(created);
     assert.equal(created.metadata.resourceVersion, String(before + 1));
-    assert.equal(await store.create(podKey('a'), configObject('a')), undefined);
+    assert.equal(await store.create(podKey('a'), podObject('a')), undefined);
     assert.equal(await store.currentRevision(), before + 1, 'a refused create does not bump the revision');
     const got = await store.get(podKey('a'));
     assert.deepEqual(got, created);
   });
 
   test('update with a stale revision is a conflict that returns the current object', async () => {
-    const created = (await store.create(podKey('b'), configObject('b')))!;
+    const created = (await store.create(podKey('b'), podObject('b')))!;
     const rv = Number(created.metadata.resourceVersion);
-    const first = await store.update(podKey('b'), configObject('b', { x: 1 }), rv);
+    const first = await store.update(podKey('b'), podObject('b', { x: 1 }), rv);
     assert.equal(first.ok, true);
-    const stale = await store.update(podKey('b'), configObject('b', { x: 2 }), rv);
+    const stale = await store.update(podKey('b'), podObject('b', { x: 2 }), rv);
     assert.equal(stale.ok, false);
     assert.ok(!stale.ok && stale.reason === 'conflict');
     assert.equal((stale as { current: { spec?: { x?: number } } }).current.spec?.x, 1);
-    const missing = await store.update(podKey('nope'), configObject('nope'), 1);
+    const missing = await store.update(podKey('nope'), podObject('nope'), 1);
     assert.deepEqual(missing, { ok: false, reason: 'not-found' });
   });
 
   test('delete returns the last state at the deletion revision', async () => {
-    await store.create(podKey('c'), configObject('c'));
+    await store.create(podKey('c'), podObject('c'));
     const rev = await store.currentRevision();
     const deleted = await store.delete(podKey('c'));
     assert.ok(deleted.ok);
@@ -60,7 +60,7 @@ describe('store verbs', () => {
 
   test('list filters by label and field selectors in SQL', async () => {
     for (const [name, labels, node] of [['l1', { app: 'web', tier: 'a' }, 'n1'], ['l2', { app: 'web', tier: 'b' }, 'n2'], ['l3', { app: 'db' }, 'n1']] as const) {
-      await store.create(podKey(name), configObject(name, { nodeName: node }, labels));
+      await store.create(podKey(name), podObject(name, { nodeName: node }, labels));
     }
     const names = async (label?: string, field?: string) => (await store.list({
       kind: 'Pod', namespace: 'default',
@@ -76,7 +76,7 @@ describe('store verbs', () => {
 
   test('paging is consistent with the first page even while objects change', async () => {
     const ns = { kind: 'Pod', namespace: 'paging' };
-    for (let i = 0; i < 10; i++) await store.create({ ...ns, name: `p${i}` }, { ...configObject(`p${i}`), metadata: { name: `p${i}`, namespace: 'paging', uid: crypto.randomUUID() } });
+    for (let i = 0; i < 10; i++) await store.create({ ...ns, name: `p${i}` }, { ...podObject(`p${i}`), metadata: { name: `p${i}`, namespace: 'paging', uid: crypto.randomUUID() } });
     const page1 = await store.list({ ...ns, limit: 4 });
     assert.equal(page1.items.length, 4);
     assert.ok(page1.continue);
@@ -84,7 +84,7 @@ describe('store verbs', () => {
     await store.delete({ ...ns, name: 'p6' });
     const p7 = (await store.get({ ...ns, name: 'p7' }))!;
     await store.update({ ...ns, name: 'p7' }, { ...p7, spec: { changed: true } });
-    await store.create({ ...ns, name: 'p55' }, { ...configObject('p55'), metadata: { name: 'p55', namespace: 'paging', uid: crypto.randomUUID() } });
+    await store.create({ ...ns, name: 'p55' }, { ...podObject('p55'), metadata: { name: 'p55', namespace: 'paging', uid: crypto.randomUUID() } });
     const rest: string[] = [];
     let token: string | undefined = page1.continue;
     while (token) {
@@ -110,8 +110,8 @@ describe('watch', () => {
   test('from a revision: every later change, in order, with selector transitions', async () => {
     const from = await store.currentRevision();
     const watch = store.watch({ kind: 'Pod', namespace: 'default', fromRevision: from, matches: (o) => o.metadata.labels?.watch === 'yes' });
-    const w = (await store.create(podKey('w1'), configObject('w1', {}, { watch: 'yes' })))!;
-    await store.create(podKey('w2'), configObject('w2', {}, { watch: 'no' }));
+    const w = (await store.create(podKey('w1'), podObject('w1', {}, { watch: 'yes' })))!;
+    await store.create(podKey('w2'), podObject('w2', {}, { watch: 'no' }));
     const w1b = await store.update(podKey('w1'), { ...w, metadata: { ...w.metadata, labels: { watch: 'no' } } });
     assert.ok(w1b.ok);
     const w2 = (await store.get(podKey('w2')))!;
@@ -126,7 +126,7 @@ describe('watch', () => {
 
   test('resuming from an old revision replays history from the log', async () => {
     const from = await store.currentRevision();
-    for (let i = 0; i < 5; i++) await store.create(podKey(`h${i}`), configObject(`h${i}`));
+    for (let i = 0; i < 5; i++) await store.create(podKey(`h${i}`), podObject(`h${i}`));
     await store.hub.waitFor(await store.currentRevision());
     const events = await take(store.watch({ kind: 'Pod', fromRevision: from }), 5);
     assert.deepEqual(events.map((e) => e.object.metadata.name), ['h0', 'h1', 'h2', 'h3', 'h4']);
@@ -134,8 +134,8 @@ describe('watch', () => {
 
   test('a watch from before the compaction point fails with EXPIRED', async () => {
     const old = await store.currentRevision();
-    await store.create(podKey('x1'), configObject('x1'));
-    await store.create(podKey('x2'), configObject('x2'));
+    await store.create(podKey('x1'), podObject('x1'));
+    await store.create(podKey('x2'), podObject('x2'));
     await store.compact(old + 1);
     await assert.rejects(take(store.watch({ kind: 'Pod', fromRevision: old }), 1), (e: unknown) => e instanceof ApiError && e.code === 'EXPIRED');
     const ok = await take(store.watch({ kind: 'Pod', fromRevision: old + 1 }), 1);
@@ -144,7 +144,7 @@ describe('watch', () => {
 
   test('a paged list whose first page was compacted away is EXPIRED', async () => {
     const page = await store.list({ kind: 'Pod', limit: 1 });
-    await store.create(podKey('after-page'), configObject('after-page'));
+    await store.create(podKey('after-page'), podObject('after-page'));
     await store.compact(await store.currentRevision());
     await assert.rejects(store.list({ kind: 'Pod', limit: 1, continue: page.continue }), (e: unknown) => e instanceof ApiError && e.code === 'EXPIRED');
   });

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { KubeObject } from '../../src/apis/kinds.ts';
 import { SqlStore, type Watch, type WatchEvent } from '../../src/store/index.ts';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/database.ts';
-import { configObject } from '../helpers/objects.ts';
+import { podObject } from '../helpers/objects.ts';
 
 const WRITERS = 6;
 const OPS_PER_WRITER = 60;
@@ -35,7 +35,7 @@ async function writer(id: number, seed: number): Promise<void> {
     const name = `w${id}-k${rand(KEYS_PER_WRITER)}`;
     const current = await a.get(key(name));
     const labels = { writer: String(id), color: rand(2) ? 'red' : 'blue' };
-    if (!current) await a.create(key(name), configObject(name, { i }, labels));
+    if (!current) await a.create(key(name), podObject(name, { i }, labels));
     else if (rand(4) === 0) await a.delete(key(name), Number(current.metadata.resourceVersion));
     else await (b && rand(2) ? b : a).update(key(name), { ...current, metadata: { ...current.metadata, labels }, spec: { i } }, Number(current.metadata.resourceVersion));
   }
@@ -86,7 +86,7 @@ test('every watcher sees every change exactly once, in revision order', async ()
   await writing;
   // A late watcher resumes from far behind the in-memory window: history from the log.
   add('a-late', a, start + 1);
-  await a.create(key('sentinel'), configObject('sentinel', {}, { color: 'red' }));
+  await a.create(key('sentinel'), podObject('sentinel', {}, { color: 'red' }));
 
   const rows = await a.db.prisma.change.findMany({ where: { revision: { gt: start } }, orderBy: { revision: 'asc' } });
   const changes = rows.map((r) => ({
@@ -105,7 +105,7 @@ test('every watcher sees every change exactly once, in revision order', async ()
 });
 
 test('of K concurrent updates from the same resourceVersion exactly one wins', async () => {
-  const created = (await a.create(key('contended'), configObject('contended')))!;
+  const created = (await a.create(key('contended'), podObject('contended')))!;
   const rv = Number(created.metadata.resourceVersion);
   const K = 16;
   const stores = b ? [a, b] : [a];

@@ -1,5 +1,5 @@
 // The admission chain that needs the caller: run by the registry just before each write.
-import type { Identity } from '../access.ts';
+import type { UserInfo } from '../authn/index.ts';
 import type { AdmitHook } from '../registry/index.ts';
 import { nodeRestriction } from './node-restriction.ts';
 import { rbacEscalation, type EscalationChecker } from './rbac-escalation.ts';
@@ -7,7 +7,7 @@ import { rbacEscalation, type EscalationChecker } from './rbac-escalation.ts';
 export { nodeNameOf } from './node-restriction.ts';
 
 /** `checker` undefined: authorization is off, and so is the chain. */
-export function admissionFor(user: Identity, checker: EscalationChecker | undefined): AdmitHook {
+export function admissionFor(user: UserInfo, checker: EscalationChecker | undefined): AdmitHook {
   if (!checker) return () => undefined;
   return (attrs) => {
     nodeRestriction(user, attrs);

@@ -2,20 +2,20 @@
 // identity may change only its own Node, its own Lease, and the status of the pods
 // bound to it.
 import { ApiError, ErrorCode } from '../../apimachinery/errors.ts';
-import type { Identity } from '../access.ts';
+import type { UserInfo } from '../authn/index.ts';
 import type { AdmissionAttributes } from '../registry/index.ts';
 
 const NODE_PREFIX = 'system:node:';
 const MIRROR_POD = 'kubernetes.io/config.mirror';
 
 /** The node a caller speaks for, or undefined when it is not a node. */
-export function nodeNameOf(user: Identity): string | undefined {
+export function nodeNameOf(user: UserInfo): string | undefined {
   return user.username.startsWith(NODE_PREFIX) && user.groups.includes('system:nodes') ? user.username.slice(NODE_PREFIX.length) : undefined;
 }
 
 const forbidden = (message: string) => new ApiError(ErrorCode.FORBIDDEN, message);
 
-export function nodeRestriction(user: Identity, attrs: AdmissionAttributes): void {
+export function nodeRestriction(user: UserInfo, attrs: AdmissionAttributes): void {
   const node = nodeNameOf(user);
   if (!node) return;
   const object = attrs.object ?? attrs.oldObject!;

@@ -1,13 +1,10 @@
 // The vocabulary of authorization: who asks, what for, and what RBAC answers.
 // Mirrors k8s.io/apiserver's authorizer.Attributes and k8s.io/api/rbac/v1.
 
-/** The authenticated identity (structurally identical to authn's). Treated as immutable. */
-export interface UserInfo {
-  username: string;
-  uid: string;
-  /** Every group, including `system:authenticated` (authn adds it, as Kubernetes' authenticators do). */
-  groups: string[];
-}
+import type { UserInfo } from '../authn/index.ts';
+
+/** The authenticated identity, as authn produces it (groups include `system:authenticated`). Treated as immutable. */
+export type { UserInfo };
 
 /**
  * One request to authorize (authorizer.AttributesRecord).

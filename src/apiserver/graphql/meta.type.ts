@@ -10,7 +10,9 @@ registerEnumType(PatchType, { name: 'PatchType', description: 'MERGE: JSON merge
 registerEnumType(PropagationPolicy, { name: 'PropagationPolicy', description: 'What happens to dependents of a deleted object.' });
 registerEnumType(WatchEventType, { name: 'WatchEventType' });
 
+// One class, two GraphQL types: the output `OwnerReference` and the input `OwnerReferenceInput`.
 @ObjectType()
+@InputType('OwnerReferenceInput')
 export class OwnerReference {
   @Field(() => String) apiVersion!: string;
   @Field(() => String) kind!: string;
@@ -44,16 +46,6 @@ export class ListMeta {
   @Field(() => Int, { nullable: true }) remainingItemCount?: number;
 }
 
-@InputType()
-export class OwnerReferenceInput {
-  @Field(() => String) apiVersion!: string;
-  @Field(() => String) kind!: string;
-  @Field(() => String) name!: string;
-  @Field(() => String) uid!: string;
-  @Field(() => Boolean, { nullable: true }) controller?: boolean;
-  @Field(() => Boolean, { nullable: true }) blockOwnerDeletion?: boolean;
-}
-
 @InputType({ description: 'The metadata a client may set; the rest is the system\'s.' })
 export class ObjectMetaInput {
   @Field(() => String, { nullable: true }) name?: string;
@@ -62,7 +54,7 @@ export class ObjectMetaInput {
   @Field(() => String, { nullable: true, description: 'When given, the write is refused with CONFLICT unless it is current.' }) resourceVersion?: string;
   @Field(() => GraphQLJSONObject, { nullable: true }) labels?: Record<string, string>;
   @Field(() => GraphQLJSONObject, { nullable: true }) annotations?: Record<string, string>;
-  @Field(() => [OwnerReferenceInput], { nullable: true }) ownerReferences?: OwnerReferenceInput[];
+  @Field(() => [OwnerReference], { nullable: true }) ownerReferences?: OwnerReference[];
   @Field(() => [String], { nullable: true }) finalizers?: string[];
   @Field(() => String, { nullable: true, description: 'Ignored: set by the server.' }) uid?: string;
   @Field(() => String, { nullable: true, description: 'Ignored: set by the server.' }) creationTimestamp?: string;
