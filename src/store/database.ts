@@ -28,7 +28,11 @@ export interface DatabaseOptions {
 export interface Database {
   prisma: PrismaClient;
   engine: 'postgresql' | 'pglite';
-  /** Calls `onNotify` for every notification on the channel, from any process; returns a stop function. */
+  /**
+   * Calls `onNotify` for every notification on the channel, from any process; returns a
+   * stop function. On PostgreSQL a dropped LISTEN connection is reopened (with backoff),
+   * and `onNotify('')` is called once it listens again: notifications sent meanwhile are lost.
+   */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
@@ -65,28 +69,103 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   });
   if (pending === undefined || pending.length) await applyMigrations(adapter, MIGRATIONS_DIR);
   const prisma = new PrismaClient({ adapter });
-  const listeners: pg.Client[] = [];
+  const listeners: Listener[] = [];
   return {
     prisma,
     engine: 'postgresql',
     async listen(channel, onNotify) {
-      // LISTEN needs a connection of its own that stays open: not one from the pool.
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      client.on('notification', (n) => onNotify(n.payload ?? ''));
-      client.on('error', () => undefined); // the poller covers the gap; see watch-hub.ts
-      await client.query(`LISTEN ${channel}`);
-      listeners.push(client);
+      const listener = new Listener(url, channel, onNotify);
+      await listener.start();
+      listeners.push(listener);
       return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => undefined);
+        const i = listeners.indexOf(listener);
+        if (i >= 0) listeners.splice(i, 1);
+        await listener.stop();
       };
     },
     close: once(async () => {
-      await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));
+      await Promise.all(listeners.map((l) => l.stop()));
       await prisma.$disconnect();
     }),
   };
+}
+
+/** Backoff of the LISTEN connection's reconnection: 100 ms doubling to 5 s, each delay jittered to 50–100 %. */
+export const LISTEN_BACKOFF = { initialMs: 100, maxMs: 5_000 };
+
+/**
+ * LISTEN needs a connection of its own that stays open (not one from the pool). When it
+ * drops — PostgreSQL restarted, the backend terminated, the network cut — it is reopened
+ * with jittered exponential backoff; once listening again, `onNotify('')` tells the
+ * caller to catch up on what it may have missed (the watch hub reads the change log).
+ */
+class Listener {
+  private client: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private stopped = false;
+
+  constructor(private readonly url: string, private readonly channel: string, private readonly onNotify: (payload: string) => void) {}
+
+  /** The first connection; its failure is the caller's. */
+  async start(): Promise<void> {
+    this.client = await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true });
+    let listening = false;
+    client.on('error', () => undefined); // 'end' follows; the poller covers the gap meanwhile
+    client.on('notification', (n) => this.onNotify(n.payload ?? ''));
+    client.on('end', () => {
+      if (listening && client === this.client && !this.stopped) this.dropped();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${this.channel}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    listening = true;
+    return client;
+  }
+
+  private dropped(): void {
+    this.client = undefined;
+    this.retryLater();
+  }
+
+  private retryLater(): void {
+    const ceiling = Math.min(LISTEN_BACKOFF.maxMs, LISTEN_BACKOFF.initialMs * 2 ** this.attempt++);
+    this.timer = setTimeout(() => void this.reconnect(), ceiling * (0.5 + Math.random() / 2));
+    this.timer.unref();
+  }
+
+  private async reconnect(): Promise<void> {
+    let client: pg.Client;
+    try {
+      client = await this.connect();
+    } catch {
+      if (!this.stopped) this.retryLater();
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.attempt = 0;
+    this.onNotify(''); // whatever was written while the connection was down
+  }
 }
 
 async function openPGlite(dataDir: string | undefined): Promise<Database> {
