@@ -47,7 +47,7 @@ export class PolicyInformer {
     this.watches.push(watch);
     try {
       for await (const event of watch) {
-        this.cache.apply(event.type, event.object);
+        if (event.type !== 'BOOKMARK') this.cache.apply(event.type, event.object);
         this.advance(event.revision);
       }
     } catch {

@@ -62,13 +62,20 @@ export interface WatchOptions {
 }
 
 export interface WatchEvent {
-  type: ChangeType;
+  /** BOOKMARK: no change, only progress — every change of the watch up to `revision` came before it. */
+  type: ChangeType | 'BOOKMARK';
+  /** For BOOKMARK, only `kind` and `metadata.resourceVersion`. */
   object: KubeObject;
   revision: number;
 }
 
 /** A running watch: an async stream of events; `close()` stops it. */
 export interface Watch extends AsyncIterable<WatchEvent> {
+  /**
+   * Queues a BOOKMARK at the watch's progress: the latest revision it is known to be
+   * current at (not merely its last event), so a quiet filtered watch resumes near now.
+   */
+  bookmark(): void;
   close(): void;
 }
 

@@ -1,9 +1,10 @@
 // Watch fan-out for one apiserver process. The hub follows the change log in
-// revision order (woken by local writes and by NOTIFY from other processes, with a
-// slow poll as a safety net), keeps a window of recent changes in memory, and hands
-// each change to the watchers of its kind. A watcher that starts behind the window
-// reads its history from the change log while live changes queue behind it, so there
-// is no gap and no duplicate at the seam.
+// revision order — from memory for what this process committed (deliver), from the
+// database for the rest (woken by NOTIFY from other processes, with a slow poll as a
+// safety net) — keeps a window of recent changes in memory, and hands each change to
+// the watchers of its kind. A watcher that starts behind the window pages its history
+// out of the change log, as fast as its client reads, until it reaches the window; it
+// buffers nothing while it does, so there is no gap, no duplicate and no unbounded queue.
 import { expired } from '../apimachinery/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { compactRevision } from './compact.ts';
@@ -15,9 +16,12 @@ export interface WatchHubOptions {
   windowSize?: number;
   /** How often to look for changes when no notification came. @default 1000 */
   pollIntervalMs?: number;
-  /** Changes read from the log per query. @default 1000 */
+  /** Changes read from the log per query (the hub's drain and a watcher's replay page). @default 1000 */
   batchSize?: number;
 }
+
+/** Events that may wait in a watcher's queue before it is closed as too slow. */
+const DEFAULT_MAX_QUEUE = 100_000;
 
 const tooOld = (rev: number, compacted: number) =>
   expired(`too old resource version: ${rev} (${compacted})`);
@@ -27,6 +31,8 @@ export class WatchHub {
   private compacted = 0;
   private readonly window: Change[] = [];
   private readonly watchers = new Map<string, Set<Watcher>>();
+  /** Changes committed by this process, waiting for an earlier revision to be dispatched. */
+  private readonly delivered = new Map<number, Change>();
   private fetching: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -70,8 +76,10 @@ export class WatchHub {
    * so the hub does not read back from the database what it wrote itself.
    */
   deliver(changes: Change[]): void {
-    void changes;
-    this.poke();
+    if (this.closed) return;
+    for (const c of changes) if (c.revision > this.dispatched) this.delivered.set(c.revision, c);
+    this.flushDelivered();
+    if (this.delivered.size) this.poke(); // another process committed in between: read that from the log
   }
 
   /** Resolves once every change up to `revision` has been dispatched. */
@@ -82,6 +90,7 @@ export class WatchHub {
     }
   }
 
+  /** The newest revision every watcher has been offered: the hub's progress. */
   get revision(): number {
     return this.dispatched;
   }
@@ -95,17 +104,47 @@ export class WatchHub {
   private async drain(): Promise<void> {
     try {
       for (;;) {
+        // What this process delivered itself is not read back: stop below it.
+        const below = this.delivered.size ? Math.min(...this.delivered.keys()) : undefined;
         const rows = await this.prisma.change.findMany({
-          where: { revision: { gt: this.dispatched } },
+          where: { revision: below === undefined ? { gt: this.dispatched } : { gt: this.dispatched, lt: below } },
           orderBy: { revision: 'asc' },
           take: this.batchSize,
         });
-        for (const row of rows) this.dispatch(toChange(row));
+        for (const row of rows) {
+          const revision = Number(row.revision);
+          if (revision <= this.dispatched) continue; // delivered from memory meanwhile
+          // Revisions have no holes (commit order is revision order): a hole was compacted away.
+          if (revision > this.dispatched + 1) this.lost(revision - 1);
+          this.dispatch(toChange(row));
+        }
+        if (below !== undefined && rows.length < this.batchSize && this.dispatched < below - 1) this.lost(below - 1);
+        this.flushDelivered();
         if (rows.length < this.batchSize) break;
       }
     } catch (err) {
       if (!this.closed) console.error('watch hub: reading the change log failed; retrying on the next poll', err);
     }
+  }
+
+  private flushDelivered(): void {
+    for (let next = this.delivered.get(this.dispatched + 1); next; next = this.delivered.get(this.dispatched + 1)) {
+      this.delivered.delete(next.revision);
+      this.dispatch(next);
+    }
+    for (const revision of this.delivered.keys()) if (revision <= this.dispatched) this.delivered.delete(revision);
+  }
+
+  /**
+   * The change log no longer holds (dispatched, upTo]: compacted before this hub read it.
+   * Live watchers cannot be told what they missed, so they end with EXPIRED and relist.
+   */
+  private lost(upTo: number): void {
+    const error = tooOld(this.dispatched, upTo);
+    for (const set of this.watchers.values()) for (const w of set) if (w.isLive) w.fail(error);
+    this.window.length = 0;
+    this.dispatched = upTo;
+    this.compacted = Math.max(this.compacted, upTo);
   }
 
   private dispatch(change: Change): void {
@@ -117,41 +156,43 @@ export class WatchHub {
   }
 
   watch(options: WatchOptions): Watch {
-    const watcher = new Watcher(options, () => this.watchers.get(options.kind)?.delete(watcher));
+    const watcher = new Watcher(options, () => this.dispatched, () => this.watchers.get(options.kind)?.delete(watcher));
     let set = this.watchers.get(options.kind);
     if (!set) this.watchers.set(options.kind, (set = new Set()));
     set.add(watcher);
-    const from = options.fromRevision;
-    if (from < this.compacted) {
-      watcher.fail(tooOld(from, this.compacted));
-    } else if (from >= this.dispatched) {
-      watcher.live(); // changes up to `from` that the hub has yet to read are skipped by the watcher
-    } else if (this.window.length && this.window[0].revision <= from + 1) {
-      watcher.replayed(this.window.filter((c) => c.revision > from));
-    } else {
-      void this.replay(watcher, from, this.dispatched);
-    }
+    if (options.fromRevision < this.compacted) watcher.fail(tooOld(options.fromRevision, this.compacted));
+    else void this.catchUp(watcher, options.fromRevision);
     return watcher;
   }
 
-  /** History (from, upTo] from the change log, while live changes queue in the watcher. */
-  private async replay(watcher: Watcher, from: number, upTo: number): Promise<void> {
+  /**
+   * Brings a watcher from `from` to live: from the window when it covers the rest,
+   * otherwise one page of the log at a time, each read only once the client has taken
+   * most of the previous one. The switch to live happens in the same tick as the last
+   * read of the window, so no change falls between them.
+   */
+  private async catchUp(watcher: Watcher, from: number): Promise<void> {
     try {
-      const history: Change[] = [];
-      for (let after = from; after < upTo; ) {
+      for (let after = from; ;) {
+        if (watcher.isDone) return;
+        if (after >= this.dispatched) return watcher.goLive([]);
+        if (this.window.length && this.window[0].revision <= after + 1) {
+          return watcher.goLive(this.window.filter((c) => c.revision > after && c.kind === watcher.kind));
+        }
+        const upTo = this.dispatched;
         const rows = await this.prisma.change.findMany({
           where: { kind: watcher.kind, revision: { gt: after, lte: upTo } },
           orderBy: { revision: 'asc' },
           take: this.batchSize,
         });
-        for (const row of rows) history.push(toChange(row));
-        if (rows.length < this.batchSize) break;
-        after = Number(rows[rows.length - 1].revision);
+        // Read after the page: a compaction that raced the read is seen here.
+        const compacted = await compactRevision(this.prisma);
+        if (after < compacted) throw tooOld(after, compacted);
+        for (const row of rows) watcher.replay(toChange(row));
+        after = rows.length < this.batchSize ? upTo : Number(rows[rows.length - 1].revision);
+        watcher.replayedTo(after);
+        await watcher.drained(this.batchSize);
       }
-      // Read after the history: a compaction that raced the read is seen here.
-      const compacted = await compactRevision(this.prisma);
-      if (from < compacted) throw tooOld(from, compacted);
-      watcher.replayed(history);
     } catch (err) {
       watcher.fail(err instanceof Error ? err : new Error(String(err)));
     }
@@ -177,8 +218,9 @@ function toChange(row: { revision: bigint; kind: string; namespace: string; name
   };
 }
 
-/** Kubernetes' filtered-watch semantics: crossing the filter is ADDED or DELETED. */
+/** Kubernetes' filtered-watch semantics: crossing the filter is ADDED or DELETED; other kinds and namespaces are not seen. */
 function eventFor(change: Change, options: WatchOptions): WatchEvent | undefined {
+  if (change.kind !== options.kind) return undefined;
   if (options.namespace !== undefined && change.namespace !== options.namespace) return undefined;
   const match = options.matches ?? (() => true);
   const now = change.type !== 'DELETED' && match(change.object);
@@ -195,42 +237,77 @@ class Watcher implements Watch {
   private state: State = 'replaying';
   private readonly queue: WatchEvent[] = [];
   private head = 0;
-  private readonly held: Change[] = [];
   private error: Error | undefined;
   private wake: (() => void) | undefined;
+  private onDrained: { below: number; resolve: () => void } | undefined;
+  /** The newest revision whose change was considered (delivered or filtered out). */
   private last: number;
+  private readonly maxQueue: number;
 
-  constructor(private readonly options: WatchOptions, private readonly detach: () => void) {
+  constructor(private readonly options: WatchOptions, private readonly hubRevision: () => number, private readonly detach: () => void) {
     this.kind = options.kind;
     this.last = options.fromRevision;
+    this.maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
   }
 
+  get isLive(): boolean {
+    return this.state === 'live';
+  }
+
+  get isDone(): boolean {
+    return this.state === 'done';
+  }
+
+  /** A live change from the hub; while replaying, the replay will read it from the log or the window. */
   offer(change: Change): void {
-    if (this.state === 'done') return;
-    if (this.state === 'replaying') {
-      this.held.push(change);
-      return;
-    }
-    this.push(change);
+    if (this.state === 'live') this.push(change);
   }
 
-  live(): void {
+  replay(change: Change): void {
+    if (this.state === 'replaying') this.push(change);
+  }
+
+  /** The replay has considered every change up to `revision`. */
+  replayedTo(revision: number): void {
+    if (this.state === 'replaying') this.last = Math.max(this.last, revision);
+  }
+
+  goLive(rest: Change[]): void {
+    if (this.state !== 'replaying') return;
+    for (const c of rest) this.push(c);
     if (this.state === 'replaying') this.state = 'live';
   }
 
-  replayed(history: Change[]): void {
-    if (this.state !== 'replaying') return;
-    this.state = 'live';
-    for (const c of history) this.push(c);
-    for (const c of this.held.splice(0)) this.push(c);
+  /** Resolves when at most `below` events wait (or the watch ended): the replay's back-pressure. */
+  drained(below: number): Promise<void> {
+    if (this.state === 'done' || this.pending() <= below) return Promise.resolve();
+    return new Promise((resolve) => (this.onDrained = { below, resolve }));
+  }
+
+  private pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** How far this watch is known to be current: the hub's progress once live. */
+  private progress(): number {
+    return this.state === 'live' ? Math.max(this.last, this.hubRevision()) : this.last;
+  }
+
+  bookmark(): void {
+    if (this.state === 'done') return;
+    const revision = this.progress();
+    this.enqueue({ type: 'BOOKMARK', revision, object: { kind: this.kind, metadata: { resourceVersion: String(revision) } } as WatchEvent['object'] });
   }
 
   private push(change: Change): void {
     if (change.revision <= this.last) return; // never twice, never backwards
     this.last = change.revision;
     const event = eventFor(change, this.options);
-    if (!event) return;
-    if (this.queue.length - this.head >= (this.options.maxQueue ?? 100_000)) {
+    if (event) this.enqueue(event);
+  }
+
+  private enqueue(event: WatchEvent): void {
+    if (this.pending() >= this.maxQueue) {
       this.fail(expired('watch closed: the client is too slow to keep up; resume from the last resourceVersion it saw'));
       return;
     }
@@ -250,9 +327,25 @@ class Watcher implements Watch {
 
   private finish(): void {
     this.state = 'done';
-    this.held.length = 0;
     this.detach();
     this.wake?.();
+    this.onDrained?.resolve();
+    this.onDrained = undefined;
+  }
+
+  private take(): WatchEvent {
+    const value = this.queue[this.head];
+    this.queue[this.head++] = undefined as unknown as WatchEvent;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.onDrained && this.pending() <= this.onDrained.below) {
+      const { resolve } = this.onDrained;
+      this.onDrained = undefined;
+      resolve();
+    }
+    return value;
   }
 
   // A hand-written iterator rather than an async generator: `return()` must end a
@@ -261,15 +354,7 @@ class Watcher implements Watch {
     return {
       next: async () => {
         for (;;) {
-          if (this.head < this.queue.length) {
-            const value = this.queue[this.head];
-            this.queue[this.head++] = undefined as unknown as WatchEvent;
-            if (this.head > 1024 && this.head * 2 > this.queue.length) {
-              this.queue.splice(0, this.head);
-              this.head = 0;
-            }
-            return { value, done: false };
-          }
+          if (this.head < this.queue.length) return { value: this.take(), done: false };
           if (this.state === 'done') {
             if (this.error) {
               const error = this.error;

@@ -10,6 +10,11 @@ export class Loaders {
 
   constructor(private readonly registry: Registry) {}
 
+  /** Empty loaders over the same registry (a new batching scope). */
+  fresh(): Loaders {
+    return new Loaders(this.registry);
+  }
+
   private loader<V>(id: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
     let l = this.loaders.get(id) as DataLoader<string, V> | undefined;
     if (!l) this.loaders.set(id, (l = new DataLoader<string, V>(batch)) as DataLoader<string, unknown>);

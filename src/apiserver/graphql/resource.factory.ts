@@ -7,7 +7,7 @@ import {
   Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root, Subscription,
   type ClassType,
 } from 'type-graphql';
-import type { KindInfo, KubeObject } from '../../apis/kinds.ts';
+import { kindInfo, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
 import { watchKind, type ApiWatchEvent } from '../registry/index.ts';
 import type { Context } from './context.ts';
 import { KIND_SHAPES } from './kinds/index.ts';
@@ -71,6 +71,28 @@ export function createKindTypes(info: KindInfo): KindTypes {
   }
 
   return { info, object: KindObject, list: KindList, event: KindWatchEvent, input: KindInput };
+}
+
+/**
+ * A subscription's context lives as long as the subscription; its loaders must not:
+ * each event's relations are batched among themselves and read afresh (no stale
+ * `Pod.node` from an earlier event, no cache growing for hours).
+ */
+function scopeLoadersPerEvent<T>(ctx: Context, events: AsyncIterable<T>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = events[Symbol.asyncIterator]();
+      return {
+        // graphql-ws executes an event completely before it asks for the next one.
+        next: () => {
+          ctx.loaders = ctx.loaders.fresh();
+          return it.next();
+        },
+        return: () => it.return?.() ?? Promise.resolve({ value: undefined, done: true }),
+        throw: (e?: unknown) => it.throw?.(e) ?? Promise.reject(e),
+      };
+    },
+  };
 }
 
 const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -159,8 +181,13 @@ export function createKindResolver(types: KindTypes): ClassType {
         const ctx = context as Context;
         const namespace = info.namespaced && a.namespace !== null ? (a.namespace ?? 'default') : undefined;
         ctx.access.check('watch', info, namespace);
-        // Every event is checked too: a watch ends when its caller loses the right to it.
-        return watchKind(ctx.registry, Kind, { ...a, namespace, authorize: (o) => ctx.access.can('watch', info, namespace ?? o.metadata.namespace) });
+        // Every event is checked too, on the delivered object's own kind and namespace:
+        // a watch ends when its caller loses the right to what it is about to receive.
+        const authorize = (o: KubeObject) => {
+          const own = kindInfo(o.kind);
+          return own !== undefined && ctx.access.can('watch', own, own.namespaced ? o.metadata.namespace : undefined);
+        };
+        return scopeLoadersPerEvent(ctx, watchKind(ctx.registry, Kind, { ...a, namespace, authorize }));
       },
     }) as Decorate,
     ((t: object, k: string) => Args(() => (nsd ? NamespacedWatchArgs : WatchArgs))(t, k, 1)) as Decorate,

@@ -61,15 +61,12 @@ export function watchKind(registry: Registry, kind: string, query: WatchQuery): 
       from = Number(rv);
     }
     const watch = registry.store.watch({ kind: info.kind, namespace, fromRevision: from, matches });
-    let last = from;
-    const timer = query.allowBookmarks
-      ? setInterval(() => void push(bookmark(last)), query.bookmarkIntervalMs ?? 60_000)
-      : undefined;
+    // A bookmark goes through the watch's own queue, behind every event it vouches for.
+    const timer = query.allowBookmarks ? setInterval(() => watch.bookmark(), query.bookmarkIntervalMs ?? 60_000) : undefined;
     void stop.then(() => watch.close());
     try {
       for await (const event of watch) {
-        last = event.revision;
-        await push({ type: event.type, object: allowed(event.object) });
+        await push(event.type === 'BOOKMARK' ? bookmark(event.revision) : { type: event.type, object: allowed(event.object) });
       }
       stop();
     } catch (err) {
