@@ -11,6 +11,8 @@ export const ErrorCode = {
   EXPIRED: 'EXPIRED',
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The store cannot be reached (HTTP 503 with Retry-After); safe to retry. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -55,3 +57,7 @@ export const conflict = (resource: string, name: string, why: string): ApiError 
   );
 
 export const expired = (message: string): ApiError => new ApiError(ErrorCode.EXPIRED, message);
+
+/** Kubernetes' ServiceUnavailable: the request may be retried once the store answers again. */
+export const unavailable = (): ApiError =>
+  new ApiError(ErrorCode.UNAVAILABLE, 'the server is currently unable to handle the request: the storage is unavailable, try again later');

@@ -2,7 +2,8 @@
 // HTTP path and the WebSocket path alike. Internal errors are masked and logged
 // with the request id; nothing internal (stack, SQL) reaches a client.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
+import { ApiError, ErrorCode, unavailable } from '../apimachinery/errors.ts';
+import { isConnectionFailure } from '../store/objects.ts';
 
 /** Codes that GraphQL itself or Apollo produce and that are safe to pass on. */
 const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', ...Object.values(ErrorCode)]);
@@ -15,9 +16,14 @@ export const consoleLogger: Logger = {
   error: (message, details) => console.error(JSON.stringify({ level: 'error', time: new Date().toISOString(), message, ...details })),
 };
 
+/**
+ * The typed error behind a GraphQL error; a store that cannot be reached is UNAVAILABLE
+ * even where no store verb translated the error (watch replays, revision reads).
+ */
 function findApiError(error: unknown): ApiError | undefined {
   for (let e = error as { originalError?: unknown } | undefined, i = 0; e && i < 5; e = e.originalError as typeof e, i++) {
     if (e instanceof ApiError) return e;
+    if (!(e instanceof GraphQLError) && isConnectionFailure(e)) return unavailable(); // not GraphQL's own messages, which may quote input
   }
   return undefined;
 }

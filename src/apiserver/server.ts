@@ -151,6 +151,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
                     ext.requestId = contextValue.requestId;
                     (e as { message: string }).message = `Internal server error (request id ${contextValue.requestId})`;
                   }
+                  if (ext?.code === ErrorCode.UNAVAILABLE) {
+                    // The store cannot be reached: 503 with Retry-After, as kube-apiserver answers when etcd is down.
+                    response.http.status = 503;
+                    response.http.headers.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+                  }
                 }
               }
             },
@@ -165,7 +170,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   app.get('/readyz', async (_req, res) => {
     try {
       if (phase !== 'started') throw new Error(phase);
-      await store.currentRevision(); // the store answers and its tables exist
+      // The store answers (in time) and its tables exist.
+      await withTimeout(store.currentRevision(), READYZ_TIMEOUT_MS);
       res.type('text/plain').send('ok');
     } catch {
       res.status(503).type('text/plain').send('not ready');
@@ -222,6 +228,17 @@ async function bootstrap(registry: Registry): Promise<void> {
       if (!(err instanceof ApiError && err.code === ErrorCode.ALREADY_EXISTS)) throw err;
     }
   }
+}
+
+/** Retry-After (seconds) of an UNAVAILABLE answer. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+/** /readyz answers 503 when the store takes longer than this. */
+const READYZ_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Request bodies and WebSocket messages larger than this are refused. */

@@ -13,6 +13,9 @@ import { applyMigrations } from './migrate.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 
+/** How long a query waits for a pooled connection (a new one or a free one). */
+export const POOL_CONNECT_TIMEOUT_MS = 10_000;
+
 /** The channel on which every write announces its revision to other apiservers. */
 export const CHANGES_CHANNEL = 'kubeql_changes';
 
@@ -56,7 +59,10 @@ async function pendingMigrations(applied: () => Promise<string[]>): Promise<stri
 const APPLIED = `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const adapter = new PrismaPg({ connectionString: url, max: poolSize });
+  // A connection that cannot be had within POOL_CONNECT_TIMEOUT_MS (unreachable database,
+  // exhausted pool) fails the query — UNAVAILABLE to the client — instead of waiting forever;
+  // keep-alive notices a peer that vanished. Broken connections leave the pool, new ones replace them.
+  const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS, keepAlive: true });
   // Loading the WebAssembly schema engine costs a second or two: only when there is work for it.
   const pending = await pendingMigrations(async () => {
     const client = new pg.Client({ connectionString: url });

@@ -38,7 +38,7 @@ async function nextChange(events: AsyncIterator<WatchEvent>, ms: number): Promis
     for (;;) {
       const r = await Promise.race([events.next(), timeout]);
       assert.ok(!r.done, 'the watch ended');
-      if (r.value.type !== 'BOOKMARK') return r.value;
+      if ((r.value.type as string) !== 'BOOKMARK') return r.value; // progress only, if the store sends them
     }
   } finally {
     clearTimeout(timer);
