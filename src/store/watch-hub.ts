@@ -172,6 +172,8 @@ export class WatchHub {
    * read of the window, so no change falls between them.
    */
   private async catchUp(watcher: Watcher, from: number): Promise<void> {
+    // A page and the one before it fit in the watcher's queue together.
+    const page = Math.max(1, Math.min(this.batchSize, Math.floor(watcher.maxQueue / 2)));
     try {
       for (let after = from; ;) {
         if (watcher.isDone) return;
@@ -183,15 +185,15 @@ export class WatchHub {
         const rows = await this.prisma.change.findMany({
           where: { kind: watcher.kind, revision: { gt: after, lte: upTo } },
           orderBy: { revision: 'asc' },
-          take: this.batchSize,
+          take: page,
         });
         // Read after the page: a compaction that raced the read is seen here.
         const compacted = await compactRevision(this.prisma);
         if (after < compacted) throw tooOld(after, compacted);
         for (const row of rows) watcher.replay(toChange(row));
-        after = rows.length < this.batchSize ? upTo : Number(rows[rows.length - 1].revision);
+        after = rows.length < page ? upTo : Number(rows[rows.length - 1].revision);
         watcher.replayedTo(after);
-        await watcher.drained(this.batchSize);
+        await watcher.drained(page);
       }
     } catch (err) {
       watcher.fail(err instanceof Error ? err : new Error(String(err)));
@@ -242,7 +244,7 @@ class Watcher implements Watch {
   private onDrained: { below: number; resolve: () => void } | undefined;
   /** The newest revision whose change was considered (delivered or filtered out). */
   private last: number;
-  private readonly maxQueue: number;
+  readonly maxQueue: number;
 
   constructor(private readonly options: WatchOptions, private readonly hubRevision: () => number, private readonly detach: () => void) {
     this.kind = options.kind;
