@@ -2,7 +2,7 @@
 // authorization and limits as the HTTP path (WebSocket operations bypass Apollo's
 // plugins, so each check is wired here again).
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { MessageType, parseMessage } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
@@ -43,8 +43,10 @@ type Extra = { requestId?: string; who?: RequestScope; expiry?: NodeJS.Timeout }
 
 export function serveWebSocket(wsServer: WebSocketServer, o: WebSocketOptions): { dispose(): void | Promise<void> } {
   guardFrames(wsServer);
+  const documents = new DocumentCache(o.schema, o.limits, o.limitRules);
   return useServer<Record<string, unknown>, Extra>({
     schema: o.schema,
+    subscribe: createSharedSubscribe(),
     connectionInitWaitTimeout: 10_000,
     onConnect: async (ctx) => {
       const extra = ctx.extra as Extra;

@@ -114,3 +114,28 @@ test('an internal failure while serving a watch is masked and logged with the re
     await prisma.$executeRawUnsafe('ALTER TABLE kubeql_resource_gone RENAME TO kubeql_resource');
   }
 });
+
+test('subscribers of one document share an event\'s execution only with their own identity: relations stay authorized per caller', async () => {
+  await apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'pod-and-node-reader' }, rules: [{ apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }] });
+  await apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'pod-and-node-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pod-and-node-reader' }, subjects: [{ kind: 'User', name: 'node-reader', apiGroup: 'rbac.authorization.k8s.io' }] });
+  await apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'pod-only' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] });
+  await apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'pod-only' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pod-only' }, subjects: [{ kind: 'User', name: 'pod-only', apiGroup: 'rbac.authorization.k8s.io' }] });
+  await t.ok('mutation { createNode(node: { metadata: { name: "shared-node" } }) { metadata { name } } }');
+  const rv = (await t.ok<{ pods: { metadata: { resourceVersion: string } } }>('{ pods { metadata { resourceVersion } } }')).pods.metadata.resourceVersion;
+  const query = 'subscription($rv: String) { watchPods(namespace: "default", resourceVersion: $rv) { type object { metadata { name } node { metadata { name } } } } }';
+  type NodeResult = { data?: { watchPods: { object: { metadata: { name: string }; node: { metadata: { name: string } } | null } } }; errors?: { extensions?: { code?: string } }[] };
+  const subscribers = [
+    { who: 'node-reader', it: t.ws(await t.token('node-reader')).iterate({ query, variables: { rv } }) as AsyncIterator<NodeResult> },
+    { who: 'pod-only', it: t.ws(await t.token('pod-only')).iterate({ query, variables: { rv } }) as AsyncIterator<NodeResult> },
+    { who: 'node-reader (second socket)', it: t.ws(await t.token('node-reader')).iterate({ query, variables: { rv } }) as AsyncIterator<NodeResult> },
+  ];
+  await new Promise((r) => setTimeout(r, 200)); // every subscription is live before the write
+  await t.ok('mutation { createPod(pod: { metadata: { name: "shared-pod", namespace: "default" }, spec: { nodeName: "shared-node", containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }');
+  const results = await Promise.all(subscribers.map(async (s) => (await nextResults(s.it, 1))[0]));
+  await Promise.all(subscribers.map((s) => s.it.return!()));
+  for (const [i, r] of results.entries()) assert.equal(r.data?.watchPods.object.metadata.name, 'shared-pod', subscribers[i].who);
+  assert.equal(results[0].data!.watchPods.object.node?.metadata.name, 'shared-node');
+  assert.equal(results[2].data!.watchPods.object.node?.metadata.name, 'shared-node');
+  assert.equal(results[1].data!.watchPods.object.node, null, 'pod-only may not get nodes');
+  assert.equal(results[1].errors?.[0]?.extensions?.code, 'FORBIDDEN');
+});
