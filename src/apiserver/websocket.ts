@@ -11,7 +11,9 @@ import type { Access } from './access.ts';
 import type { Authenticator, UserInfo } from './authn/index.ts';
 import { formatError, type Logger } from './errors.ts';
 import { createContext } from './graphql/context.ts';
-import { checkOperationLimits, checkVariables, parseWithLimits, tooManyRequests, type QueryLimits, type RateLimiter } from './hardening/index.ts';
+import { DocumentCache } from './graphql/document-cache.ts';
+import { createSharedSubscribe } from './graphql/shared-execution.ts';
+import { checkOperationLimits, checkVariables, tooManyRequests, type QueryLimits, type RateLimiter } from './hardening/index.ts';
 import type { AdmitHook, Registry } from './registry/index.ts';
 
 /** Who is calling, what they may do, and the admission checks that need them. */
@@ -68,19 +70,20 @@ export function serveWebSocket(wsServer: WebSocketServer, o: WebSocketOptions): 
     onSubscribe: (ctx, _id, payload) => {
       const extra = ctx.extra as Extra;
       const who = extra.who!;
-      if (o.limiter && !o.limiter.take(who.user.username)) return [tooManyRequests(o.limiter.retryAfterMs(who.user.username))];
+      const admission = o.limiter?.admit(who.user); // by priority level, as on HTTP
+      if (admission && !admission.allowed) return [tooManyRequests(admission.retryAfterMs)];
       if (Object.keys(ctx.subscriptions).length > o.maxSubscriptions) {
         return [new GraphQLError(`too many subscriptions on one connection (at most ${o.maxSubscriptions})`, { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
       }
-      let document;
+      let checked;
       try {
         checkVariables(payload.variables);
-        document = parseWithLimits(payload.query, o.limits);
+        checked = documents.get(payload.query);
       } catch (err) {
         return [err instanceof ApiError ? new GraphQLError(err.message, { extensions: { code: err.code, causes: err.causes } }) : err as GraphQLError];
       }
-      const errors = validate(o.schema, document, [...specifiedRules, ...o.limitRules]);
-      if (errors.length) return errors;
+      const { document, errors } = checked;
+      if (errors.length) return [...errors];
       const over = checkOperationLimits(o.schema, document, payload.operationName, payload.variables, o.limits);
       if (over.length) return over;
       return {
