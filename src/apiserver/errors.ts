@@ -46,9 +46,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
     const causes = code === 'BAD_USER_INPUT' && !extensions.causes ? [{ field: String(formatted.path?.join('.') ?? ''), message: formatted.message }] : extensions.causes;
     return { ...formatted, extensions: { ...extensions, code, ...(causes ? { causes } : {}) } };
   }
-  if (!code && (!original || original instanceof GraphQLError)) {
-    // GraphQL's own errors without a code (the WebSocket path has no Apollo to add one):
-    // variable coercion is the caller's input; anything else failed validation.
+  if (!code && !formatted.path && (!original || original instanceof GraphQLError)) {
+    // GraphQL's own errors without a code before execution (the WebSocket path has no
+    // Apollo to add one): variable coercion is the caller's input; anything else failed
+    // validation. An error with a path arose while executing — the server's data did not
+    // fit its own schema — and is internal, masked below as Apollo does on HTTP.
     const variable = formatted.message.startsWith('Variable "$');
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: variable ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED' } };
   }

@@ -139,3 +139,19 @@ test('subscribers of one document share an event\'s execution only with their ow
   assert.equal(results[1].data!.watchPods.object.node, null, 'pod-only may not get nodes');
   assert.equal(results[1].errors?.[0]?.extensions?.code, 'FORBIDDEN');
 });
+
+test('an execution error inside a watch event is masked as on HTTP, never passed on as a validation error', async () => {
+  // A stored object that no longer fits its GraphQL type (written behind the API's back).
+  const rv = (await t.ok<{ pods: { metadata: { resourceVersion: string } } }>('{ pods { metadata { resourceVersion } } }')).pods.metadata.resourceVersion;
+  await t.server.store.create({ kind: 'Pod', namespace: 'default', name: 'misfit' }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'misfit', namespace: 'default', uid: crypto.randomUUID() }, spec: { containers: 5 } } as never);
+  const selection = 'metadata { name } spec { containers { name } }';
+  const http = await t.gql(`{ pod(namespace: "default", name: "misfit") { ${selection} } }`);
+  const it = t.ws().iterate({ query: `subscription($rv: String) { watchPods(namespace: "default", resourceVersion: $rv) { type object { ${selection} } } }`, variables: { rv } }) as AsyncIterator<Result>;
+  const [event] = await nextResults(it, 1);
+  await it.return!();
+  for (const [path, error] of [['HTTP', http.errors?.[0]], ['WebSocket', event.errors?.[0]]] as const) {
+    assert.equal(error?.extensions?.code, 'INTERNAL_SERVER_ERROR', `${path}: ${JSON.stringify(error)}`);
+    assert.match(error!.message, /^Internal server error \(request id [^)]+\)$/, path);
+    assert.doesNotMatch(JSON.stringify({ message: error!.message, extensions: error!.extensions }), /Iterable/, path);
+  }
+});
