@@ -18,6 +18,7 @@ import {
 import { ApiError, ErrorCode } from '../../apimachinery/errors.ts';
 import { checkJwksUrl, FileKeySource, RemoteKeySource, type KeySource, type RemoteOptions } from './jwks.ts';
 import { loadOrCreateSigningKey, type ClusterKey } from './keys.ts';
+import { LRUCache } from 'lru-cache';
 
 export interface UserInfo {
   username: string;
@@ -69,6 +70,9 @@ export const MAX_TTL_SECONDS = 48 * 3600;
 /** Tokens (and header values) longer than this are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 
+/** How long a verified token is trusted without checking its signature again. */
+const VERIFIED_TTL_MS = 10_000;
+
 const INVALID = 'invalid bearer token';
 const EXPIRED = 'token has expired';
 const unauthenticated = (message = INVALID): ApiError => new ApiError(ErrorCode.UNAUTHENTICATED, message);
@@ -92,6 +96,8 @@ export class Authenticator {
   private readonly audience: string;
   private readonly tolerance: number;
   private readonly clock: () => Date;
+  /** Tokens whose signature and claims were verified recently. */
+  private readonly verified = new LRUCache<string, { user: UserInfo; expiresAt: Date; at: number }>({ max: 10_000 });
 
   private constructor(
     private readonly key: ClusterKey,
@@ -144,6 +150,21 @@ export class Authenticator {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
       throw unauthenticated();
     }
+    // A component sends the same token thousands of times a second: a signature checked
+    // moments ago is not checked again (kube-apiserver caches token reviews likewise).
+    // Only the cluster's own tokens: its key does not change while the server runs, while
+    // an external issuer's key rotation must take effect at once.
+    const now = this.clock().getTime();
+    const hit = this.verified.get(token);
+    if (hit && now >= hit.at && now - hit.at < VERIFIED_TTL_MS && now < hit.expiresAt.getTime() + this.tolerance * 1000) {
+      return { user: hit.user, expiresAt: hit.expiresAt };
+    }
+    const result = await this.verify(token);
+    if (result.own) this.verified.set(token, { user: result.user, expiresAt: result.expiresAt, at: now });
+    return { user: result.user, expiresAt: result.expiresAt };
+  }
+
+  private async verify(token: string): Promise<{ user: UserInfo; expiresAt: Date; own: boolean }> {
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token); // only to pick the issuer; nothing is trusted yet
@@ -183,7 +204,7 @@ export class Authenticator {
       throw unauthenticated();
     }
     const user = entry ? identity(payload, entry.usernameClaim, entry.groupsClaim, false) : identity(payload, 'sub', 'groups', true);
-    return { user, expiresAt: new Date((payload.exp as number) * 1000) };
+    return { user, expiresAt: new Date((payload.exp as number) * 1000), own: !entry };
   }
 
   /** Parses an `Authorization` header value; absent → ANONYMOUS; malformed → UNAUTHENTICATED. */
