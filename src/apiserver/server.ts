@@ -21,9 +21,10 @@ import { createContext, type Context } from './graphql/context.ts';
 import { createConformanceCheck } from './graphql/conformance.ts';
 import { buildApiSchema } from './graphql/schema.ts';
 import {
-  RateLimiter, apolloParseOptions, checkVariables, createLimitRules, hardeningPlugin, jsonBodyErrorHandler, resolveLimits,
+  apolloParseOptions, checkVariables, createLimitRules, hardeningPlugin, jsonBodyErrorHandler, resolveLimits,
   type QueryLimits,
 } from './hardening/index.ts';
+import { createRateLimiter, type RateLimitOptions } from './hardening/priority.ts';
 import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
 import { Registry, realClock, type Clock } from './registry/index.ts';
 import { serveWebSocket, type Identify } from './websocket.ts';
@@ -41,8 +42,16 @@ export interface AuthOptions {
 export interface ApiServerOptions {
   /** Query limits (depth, aliases, tokens, cost, list limit); see src/apiserver/hardening. */
   limits?: Partial<QueryLimits>;
-  /** Requests per second per identity, with a burst; 0 turns rate limiting off. @default { ratePerSecond: 200, burst: 400 } */
-  rateLimit?: { ratePerSecond: number; burst: number } | 0;
+  /**
+   * Rate limits by priority level (src/apiserver/hardening/priority.ts): budgets per level,
+   * e.g. `{ 'global-default': { ratePerSecond: 200, burst: 400 }, system: 0 }` (0: not
+   * limited), over the defaults — system:masters exempt; components (nodes, scheduler,
+   * controller-manager, kube-system service accounts) 5000/s burst 10000 per identity;
+   * other users 200/s burst 400 per identity; anonymous callers 50/s burst 100 together.
+   * A plain `{ ratePerSecond, burst }` applies to every identity alike (no levels); 0 turns
+   * rate limiting off.
+   */
+  rateLimit?: RateLimitOptions;
   /** Schema introspection for authenticated callers (anonymous callers get nothing at all). @default true */
   introspection?: boolean;
   /** Subscriptions one WebSocket may hold at once. @default 100 */
@@ -99,8 +108,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const limits = resolveLimits(options.limits);
   const introspection = options.introspection ?? true;
   const limitRules = [...createLimitRules(schema, limits), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
-  const rate = options.rateLimit ?? { ratePerSecond: 200, burst: 400 };
-  const limiter = rate ? new RateLimiter(rate) : undefined;
+  const limiter = createRateLimiter(options.rateLimit);
   const maxSubscriptions = options.maxSubscriptionsPerSocket ?? 100;
 
   const app = express();

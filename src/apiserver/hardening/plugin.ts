@@ -1,5 +1,6 @@
 // The Apollo Server side of GraphQL hardening, per request:
-// - rate limiting per identity (TOO_MANY_REQUESTS, HTTP 429 with Retry-After);
+// - rate limiting per identity and priority level (TOO_MANY_REQUESTS, HTTP 429 with
+//   Retry-After; see priority.ts);
 // - the cap on `limit` arguments, with the request's variables (BAD_USER_INPUT, 400);
 // - the cost limit re-checked with the request's variables (validation, which Apollo
 //   caches per document, had to assume them);
@@ -17,7 +18,7 @@ import { documentCost, costMessage } from './cost.ts';
 import { resolveLimits, tooComplex, type QueryLimits } from './limits.ts';
 import { checkListLimits } from './list-limit.ts';
 import { GRAPHQL_PARSE_FAILED, GRAPHQL_TOKEN_LIMIT_MESSAGE, tokenMessage } from './parse.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { Caller, RateLimiter } from './rate-limit.ts';
 import { stripSuggestions } from './suggestions.ts';
 
 /** The rate-limit bucket shared by unauthenticated callers (Kubernetes' anonymous user name). */
@@ -28,21 +29,26 @@ export interface HardeningPluginOptions<TContext extends BaseContext> {
   limiter?: RateLimiter;
   limits?: Partial<QueryLimits>;
   /**
-   * The caller's username; default `contextValue.user?.username`, else
-   * `contextValue.access?.user?.username` (kubeql's Context). Undefined or
-   * `system:anonymous` = unauthenticated.
+   * The caller (username and groups) or its username; default `contextValue.user`, else
+   * `contextValue.access?.user` (kubeql's Context). Undefined or `system:anonymous` =
+   * unauthenticated.
    */
-  identify?: (contextValue: TContext) => string | undefined;
+  identify?: (contextValue: TContext) => Caller | string | undefined;
   /** When to remove `Did you mean …?` from error messages; default 'unauthenticated'. */
   hideSuggestions?: 'unauthenticated' | 'always' | 'never';
 }
 
-type MaybeUser = { username?: unknown } | null | undefined;
-const defaultIdentify = (ctx: unknown): string | undefined => {
+type MaybeUser = { username?: unknown; groups?: unknown } | null | undefined;
+const defaultIdentify = (ctx: unknown): Caller | undefined => {
   const c = ctx as { user?: MaybeUser; access?: { user?: MaybeUser } | null } | undefined;
-  const name = c?.user?.username ?? c?.access?.user?.username;
-  return typeof name === 'string' && name ? name : undefined;
+  const user = c?.user?.username !== undefined ? c?.user : c?.access?.user;
+  const name = user?.username;
+  if (typeof name !== 'string' || !name) return undefined;
+  return { username: name, groups: Array.isArray(user!.groups) ? user!.groups.filter((g): g is string => typeof g === 'string') : [] };
 };
+
+/** The unauthenticated caller, as Kubernetes names it. */
+const ANONYMOUS_CALLER: Caller = Object.freeze({ username: ANONYMOUS_USERNAME, groups: Object.freeze(['system:unauthenticated']) });
 
 /** TOO_MANY_REQUESTS with HTTP status 429 (and Retry-After in seconds when known). */
 export function tooManyRequests(retryAfterMs?: number): GraphQLError {
@@ -61,10 +67,11 @@ export function hardeningPlugin<TContext extends BaseContext = { user: { usernam
   return {
     async requestDidStart({ contextValue }) {
       const named = identify(contextValue);
-      const username = named === ANONYMOUS_USERNAME ? undefined : named;
-      const identity = username ?? ANONYMOUS_USERNAME;
-      const limited = opts.limiter ? !opts.limiter.take(identity) : false;
-      const retryAfterMs = limited ? opts.limiter?.retryAfterMs(identity) : undefined;
+      const caller = typeof named === 'string' ? { username: named } : named;
+      const username = caller?.username === ANONYMOUS_USERNAME ? undefined : caller?.username;
+      const admission = opts.limiter?.admit(username ? caller! : ANONYMOUS_CALLER);
+      const limited = admission ? !admission.allowed : false;
+      const retryAfterMs = admission && !admission.allowed ? admission.retryAfterMs : undefined;
       const stripping = hide === 'always' || (hide === 'unauthenticated' && !username);
       return {
         async didResolveOperation({ document, operation, operationName, request, schema }) {
