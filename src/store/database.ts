@@ -127,7 +127,7 @@ class Listener {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true });
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS });
     let listening = false;
     client.on('error', () => undefined); // 'end' follows; the poller covers the gap meanwhile
     client.on('notification', (n) => this.onNotify(n.payload ?? ''));
