@@ -3,9 +3,11 @@
 // `preemptionPolicy`), so a stored object reads back as `kubectl get -o yaml` shows it.
 // Metadata is never touched (uid, timestamps and generation are the registry's).
 //
-// applyDefaults runs on every write, updates included: each default only fills a field
-// that is absent (or, for strings, empty), so it is idempotent and never overrides a value.
-// Objects of the wrong shape are left alone for validation to report.
+// Each kind's strategy (src/apis/strategies) names its defaulter here; the registry runs
+// it on every write, updates included: each default only fills a field that is absent
+// (or, for strings, empty), so it is idempotent and never overrides a value. Values of
+// the wrong shape are left alone for validation to report: a defaulter must tolerate any
+// JSON where it reads (`containers: false`, `ports: "x"`), never throw on it.
 
 import type { KubeObject } from './kinds.ts';
 
@@ -175,7 +177,7 @@ function defaultPodTemplate(template: Rec | undefined): void {
 }
 
 /** SetDefaults_Pod, then the Priority admission plugin's two fields. */
-function defaultPod(pod: KubeObject): void {
+export function defaultPod(pod: KubeObject): void {
   const spec = obj(pod as Rec, 'spec');
   if (!spec) return;
   defaultPodSpec(spec);
@@ -202,7 +204,7 @@ function defaultPod(pod: KubeObject): void {
 
 // ---- other kinds -------------------------------------------------------------------
 
-function defaultReplicaSet(rs: KubeObject): void {
+export function defaultReplicaSet(rs: KubeObject): void {
   const spec = obj(rs as Rec, 'spec');
   if (!spec) return;
   setIfUnset(spec, 'replicas', 1);
@@ -210,7 +212,7 @@ function defaultReplicaSet(rs: KubeObject): void {
 }
 
 /** SetDefaults_Deployment. */
-function defaultDeployment(d: KubeObject): void {
+export function defaultDeployment(d: KubeObject): void {
   const spec = obj(d as Rec, 'spec');
   if (!spec) return;
   setIfUnset(spec, 'replicas', 1);
@@ -231,7 +233,7 @@ function defaultDeployment(d: KubeObject): void {
 }
 
 /** SetDefaults_Service. */
-function defaultService(svc: KubeObject): void {
+export function defaultService(svc: KubeObject): void {
   const spec = obj(svc as Rec, 'spec');
   if (!spec) return;
   setIfZero(spec, 'sessionAffinity', 'None');
@@ -259,7 +261,7 @@ function defaultService(svc: KubeObject): void {
  * create; it is not added back once removed, nor while the namespace terminates) and
  * starts Active.
  */
-function defaultNamespace(ns: KubeObject): void {
+export function defaultNamespace(ns: KubeObject): void {
   const spec = obj(ns as Rec, 'spec');
   if (spec && unset(spec.finalizers) && !ns.metadata?.deletionTimestamp) spec.finalizers = ['kubernetes'];
   const status = obj(ns as Rec, 'status');
@@ -267,13 +269,13 @@ function defaultNamespace(ns: KubeObject): void {
 }
 
 /** SetDefaults_NodeStatus: allocatable is the capacity unless the kubelet says otherwise. */
-function defaultNode(node: KubeObject): void {
+export function defaultNode(node: KubeObject): void {
   const status = isRec(node.status) ? node.status : undefined;
   if (status && unset(status.allocatable) && isRec(status.capacity)) status.allocatable = { ...status.capacity };
 }
 
 /** SetDefaults_EndpointPort. */
-function defaultEndpointSlice(slice: KubeObject): void {
+export function defaultEndpointSlice(slice: KubeObject): void {
   for (const p of recs(slice.ports)) {
     setIfUnset(p, 'name', '');
     setIfUnset(p, 'protocol', 'TCP');
@@ -281,28 +283,10 @@ function defaultEndpointSlice(slice: KubeObject): void {
 }
 
 /** SetDefaults_RoleBinding / ClusterRoleBinding and SetDefaults_Subject. */
-function defaultBinding(b: KubeObject): void {
+export function defaultBinding(b: KubeObject): void {
   if (isRec(b.roleRef)) setIfZero(b.roleRef, 'apiGroup', RBAC_GROUP);
   for (const s of recs(b.subjects)) {
     // A ServiceAccount subject's group is "", which Kubernetes omits.
     if (zero(s.apiGroup) && (s.kind === 'User' || s.kind === 'Group')) s.apiGroup = RBAC_GROUP;
   }
-}
-
-const DEFAULTERS: Readonly<Record<string, (obj: KubeObject) => void>> = {
-  Pod: defaultPod,
-  ReplicaSet: defaultReplicaSet,
-  Deployment: defaultDeployment,
-  Service: defaultService,
-  Namespace: defaultNamespace,
-  Node: defaultNode,
-  EndpointSlice: defaultEndpointSlice,
-  RoleBinding: defaultBinding,
-  ClusterRoleBinding: defaultBinding,
-};
-
-/** Fills in Kubernetes' defaults for the object's kind, in place. Kinds without defaults are left as they are. */
-export function applyDefaults(obj: KubeObject): void {
-  if (!isRec(obj) || typeof obj.kind !== 'string') return;
-  DEFAULTERS[obj.kind]?.(obj);
 }

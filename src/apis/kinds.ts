@@ -1,5 +1,7 @@
-// The registry of kinds kubeql serves. Everything generic (store keys, GraphQL
-// operation names, RBAC resource names, apply) is derived from these entries.
+// The kinds kubeql serves. Everything generic (store keys, GraphQL operation names,
+// RBAC resource names, apply) is derived from these entries; each entry is the `info`
+// of the kind's strategy (src/apis/strategies), where everything else about the kind is.
+import { STRATEGIES } from './strategies/index.ts';
 
 export interface KindInfo {
   /** `Pod` */
@@ -19,42 +21,7 @@ export interface KindInfo {
   fieldSelectors: readonly string[];
 }
 
-const kind = (
-  k: string,
-  apiVersion: string,
-  resource: string,
-  namespaced: boolean,
-  opts: { hasStatus?: boolean; fieldSelectors?: string[]; plural?: string } = {},
-): KindInfo => ({
-  kind: k,
-  apiVersion,
-  resource,
-  plural: opts.plural ?? k.charAt(0).toLowerCase() + k.slice(1) + 's',
-  singular: k.charAt(0).toLowerCase() + k.slice(1),
-  namespaced,
-  hasStatus: opts.hasStatus ?? true,
-  fieldSelectors: ['metadata.name', 'metadata.namespace', ...(opts.fieldSelectors ?? [])],
-});
-
-export const KINDS: readonly KindInfo[] = [
-  kind('Namespace', 'v1', 'namespaces', false, { fieldSelectors: ['status.phase'] }),
-  kind('Node', 'v1', 'nodes', false, { fieldSelectors: ['spec.unschedulable'] }),
-  kind('Pod', 'v1', 'pods', true, { fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.schedulerName', 'spec.restartPolicy'] }),
-  kind('Event', 'v1', 'events', true, {
-    hasStatus: false,
-    fieldSelectors: ['involvedObject.kind', 'involvedObject.name', 'involvedObject.namespace', 'involvedObject.uid', 'reason', 'type', 'source'],
-  }),
-  kind('Lease', 'coordination.k8s.io/v1', 'leases', true, { hasStatus: false }),
-  kind('ReplicaSet', 'apps/v1', 'replicasets', true),
-  kind('Deployment', 'apps/v1', 'deployments', true),
-  kind('Service', 'v1', 'services', true),
-  kind('EndpointSlice', 'discovery.k8s.io/v1', 'endpointslices', true, { hasStatus: false }),
-  kind('ServiceAccount', 'v1', 'serviceaccounts', true, { hasStatus: false }),
-  kind('Role', 'rbac.authorization.k8s.io/v1', 'roles', true, { hasStatus: false }),
-  kind('RoleBinding', 'rbac.authorization.k8s.io/v1', 'rolebindings', true, { hasStatus: false }),
-  kind('ClusterRole', 'rbac.authorization.k8s.io/v1', 'clusterroles', false, { hasStatus: false }),
-  kind('ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', 'clusterrolebindings', false, { hasStatus: false }),
-];
+export const KINDS: readonly KindInfo[] = STRATEGIES.map((s) => s.info);
 
 const byKind = new Map(KINDS.map((k) => [k.kind, k]));
 

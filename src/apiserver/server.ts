@@ -27,6 +27,7 @@ import {
 import { createRateLimiter, type RateLimitOptions } from './hardening/priority.ts';
 import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
 import { Registry, realClock, type Clock } from './registry/index.ts';
+import { NamespaceCache } from './registry/namespace-cache.ts';
 import { serveWebSocket, type Identify } from './websocket.ts';
 
 export interface AuthOptions {
@@ -90,14 +91,19 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const rbac = authOn ? new RbacCache() : undefined;
   const authorizer = rbac ? new RbacAuthorizer(rbac) : undefined;
   const informer = rbac ? new PolicyInformer(store, rbac) : undefined;
+  const namespaces = new NamespaceCache(store);
   const registry = new Registry(store, {
     clock: options.clock ?? realClock,
-    validate: createConformanceCheck(schema),
-    // A role or binding takes effect for this apiserver before its writer hears back.
-    written: (o) => (informer && RBAC_KINDS.includes(o.kind as never) ? informer.waitFor(Number(o.metadata.resourceVersion)) : undefined),
+    conformance: createConformanceCheck(schema),
+    namespaces,
+    written: (o, type) => {
+      namespaces.observe(o, type); // read your writes: a namespace is in this apiserver's cache as it commits
+      // A role or binding takes effect for this apiserver before its writer hears back.
+      return informer && RBAC_KINDS.includes(o.kind as never) ? informer.waitFor(Number(o.metadata.resourceVersion)) : undefined;
+    },
   });
   await bootstrap(registry);
-  await informer?.start();
+  await Promise.all([namespaces.start(), informer?.start()]);
   /** The request's identity, access and admission; throws UNAUTHENTICATED. */
   const identify: Identify = async (who) => {
     const user = who ? (await who).user : CLUSTER_ADMIN;
@@ -217,6 +223,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       if (phase === 'stopping' || phase === 'stopped') return;
       phase = 'stopping';
       informer?.stop();
+      namespaces.stop();
       await apollo.stop();
       wsServer.close();
       await store.close();

@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/apis/kinds.ts';
-import { applyDefaults, defaultPullPolicy, imageTag } from '../../src/apis/defaults.ts';
+import { defaultPullPolicy, imageTag } from '../../src/apis/defaults.ts';
+import { applyDefaults } from '../../src/apis/strategies/index.ts';
 import { validateObject } from '../../src/apis/validation/index.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/apis/kinds.ts';
-import { applyDefaults } from '../../src/apis/defaults.ts';
+import { applyDefaults } from '../../src/apis/strategies/index.ts';
 import { validateObject, validateUpdate } from '../../src/apis/validation/index.ts';
 
 // ---- helpers -------------------------------------------------------------------------

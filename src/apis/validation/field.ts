@@ -14,8 +14,11 @@ export type Rec = Record<string, unknown>;
 // ---- paths -------------------------------------------------------------------------
 
 /** `spec` + `containers` → `spec.containers` (field.Path.Child). */
-export const child = (path: string, ...names: string[]): string =>
-  names.reduce((p, n) => (p ? `${p}.${n}` : n), path);
+export function child(path: string, ...names: string[]): string {
+  let p = path;
+  for (let i = 0; i < names.length; i++) p = p ? `${p}.${names[i]}` : names[i]!; // a loop, not reduce: it runs for every field of every write
+  return p;
+}
 /** `spec.containers` + 0 → `spec.containers[0]` (field.Path.Index). */
 export const index = (path: string, i: number): string => `${path}[${i}]`;
 /** `resources.requests` + `cpu` → `resources.requests[cpu]` (field.Path.Key). */

@@ -1,22 +1,32 @@
 // The generic resource registry: kube-apiserver's generic registry store in one
 // class. Every kind goes through the same create / update / patch / delete / watch
-// paths; what differs per kind lives in the kind table (src/apis/kinds.ts) and in
-// validation and defaulting (src/apis).
+// paths and names no kind: what differs per kind is the kind's strategy
+// (./strategy.ts; one object per kind in src/apis/strategies).
+//
+// One pass of admission per write, on the object as it will be stored:
+//   normalize   the envelope: a JSON object, kind, apiVersion, metadata's identifying fields;
+//   decode      conformance to the kind's GraphQL types (what kube-apiserver's decoding
+//               into typed structs refuses), so that nothing after it meets `containers: false`;
+//   prepare     the strategy's PrepareForCreate / PrepareForUpdate (status reset, QoS);
+//   default     the strategy's defaults;
+//   validate    the strategy's Validate (+ ValidateUpdate) on the final object;
+// then the namespace lifecycle check and the admission hooks, then the store.
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import jsonpatch, { type Operation } from 'fast-json-patch';
-import { applyDefaults } from '../../apis/defaults.ts';
-import { kindInfo, type KindInfo, type KubeObject, type ObjectMeta } from '../../apis/kinds.ts';
-import { validateObject, validateUpdate } from '../../apis/validation/index.ts';
+import type { KindInfo, KubeObject, ObjectMeta } from '../../apis/kinds.ts';
+import { strategyFor } from '../../apis/strategies/index.ts';
 import { ApiError, ErrorCode, alreadyExists, badInput, conflict, invalid, notFound, type Cause } from '../../apimachinery/errors.ts';
 import { parseFieldSelector, type FieldSelector } from '../../apimachinery/fields.ts';
 import { checkJsonDepth } from '../../apimachinery/json.ts';
 import { applyMergePatch } from '../../apimachinery/merge-patch.ts';
 import { parseLabelSelector, type LabelSelector } from '../../apimachinery/labels.ts';
-import type { ListResult, ObjectKey, Store } from '../../store/index.ts';
+import type { ChangeType, ListResult, ObjectKey, Store } from '../../store/index.ts';
 import { LAST_APPLIED, threeWayMergePatch } from './apply.ts';
 import { realClock, timestamp, type Clock } from './clock.ts';
+import { NamespaceCache, type NamespaceLifecycle } from './namespace-cache.ts';
 import { generateName } from './names.ts';
+import type { Strategy } from './strategy.ts';
 
 export type PatchType = 'MERGE' | 'JSON';
 export type PropagationPolicy = 'BACKGROUND' | 'FOREGROUND' | 'ORPHAN';
@@ -53,7 +63,10 @@ export interface ListQuery {
 const MAX_UPDATE_ATTEMPTS = 16;
 const SYSTEM_META = ['uid', 'creationTimestamp', 'generation', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const;
 
+const STATUS = ['status'] as const;
+
 const clone = <T>(v: T): T => structuredClone(v);
+const nameOf = (o: KubeObject): string => o.metadata.name ?? o.metadata.generateName ?? '';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Everything of the object that is not metadata or status: what `generation` counts changes of. */
@@ -62,40 +75,51 @@ function specOf(o: KubeObject): Record<string, unknown> {
   return rest;
 }
 
-/** What still holds a deleted object: its finalizers (and a Namespace's spec.finalizers). */
-function pendingFinalizers(o: KubeObject): string[] {
-  const own = o.metadata.finalizers ?? [];
-  return o.kind === 'Namespace' ? [...own, ...((o.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [])] : own;
-}
-
 export interface RegistryOptions {
   clock?: Clock;
-  /** More checks every written object must pass (the apiserver adds conformance to the GraphQL types). */
-  validate?: (object: KubeObject) => Cause[];
+  /**
+   * The decoding check: the causes of the object's non-conformance to its kind's typed
+   * fields (the apiserver passes conformance to the GraphQL types), limited to `fields`
+   * when given. Runs once per write, before anything else reads the object's fields.
+   */
+  conformance?: (object: KubeObject, fields?: readonly string[]) => Cause[];
+  /** Each kind's strategy. @default the strategies of src/apis/strategies */
+  strategies?: (kind: string) => Strategy | undefined;
+  /** Where namespaced creates learn whether their namespace exists and is not terminating. @default a store read per create */
+  namespaces?: NamespaceLifecycle;
   /** Awaited after every write with the object as written, before the caller hears of it. */
-  written?: (object: KubeObject) => void | Promise<void>;
+  written?: (object: KubeObject, type: ChangeType) => void | Promise<void>;
 }
 
 export class Registry {
   private readonly clock: Clock;
-  private readonly extraValidation: (object: KubeObject) => Cause[];
-  private readonly written: (object: KubeObject) => void | Promise<void>;
+  private readonly conformance: (object: KubeObject, fields?: readonly string[]) => Cause[];
+  private readonly strategies: (kind: string) => Strategy | undefined;
+  private readonly namespaces: NamespaceLifecycle;
+  private readonly written: (object: KubeObject, type: ChangeType) => void | Promise<void>;
 
   constructor(readonly store: Store, options: RegistryOptions = {}) {
     this.clock = options.clock ?? realClock;
-    this.extraValidation = options.validate ?? (() => []);
+    this.conformance = options.conformance ?? (() => []);
+    this.strategies = options.strategies ?? strategyFor;
+    this.namespaces = options.namespaces ?? new NamespaceCache(store);
     this.written = options.written ?? (() => undefined);
   }
 
-  private async settle(object: KubeObject): Promise<KubeObject> {
-    await this.written(object);
+  private async settle(object: KubeObject, type: ChangeType): Promise<KubeObject> {
+    await this.written(object, type);
     return object;
   }
 
   info(kind: string): KindInfo {
-    const info = kindInfo(kind);
-    if (!info) throw badInput(`no matches for kind "${kind}"`, [{ field: 'kind', message: `Unsupported value: "${kind}"` }]);
-    return info;
+    return this.strategy(kind).info;
+  }
+
+  /** The kind's strategy; BAD_USER_INPUT for a kind kubeql does not serve. */
+  strategy(kind: string): Strategy {
+    const strategy = this.strategies(kind);
+    if (!strategy) throw badInput(`no matches for kind "${kind}"`, [{ field: 'kind', message: `Unsupported value: "${kind}"` }]);
+    return strategy;
   }
 
   private key(info: KindInfo, namespace: string | undefined | null, name: string): ObjectKey {
@@ -130,7 +154,8 @@ export class Registry {
   // ---- create ---------------------------------------------------------------
 
   async create(kind: string, input: unknown, options: { namespace?: string | null; dryRun?: boolean; admit?: AdmitHook } = {}): Promise<KubeObject> {
-    const info = this.info(kind);
+    const strategy = this.strategy(kind);
+    const { info } = strategy;
     const obj = this.normalize(info, input, options.namespace);
     const meta = obj.metadata;
     if (!meta.name && !meta.generateName) {
@@ -141,11 +166,11 @@ export class Registry {
     meta.uid = randomUUID();
     meta.creationTimestamp = now;
     meta.generation = 1;
-    this.check(info, obj); // the shape first: defaulting and QoS must not meet `containers: false`
-    this.prepareStatusForCreate(info, obj);
-    applyDefaults(obj);
-    this.check(info, obj);
-    await this.requireNamespace(info, meta.namespace);
+    this.decode(strategy, obj); // the shape first: the strategy and the defaults must not meet `containers: false`
+    strategy.prepareForCreate(obj);
+    strategy.defaults(obj);
+    this.validate(strategy, obj);
+    if (info.namespaced && meta.namespace) await this.namespaces.admit(info.resource, meta.namespace);
     await options.admit?.({ operation: 'CREATE', info, object: obj });
     if (options.dryRun) return { ...obj, metadata: { ...meta, name: meta.name ?? generateName(meta.generateName!) } };
 
@@ -153,7 +178,7 @@ export class Registry {
     for (let attempt = 0; ; attempt++) {
       const named = meta.name ? obj : { ...obj, metadata: { ...meta, name: generateName(meta.generateName!) } };
       const created = await this.store.create(this.key(info, named.metadata.namespace, named.metadata.name!), named);
-      if (created) return this.settle(created);
+      if (created) return this.settle(created, 'ADDED');
       if (meta.name || attempt >= 8) throw alreadyExists(info.resource, named.metadata.name!);
     }
   }
@@ -191,29 +216,24 @@ export class Registry {
     return ordered;
   }
 
-  private prepareStatusForCreate(info: KindInfo, obj: KubeObject): void {
-    if (!info.hasStatus) return;
-    if (info.kind === 'Node') return; // kubelets register nodes with their status
-    obj.status = info.kind === 'Pod' ? { phase: 'Pending', qosClass: qosClass(obj) } : info.kind === 'Namespace' ? { phase: 'Active' } : {};
+  /**
+   * Decoding: the object's typed fields hold values of their types. A refused object is
+   * reported with everything wrong with it, validation's causes included.
+   */
+  private decode(strategy: Strategy, obj: KubeObject): void {
+    const causes = this.conformance(obj);
+    if (causes.length) throw invalid(strategy.info.kind, nameOf(obj), [...strategy.validate(obj), ...causes]);
   }
 
-  private check(info: KindInfo, obj: KubeObject, old?: KubeObject): void {
-    const causes: Cause[] = [...validateObject(obj), ...this.extraValidation(obj)];
+  /** Validation of the object as it will be stored (and, on updates, of the change). */
+  private validate(strategy: Strategy, obj: KubeObject, old?: KubeObject): void {
+    const causes = strategy.validate(obj);
     if (old) {
-      causes.push(...validateUpdate(obj, old));
+      causes.push(...strategy.validateUpdate(obj, old));
       const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
       if (old.metadata.deletionTimestamp && added.length) causes.push({ field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` });
     }
-    if (causes.length) throw invalid(info.kind, obj.metadata.name ?? obj.metadata.generateName ?? '', causes);
-  }
-
-  private async requireNamespace(info: KindInfo, namespace: string | undefined): Promise<void> {
-    if (!info.namespaced || !namespace) return;
-    const ns = await this.store.get({ kind: 'Namespace', namespace: '', name: namespace });
-    if (!ns) throw notFound('namespaces', namespace);
-    if (ns.metadata.deletionTimestamp) {
-      throw new ApiError(ErrorCode.FORBIDDEN, `${info.resource} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
-    }
+    if (causes.length) throw invalid(strategy.info.kind, nameOf(obj), causes);
   }
 
   // ---- update ---------------------------------------------------------------
@@ -237,9 +257,9 @@ export class Registry {
       if (isDeepStrictEqual(desired, current)) return current; // no-op updates write nothing, like etcd3's store
       await options.admit?.({ operation: 'UPDATE', info, subresource: options.subresource, object: desired, oldObject: current });
       const expected = Number(current.metadata.resourceVersion);
-      const finalized = desired.metadata.deletionTimestamp && !pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
+      const finalized = desired.metadata.deletionTimestamp && !this.strategy(info.kind).pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
       const result = finalized ? await this.store.delete(key, expected) : await this.store.update(key, desired, expected);
-      if (result.ok) return this.settle(result.object);
+      if (result.ok) return this.settle(result.object, finalized ? 'DELETED' : 'MODIFIED');
       if (result.reason === 'not-found') throw notFound(info.resource, key.name);
       if (options.precondition !== undefined || attempt >= MAX_UPDATE_ATTEMPTS) {
         throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -248,8 +268,9 @@ export class Registry {
     }
   }
 
-  /** Carries the system-owned parts of `current` over to a user's desired object and checks it. */
-  private admitUpdate(info: KindInfo, desired: KubeObject, current: KubeObject): KubeObject {
+  /** Carries the system-owned parts of `current` over to a user's desired object and admits it. */
+  private admitUpdate(strategy: Strategy, desired: KubeObject, current: KubeObject): KubeObject {
+    const { info } = strategy;
     const meta = desired.metadata;
     for (const f of SYSTEM_META) {
       if (current.metadata[f] === undefined) delete meta[f];
@@ -259,29 +280,28 @@ export class Registry {
     meta.name = current.metadata.name;
     delete meta.generateName;
     if (current.metadata.generateName) meta.generateName = current.metadata.generateName;
-    if (info.hasStatus) {
-      if (current.status === undefined) delete desired.status;
-      else desired.status = current.status;
-    }
-    this.check(info, desired); // the shape first, as on create (update rules compare defaulted objects, below)
-    applyDefaults(desired);
+    strategy.prepareForUpdate(desired, current);
+    this.decode(strategy, desired); // the shape first, as on create
+    strategy.defaults(desired);
     if (!isDeepStrictEqual(specOf(desired), specOf(current))) meta.generation = (current.metadata.generation ?? 0) + 1;
     meta.resourceVersion = current.metadata.resourceVersion;
-    this.check(info, desired, current);
+    this.validate(strategy, desired, current);
     return desired;
   }
 
   async replace(kind: string, input: unknown, options: { namespace?: string | null; admit?: AdmitHook } = {}): Promise<KubeObject> {
-    const info = this.info(kind);
+    const strategy = this.strategy(kind);
+    const { info } = strategy;
     const obj = this.normalize(info, input, options.namespace);
     if (!obj.metadata.name) throw invalid(info.kind, '', [{ field: 'metadata.name', message: 'Required value: name is required' }]);
     const precondition = obj.metadata.resourceVersion ? String(obj.metadata.resourceVersion) : undefined;
     return this.guaranteedUpdate(info, this.key(info, obj.metadata.namespace, obj.metadata.name),
-      (current) => this.admitUpdate(info, clone(obj), current), { precondition, admit: options.admit });
+      (current) => this.admitUpdate(strategy, clone(obj), current), { precondition, admit: options.admit });
   }
 
   async patch(kind: string, namespace: string | undefined | null, name: string, patch: unknown, type: PatchType = 'MERGE', admit?: AdmitHook): Promise<KubeObject> {
-    const info = this.info(kind);
+    const strategy = this.strategy(kind);
+    const { info } = strategy;
     checkJsonDepth(patch, 'patch');
     const precondition = type === 'MERGE' && isRecord(patch) && isRecord(patch.metadata) && patch.metadata.resourceVersion
       ? String(patch.metadata.resourceVersion) : undefined;
@@ -293,18 +313,22 @@ export class Registry {
     }
     return this.guaranteedUpdate(info, this.key(info, namespace, name), (current) => {
       const desired = applyPatch(current, patch, type);
-      return this.admitUpdate(info, this.normalize(info, desired, current.metadata.namespace), current);
+      return this.admitUpdate(strategy, this.normalize(info, desired, current.metadata.namespace), current);
     }, { precondition, admit });
   }
 
+  /** The status subresource: only `status` is taken; spec and metadata stay the stored ones. */
   async updateStatus(kind: string, namespace: string | undefined | null, name: string, status: unknown, resourceVersion?: string | null, admit?: AdmitHook): Promise<KubeObject> {
-    const info = this.info(kind);
+    const strategy = this.strategy(kind);
+    const { info } = strategy;
     if (!info.hasStatus) throw badInput(`${info.resource} have no status subresource`, [{ field: 'status', message: 'Not found' }]);
     if (!isRecord(status)) throw invalid(info.kind, name, [{ field: 'status', message: 'Invalid value: must be an object' }]);
     checkJsonDepth(status, 'status');
     return this.guaranteedUpdate(info, this.key(info, namespace, name), (current) => {
       const desired = { ...current, status: clone(status) };
-      const causes = [...validateObject(desired), ...this.extraValidation(desired)].filter((c) => c.field.startsWith('status'));
+      const shape = this.conformance(desired, STATUS);
+      strategy.prepareForStatusUpdate(desired, current);
+      const causes = [...strategy.validate(desired).filter((c) => c.field.startsWith('status')), ...shape];
       if (causes.length) throw invalid(info.kind, name, causes);
       return desired;
     }, { precondition: resourceVersion ?? undefined, admit, subresource: 'status' });
@@ -313,7 +337,8 @@ export class Registry {
   // ---- delete ---------------------------------------------------------------
 
   async delete(kind: string, namespace: string | undefined | null, name: string, options: DeleteOptions = {}, admit?: AdmitHook): Promise<KubeObject | undefined> {
-    const info = this.info(kind);
+    const strategy = this.strategy(kind);
+    const { info } = strategy;
     const key = this.key(info, namespace, name);
     if (options.gracePeriodSeconds != null && options.gracePeriodSeconds < 0) {
       throw badInput('gracePeriodSeconds must be greater than or equal to 0', [{ field: 'gracePeriodSeconds', message: 'must be greater than or equal to 0' }]);
@@ -326,11 +351,11 @@ export class Registry {
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
 
       await admit?.({ operation: 'DELETE', info, oldObject: current });
-      const desired = this.markForDeletion(info, clone(current), options);
+      const desired = this.markForDeletion(strategy, clone(current), options);
       const result = desired
         ? isDeepStrictEqual(desired, current) ? { ok: true as const, object: current } : await this.store.update(key, desired, Number(current.metadata.resourceVersion))
         : await this.store.delete(key, Number(current.metadata.resourceVersion));
-      if (result.ok) return this.settle(result.object);
+      if (result.ok) return this.settle(result.object, desired ? 'MODIFIED' : 'DELETED');
       if (result.reason === 'not-found') throw notFound(info.resource, name);
       if (pre?.resourceVersion || attempt >= MAX_UPDATE_ATTEMPTS) throw conflict(info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
@@ -340,16 +365,16 @@ export class Registry {
    * Graceful deletion and finalizers: returns the object as it must be kept while it
    * terminates, or undefined when it can go now.
    */
-  private markForDeletion(info: KindInfo, obj: KubeObject, options: DeleteOptions): KubeObject | undefined {
+  private markForDeletion(strategy: Strategy, obj: KubeObject, options: DeleteOptions): KubeObject | undefined {
     const meta: ObjectMeta = obj.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
     if (!meta.deletionTimestamp) {
       if (options.propagationPolicy === 'FOREGROUND') finalizers.add('foregroundDeletion');
       if (options.propagationPolicy === 'ORPHAN') finalizers.add('orphan');
     }
-    const grace = this.gracePeriod(info, obj, options.gracePeriodSeconds);
+    const grace = strategy.gracePeriod(obj, options.gracePeriodSeconds);
     if (finalizers.size) meta.finalizers = [...finalizers];
-    if (!pendingFinalizers(obj).length && grace === 0) return undefined;
+    if (!strategy.pendingFinalizers(obj).length && grace === 0) return undefined;
     const now = this.clock.now();
     const deadline = new Date(now.getTime() + grace * 1000);
     // A shorter grace period may replace a longer one; a running deletion is never extended.
@@ -358,59 +383,59 @@ export class Registry {
       meta.deletionTimestamp = timestamp(deadline);
       meta.deletionGracePeriodSeconds = grace;
     }
-    if (info.kind === 'Namespace') obj.status = { ...obj.status, phase: 'Terminating' };
+    strategy.prepareForDeletion(obj);
     return obj;
-  }
-
-  /** Only pods that a kubelet runs terminate gracefully; everything else goes at once. */
-  private gracePeriod(info: KindInfo, obj: KubeObject, requested: number | null | undefined): number {
-    if (info.kind !== 'Pod') return 0;
-    const spec = (obj.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
-    const phase = (obj.status as { phase?: string } | undefined)?.phase;
-    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
-    return requested ?? spec.terminationGracePeriodSeconds ?? 30;
   }
 
   // ---- subresources and apply -----------------------------------------------
 
-  async bindPod(namespace: string | undefined | null, name: string, nodeName: string, admit?: AdmitHook): Promise<KubeObject> {
-    const info = this.info('Pod');
-    if (!nodeName) throw badInput('Binding is invalid: target.name: Required value', [{ field: 'target.name', message: 'Required value' }]);
-    return this.guaranteedUpdate(info, this.key(info, namespace, name), (pod) => {
-      const spec = (pod.spec ??= {}) as { nodeName?: string };
-      if (pod.metadata.deletionTimestamp) throw conflict('pods/binding', name, 'pod is being deleted, cannot be assigned to a host');
-      if (spec.nodeName) throw conflict('pods/binding', name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
-      spec.nodeName = nodeName;
-      const status = (pod.status ??= {}) as { conditions?: Record<string, unknown>[] };
-      const conditions = (Array.isArray(status.conditions) ? status.conditions : []).filter((c: Record<string, unknown>) => c?.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.clock.now()) });
-      status.conditions = conditions;
-      return pod;
-    }, { admit, subresource: 'binding' });
+  /** A subresource the kind's strategy serves (a Pod's `binding`), as one read-modify-write of the object. */
+  async updateSubresource(kind: string, namespace: string | undefined | null, name: string, subresource: string, input: Record<string, unknown>, admit?: AdmitHook): Promise<KubeObject> {
+    const strategy = this.strategy(kind);
+    const { info } = strategy;
+    const sub = Object.hasOwn(strategy.subresources, subresource) ? strategy.subresources[subresource] : undefined;
+    if (!sub) throw badInput(`${info.resource} have no ${subresource} subresource`, [{ field: subresource, message: 'Not found' }]);
+    sub.check?.(input);
+    return this.guaranteedUpdate(info, this.key(info, namespace, name),
+      (obj) => sub.update(obj, input, timestamp(this.clock.now())), { admit, subresource });
   }
 
-  /** kubectl apply for one manifest: create it, or patch the live object with a three-way merge. */
+  /** pods/binding, for operations.resolver.ts: updateSubresource by another name (callers should move to it). */
+  bindPod(namespace: string | undefined | null, name: string, nodeName: string, admit?: AdmitHook): Promise<KubeObject> {
+    return this.updateSubresource('Pod', namespace, name, 'binding', { nodeName }, admit);
+  }
+
   /**
    * The checks of apply that need no store — kind, shape, name, Kubernetes validation —
    * so that applyAll can refuse a bad batch before it writes any of it.
    */
   checkManifest(manifest: unknown): { info: KindInfo; applied: KubeObject } {
+    const { strategy, applied } = this.readManifest(manifest);
+    const probe = clone(applied);
+    this.decode(strategy, probe);
+    strategy.defaults(probe);
+    this.validate(strategy, probe);
+    return { info: strategy.info, applied };
+  }
+
+  /** A manifest's kind, envelope and name: what apply needs before it reads the store. */
+  private readManifest(manifest: unknown): { strategy: Strategy; applied: KubeObject } {
     if (!isRecord(manifest)) throw badInput('a manifest must be a JSON object', [{ field: '', message: 'Invalid value: must be an object' }]);
     checkJsonDepth(manifest, '');
     if (typeof manifest.kind !== 'string' || !manifest.kind) throw badInput("Object 'Kind' is missing", [{ field: 'kind', message: 'Required value' }]);
-    const info = this.info(manifest.kind);
-    const applied = this.normalize(info, manifest);
-    if (!applied.metadata.name) throw invalid(info.kind, '', [{ field: 'metadata.name', message: 'Required value: name is required' }]);
-    const probe = clone(applied);
-    this.check(info, probe);
-    applyDefaults(probe);
-    this.check(info, probe);
-    return { info, applied };
+    const strategy = this.strategy(manifest.kind);
+    const applied = this.normalize(strategy.info, manifest);
+    if (!applied.metadata.name) throw invalid(strategy.info.kind, '', [{ field: 'metadata.name', message: 'Required value: name is required' }]);
+    return { strategy, applied };
   }
 
-  /** kubectl apply for one manifest: create it, or patch the live object with a three-way merge. */
+  /**
+   * kubectl apply for one manifest: create it, or patch the live object with a three-way
+   * merge. The object is admitted once, as it will be written (the create's, or the merge's).
+   */
   async apply(manifest: unknown, dryRun = false, admit?: AdmitHook): Promise<KubeObject> {
-    const { info, applied } = this.checkManifest(manifest);
+    const { strategy, applied } = this.readManifest(manifest);
+    const { info } = strategy;
     const { name, namespace } = applied.metadata as { name: string; namespace?: string };
     const lastApplied = JSON.stringify(manifest);
     const withAnnotation = (o: KubeObject): KubeObject => {
@@ -432,7 +457,7 @@ export class Registry {
       try { original = previous ? JSON.parse(previous) : undefined; } catch { original = undefined; }
       const patch = threeWayMergePatch(original as never, clone(manifest) as never) as Record<string, unknown>;
       const desired = withAnnotation(applyPatch(current, patch, 'MERGE'));
-      return this.admitUpdate(info, this.normalize(info, desired, current.metadata.namespace), current);
+      return this.admitUpdate(strategy, this.normalize(info, desired, current.metadata.namespace), current);
     };
     if (dryRun) {
       const current = await this.store.get(key);
@@ -453,24 +478,4 @@ function applyPatch(current: KubeObject, patch: unknown, type: PatchType): KubeO
     const e = err as { message?: string; name?: string; index?: number };
     throw badInput(`the JSON patch could not be applied: ${(e.message ?? '').split('\n')[0]}`, [{ field: `patch[${e.index ?? 0}]`, message: e.name ?? 'Invalid value' }]);
   }
-}
-
-/** The QoS class Kubernetes assigns a pod from its containers' requests and limits. */
-function qosClass(pod: KubeObject): string {
-  type Res = { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
-  const containers = ((pod.spec as { containers?: { resources?: Res }[] } | undefined)?.containers ?? []);
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const resources = (isRecord(c) && isRecord(c.resources) ? c.resources : {}) as Res;
-    const requests = isRecord(resources.requests) ? resources.requests : {};
-    const limits = isRecord(resources.limits) ? resources.limits : {};
-    if (Object.keys(requests).length || Object.keys(limits).length) any = true;
-    for (const r of ['cpu', 'memory']) {
-      const limit = limits[r];
-      const request = requests[r] ?? limit;
-      if (limit === undefined || String(request) !== String(limit)) guaranteed = false;
-    }
-  }
-  return !any ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable';
 }

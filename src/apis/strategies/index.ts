@@ -1,0 +1,46 @@
+// Every kind kubeql serves, one strategy each: the kind table (src/apis/kinds.ts's KINDS)
+// is this list. A new kind is a `<kind>.strategy.ts` beside these, added here (plus its
+// GraphQL shape in src/apiserver/graphql/kinds when it has typed fields).
+import type { Strategy } from '../../apiserver/registry/strategy.ts';
+import type { KubeObject } from '../kinds.ts';
+import { deploymentStrategy } from './deployment.strategy.ts';
+import { endpointSliceStrategy } from './endpointslice.strategy.ts';
+import { eventStrategy } from './event.strategy.ts';
+import { leaseStrategy } from './lease.strategy.ts';
+import { namespaceStrategy } from './namespace.strategy.ts';
+import { nodeStrategy } from './node.strategy.ts';
+import { podStrategy } from './pod.strategy.ts';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.strategy.ts';
+import { replicaSetStrategy } from './replicaset.strategy.ts';
+import { serviceStrategy } from './service.strategy.ts';
+import { serviceAccountStrategy } from './serviceaccount.strategy.ts';
+
+export const STRATEGIES: readonly Strategy[] = [
+  namespaceStrategy,
+  nodeStrategy,
+  podStrategy,
+  eventStrategy,
+  leaseStrategy,
+  replicaSetStrategy,
+  deploymentStrategy,
+  serviceStrategy,
+  endpointSliceStrategy,
+  serviceAccountStrategy,
+  roleStrategy,
+  roleBindingStrategy,
+  clusterRoleStrategy,
+  clusterRoleBindingStrategy,
+];
+
+const byKind = new Map(STRATEGIES.map((s) => [s.info.kind, s]));
+
+/** The kind's strategy; undefined for a kind kubeql does not serve. */
+export const strategyFor = (kind: string): Strategy | undefined => byKind.get(kind);
+
+/** Fills in Kubernetes' defaults for the object's kind, in place (its strategy's `defaults`). Other kinds and non-objects are left as they are. */
+export function applyDefaults(obj: KubeObject): void {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || typeof obj.kind !== 'string') return;
+  strategyFor(obj.kind)?.defaults(obj);
+}
+
+export { qosClass } from './pod.strategy.ts';
