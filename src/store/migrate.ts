@@ -84,8 +84,15 @@ export function loadSchemaEngineRuntime(): Promise<EngineRuntime> {
     const runtime: EngineRuntime = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const bytes = await readFile(path.join(path.dirname(jsPath), 'schema_engine_bg.wasm'));
     const module = await WebAssembly.compile(bytes);
+    // The engine arms 10 s timers of its own (connection timeouts) that outlive its work
+    // and would hold a finished process open that long: they must not keep it alive.
+    const imports: Record<string, unknown> = { ...runtime };
+    for (const name of Object.keys(imports)) {
+      if (!name.startsWith('__wbg_setTimeout_')) continue;
+      imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+    }
     const instance = await WebAssembly.instantiate(module, {
-      './schema_engine_bg.js': runtime as unknown as WebAssembly.ModuleImports,
+      './schema_engine_bg.js': imports as WebAssembly.ModuleImports,
     });
     runtime.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
