@@ -37,6 +37,7 @@ export class WatchHub {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private failing = false;
   private readonly windowSize: number;
   private readonly batchSize: number;
 
@@ -122,8 +123,12 @@ export class WatchHub {
         this.flushDelivered();
         if (rows.length < this.batchSize) break;
       }
+      if (this.failing) console.error('watch hub: reading the change log works again');
+      this.failing = false;
     } catch (err) {
-      if (!this.closed) console.error('watch hub: reading the change log failed; retrying on the next poll', err);
+      // Once per outage, not once a second while the store is down.
+      if (!this.closed && !this.failing) console.error('watch hub: reading the change log failed; retrying on every poll', err);
+      this.failing = true;
     }
   }
 
