@@ -556,6 +556,16 @@ const workloadCases: Case[] = [
       'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web"}, MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"tier", Operator:"In", Values:[]string(nil)}}}: invalid label selector',
     ],
   ],
+  [
+    'a selector of nulls and bad values is printed, not thrown on',
+    deployment({ selector: { matchExpressions: [null, { key: 'k', operator: 'In', values: 'x' }] }, template: {} }),
+    [
+      'spec.selector.matchExpressions[0]: Invalid value: null: must be of type object',
+      'spec.selector.matchExpressions[1].values: Invalid value: "x": must be of type array',
+      "spec.selector.matchExpressions[1].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+      'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"", Operator:"", Values:[]string(nil)}, v1.LabelSelectorRequirement{Key:"k", Operator:"In", Values:[]string(nil)}}}: invalid label selector',
+    ],
+  ],
   ['negative replicas', deployment({ replicas: -1 }), ['spec.replicas: Invalid value: -1: must be greater than or equal to 0']],
   ['replicas not an integer', replicaSet({ replicas: 1.5 }), ['spec.replicas: Invalid value: 1.5: must be of type integer']],
   [

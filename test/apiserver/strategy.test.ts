@@ -169,6 +169,19 @@ describe('one pass of admission', () => {
     assert.deepEqual(c.calls, { conformance: 1, validate: 1, defaults: 1, validateUpdate: 1 }, 'apply (update)');
   });
 
+  test('update rules only judge valid objects (a fuzz finding: a selector of nulls is INVALID, not internal)', async () => {
+    const spec = { selector: { matchLabels: { app: 'sel' } }, template: { metadata: { labels: { app: 'sel' } }, spec: { containers: [container()] } } };
+    await t.ok(`mutation($d: DeploymentInput!) { createDeployment(deployment: $d) { metadata { name } } }`, { d: { metadata: { name: 'sel' }, spec } });
+    const patched = await t.gql(`mutation($p: JSON!) { patchDeployment(name: "sel", patch: $p) { metadata { name } } }`, { p: { spec: { selector: { matchExpressions: [null] } } } });
+    assert.equal(patched.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(patched.errors));
+    const applied = await t.gql(`mutation($m: JSON!) { apply(manifest: $m) { __typename } }`, {
+      m: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'sel' }, spec: { ...spec, selector: { matchExpressions: [null, 7] } } },
+    });
+    assert.equal(applied.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(applied.errors));
+    const moved = await t.gql(`mutation($p: JSON!) { patchDeployment(name: "sel", patch: $p) { metadata { name } } }`, { p: { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } } });
+    assert.match(moved.errors?.[0].message ?? '', /spec.selector: Invalid value: v1.LabelSelector\{MatchLabels:map\[string\]string\{"app":"other"\}.*field is immutable/);
+  });
+
   test('the shape is checked before the strategy and the defaults read it', async () => {
     for (const spec of [{ containers: false }, { containers: 7 }, { containers: [7] }, { containers: [{ name: 'a', image: 'x', resources: 'lots' }] }, 'nope']) {
       const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { metadata: { name: 'shape' }, spec } });

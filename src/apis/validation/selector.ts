@@ -80,16 +80,21 @@ export function selectorMatches(s: Selector, labels: Readonly<Record<string, str
   }
 }
 
-const goRequirement = (r: SelectorRequirement): string =>
-  `v1.LabelSelectorRequirement{Key:${quote(r.key)}, Operator:${quote(r.operator)}, Values:${
-    r.values ? goStringSlice(r.values) : '[]string(nil)'
+/** A requirement as %#v prints it; it prints invalid selectors too, so any JSON is taken (null: the zero value). */
+const goRequirement = (v: unknown): string => {
+  const r: Rec = isRec(v) ? v : {};
+  const str = (x: unknown): string => (typeof x === 'string' ? x : '');
+  const values = Array.isArray(r.values) ? r.values.map(str) : undefined;
+  return `v1.LabelSelectorRequirement{Key:${quote(str(r.key))}, Operator:${quote(str(r.operator))}, Values:${
+    values ? goStringSlice(values) : '[]string(nil)'
   }}`;
+};
 
 /** A LabelSelector as Go's %#v prints it in `Invalid value: v1.LabelSelector{…}`. */
 export function goLabelSelector(v: unknown): Literal {
   const s: Rec = isRec(v) ? v : {};
   const ml = isRec(s.matchLabels) ? (s.matchLabels as Record<string, string>) : undefined;
-  const me = Array.isArray(s.matchExpressions) ? (s.matchExpressions as SelectorRequirement[]) : undefined;
+  const me = Array.isArray(s.matchExpressions) ? (s.matchExpressions as unknown[]) : undefined;
   const labels = ml ? goStringMap(ml) : 'map[string]string(nil)';
   const exprs = me ? `[]v1.LabelSelectorRequirement{${me.map(goRequirement).join(', ')}}` : '[]v1.LabelSelectorRequirement(nil)';
   return new Literal(`v1.LabelSelector{MatchLabels:${labels}, MatchExpressions:${exprs}}`);

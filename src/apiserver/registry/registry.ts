@@ -229,7 +229,8 @@ export class Registry {
   private validate(strategy: Strategy, obj: KubeObject, old?: KubeObject): void {
     const causes = strategy.validate(obj);
     if (old) {
-      causes.push(...strategy.validateUpdate(obj, old));
+      // The update rules judge valid objects only (they may print what they compare, e.g. a selector).
+      if (!causes.length) causes.push(...strategy.validateUpdate(obj, old));
       const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
       if (old.metadata.deletionTimestamp && added.length) causes.push({ field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` });
     }
