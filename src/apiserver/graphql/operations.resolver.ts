@@ -69,7 +69,7 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
     @Mutation(() => type('Pod'), { description: 'The binding subresource: assigns the pod to a node; CONFLICT if already bound.' })
     bindPod(@Args(() => NamespacedNameArgs) a: NamespacedNameArgs, @Arg('nodeName', () => String) nodeName: string, @Ctx() ctx: Context) {
       ctx.access.check('create', info('Pod'), a.namespace, a.name, 'binding');
-      return ctx.registry.bindPod(a.namespace, a.name, nodeName, ctx.admit);
+      return ctx.registry.updateSubresource('Pod', a.namespace, a.name, 'binding', { nodeName }, ctx.admit);
     }
 
     @Mutation(() => type('Deployment'))

@@ -401,11 +401,6 @@ export class Registry {
       (obj) => sub.update(obj, input, timestamp(this.clock.now())), { admit, subresource });
   }
 
-  /** pods/binding, for operations.resolver.ts: updateSubresource by another name (callers should move to it). */
-  bindPod(namespace: string | undefined | null, name: string, nodeName: string, admit?: AdmitHook): Promise<KubeObject> {
-    return this.updateSubresource('Pod', namespace, name, 'binding', { nodeName }, admit);
-  }
-
   /**
    * The checks of apply that need no store — kind, shape, name, Kubernetes validation —
    * so that applyAll can refuse a bad batch before it writes any of it.
