@@ -5,6 +5,9 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApiError, ErrorCode, unavailable } from '../apimachinery/errors.ts';
 import { isConnectionFailure } from '../store/objects.ts';
 
+/** graphql-js's message when a variable has more than 50 coercion errors. */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables, error limit reached. Execution aborted.';
+
 /** Codes that GraphQL itself or Apollo produce and that are safe to pass on. */
 const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', ...Object.values(ErrorCode)]);
 
@@ -39,8 +42,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
       extensions: { code: api.code, ...(api.causes.length ? { causes: api.causes } : {}) },
     };
   }
-  const code = formatted.extensions?.code;
   const original = (error as GraphQLError | undefined)?.originalError;
+  // graphql-js's variable coercion errors are the caller's input; Apollo does not know its
+  // "too many errors" one and calls it internal, the WebSocket path gives it no code at all.
+  const variableError = !formatted.path && (!original || original instanceof GraphQLError) && (formatted.message.startsWith('Variable "$') || formatted.message === TOO_MANY_VARIABLE_ERRORS);
+  const code = variableError ? 'BAD_USER_INPUT' : formatted.extensions?.code;
   if (typeof code === 'string' && PASS_THROUGH.has(code) && (!original || original instanceof GraphQLError)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
     const causes = code === 'BAD_USER_INPUT' && !extensions.causes ? [{ field: String(formatted.path?.join('.') ?? ''), message: formatted.message }] : extensions.causes;
@@ -48,11 +54,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
   }
   if (!code && !formatted.path && (!original || original instanceof GraphQLError)) {
     // GraphQL's own errors without a code before execution (the WebSocket path has no
-    // Apollo to add one): variable coercion is the caller's input; anything else failed
-    // validation. An error with a path arose while executing — the server's data did not
+    // Apollo to add one) failed validation. An error with a path arose while executing — the server's data did not
     // fit its own schema — and is internal, masked below as Apollo does on HTTP.
-    const variable = formatted.message.startsWith('Variable "$');
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: variable ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED' } };
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
   log?.error('internal error', { requestId, path: formatted.path, error: describe(error) });
   return {

@@ -37,3 +37,18 @@ test('an internal failure is masked, logged with its request id, and readyz turn
   const base = t.url.replace(/\/graphql$/, '');
   assert.equal((await fetch(`${base}/readyz`)).status, 503);
 });
+
+test('a variable with more than 50 coercion errors is BAD_USER_INPUT on HTTP and WebSocket, not an internal error', async () => {
+  const metadata: Record<string, string> = { name: 'many' };
+  for (let i = 0; i < 60; i++) metadata[`k${i}`] = `v${i}`;
+  const pod = { metadata, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+  const http = await t.gql('mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }', { p: pod });
+  const ws = await new Promise<{ extensions?: { code?: string } }[]>((resolve) => {
+    const client = t.ws();
+    client.subscribe({ query: 'mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }', variables: { p: pod } }, { next: (r) => resolve((r.errors ?? []) as never), error: (e) => resolve(e as never), complete: () => resolve([]) });
+  });
+  for (const [path, errors] of [['HTTP', http.errors], ['WebSocket', ws]] as const) {
+    assert.ok(errors?.length, path);
+    assert.deepEqual([...new Set(errors!.map((e) => e.extensions?.code))], ['BAD_USER_INPUT'], `${path}: ${JSON.stringify(errors!.map((e) => e.extensions?.code))}`);
+  }
+});
