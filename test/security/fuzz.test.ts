@@ -312,7 +312,11 @@ const manifestObject = fc.record({
   rules: fc.oneof(fc.array(fc.record({ verbs: fc.oneof(fc.array(fc.constantFrom('*', 'get', 'list', 'escalate', 'bind', 'nope'), { maxLength: 3 }), json), resources: fc.oneof(fc.array(fc.constantFrom('*', 'pods', 'pods/status', 'secrets'), { maxLength: 3 }), json), apiGroups: fc.oneof(fc.constant(['', '*']), json) }, { requiredKeys: [] }), { maxLength: 2 }), json),
   subjects: json,
   roleRef: fc.oneof(fc.record({ kind: fc.constantFrom('ClusterRole', 'Role', 'x'), name: fc.constantFrom('cluster-admin', 'view', 'nope'), apiGroup: fc.constantFrom('rbac.authorization.k8s.io', '') }, { requiredKeys: [] }), json),
-}, { requiredKeys: [] }).filter((m) => !(m.metadata && typeof m.metadata === 'object' && ['cluster-admin', 'admin', 'edit', 'view'].includes(String((m.metadata as Record<string, unknown>).name))));
+}, { requiredKeys: [] }).filter((m) => {
+  // String() would throw on a generated name without a prototype: compare strings only.
+  const name = m.metadata && typeof m.metadata === 'object' ? (m.metadata as Record<string, unknown>).name : undefined;
+  return !(typeof name === 'string' && ['cluster-admin', 'admin', 'edit', 'view'].includes(name));
+});
 
 /** Puts literal prototype-pollution keys into the JSON text of an object. */
 const POLLUTE = ['"__proto__":{"polluted":"yes"},', '"constructor":{"prototype":{"polluted":"yes"}},', '"__proto__":null,', '"__proto__":[1],'];
