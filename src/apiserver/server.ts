@@ -118,6 +118,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const maxSubscriptions = options.maxSubscriptionsPerSocket ?? 100;
 
   const app = express();
+  app.set('etag', false); // API answers are not cached: no SHA-1 of every response body
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: BODY_LIMIT_BYTES });
   const webSocket = serveWebSocket(wsServer, { schema, registry, authenticator, identify, limits, limitRules, limiter, maxSubscriptions, log });

@@ -12,7 +12,7 @@
 // (before execution); a limited request that fails earlier (parse, validation) still
 // answers 429 (willSendResponse).
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { BREAK, GraphQLError, visit, type ASTNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { ApiError, ErrorCode } from '../../apimachinery/errors.ts';
 import { documentCost, costMessage } from './cost.ts';
 import { resolveLimits, tooComplex, type QueryLimits } from './limits.ts';
@@ -79,7 +79,7 @@ export function hardeningPlugin<TContext extends BaseContext = { user: { usernam
           if (!operation) return;
           const listError = checkListLimits(document, operation, request.variables, limits.maxListLimit, true);
           if (listError) throw listError;
-          if (request.variables && Object.keys(request.variables).length) {
+          if (request.variables && Object.keys(request.variables).length && costDependsOnVariables(document)) {
             const cost = documentCost(schema, document, operationName ?? operation.name?.value, request.variables);
             if (cost !== undefined && cost > limits.maxCost) throw tooComplex(costMessage(cost, limits.maxCost), operation, true);
           }
@@ -111,4 +111,33 @@ function rewrite(error: GraphQLFormattedError, stripping: boolean): GraphQLForma
   }
   if (stripping && out.message.includes('Did you mean')) out = { ...out, message: stripSuggestions(out.message) };
   return out;
+}
+
+const variableSensitive = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * Whether a document's cost can change with its variables: only through a `limit`
+ * argument or an `@skip`/`@include` condition given as a variable (kubeql's schema has
+ * no complexity functions that read other arguments). Most writes (`createPod(pod: $p)`)
+ * need no second cost analysis. Memoised per document: Apollo hands the same parsed
+ * document to every request with the same text.
+ */
+function costDependsOnVariables(document: DocumentNode): boolean {
+  let sensitive = variableSensitive.get(document);
+  if (sensitive === undefined) {
+    let found = false;
+    const usesVariable = (node: ASTNode) => {
+      visit(node, { Variable() { found = true; return BREAK; } });
+    };
+    visit(document, {
+      Argument(node) {
+        if (node.name.value === 'limit') usesVariable(node.value);
+      },
+      Directive(node) {
+        if (node.name.value === 'skip' || node.name.value === 'include') for (const a of node.arguments ?? []) usesVariable(a.value);
+      },
+    });
+    variableSensitive.set(document, (sensitive = found));
+  }
+  return sensitive;
 }
