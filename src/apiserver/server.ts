@@ -96,6 +96,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     clock: options.clock ?? realClock,
     conformance: createConformanceCheck(schema),
     namespaces,
+    recent: (key) => store.hub.recent(key), // updates start from the watch cache, as kube-apiserver's do
     written: (o, type) => {
       namespaces.observe(o, type); // read your writes: a namespace is in this apiserver's cache as it commits
       // A role or binding takes effect for this apiserver before its writer hears back.

@@ -5,11 +5,13 @@
 // the watchers of its kind. A watcher that starts behind the window pages its history
 // out of the change log, as fast as its client reads, until it reaches the window; it
 // buffers nothing while it does, so there is no gap, no duplicate and no unbounded queue.
+import { LRUCache } from 'lru-cache';
+import type { KubeObject } from '../apis/kinds.ts';
 import { expired } from '../apimachinery/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { compactRevision } from './compact.ts';
 import { fromRow } from './objects.ts';
-import type { Change, ChangeType, Watch, WatchEvent, WatchOptions } from './types.ts';
+import type { Change, ChangeType, ObjectKey, Watch, WatchEvent, WatchOptions } from './types.ts';
 
 export interface WatchHubOptions {
   /** Recent changes kept in memory for watchers that resume (the watch cache). @default 10000 */
@@ -18,6 +20,8 @@ export interface WatchHubOptions {
   pollIntervalMs?: number;
   /** Changes read from the log per query (the hub's drain and a watcher's replay page). @default 1000 */
   batchSize?: number;
+  /** Objects whose latest dispatched state is kept for optimistic updates (`recent`). @default 50000 */
+  recentSize?: number;
 }
 
 /** Events that may wait in a watcher's queue before it is closed as too slow. */
@@ -33,6 +37,8 @@ export class WatchHub {
   private readonly watchers = new Map<string, Set<Watcher>>();
   /** Changes committed by this process, waiting for an earlier revision to be dispatched. */
   private readonly delivered = new Map<number, Change>();
+  /** The latest dispatched state of recently written objects (deleted ones are dropped). */
+  private readonly latest: LRUCache<string, KubeObject>;
   private fetching: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -44,6 +50,17 @@ export class WatchHub {
   constructor(private readonly prisma: PrismaClient, private readonly options: WatchHubOptions = {}) {
     this.windowSize = options.windowSize ?? 10_000;
     this.batchSize = options.batchSize ?? 1000;
+    this.latest = new LRUCache({ max: options.recentSize ?? 50_000 });
+  }
+
+  /**
+   * The object as this hub last dispatched it, if it did recently: what kube-apiserver's
+   * GuaranteedUpdate takes from its watch cache. It may be stale (another apiserver's
+   * write not yet read), so it is only good for an optimistic compare-and-swap, whose
+   * failure hands back the current object.
+   */
+  recent(key: ObjectKey): KubeObject | undefined {
+    return this.latest.get(latestKey(key.kind, key.namespace, key.name));
   }
 
   async start(): Promise<void> {
@@ -148,12 +165,16 @@ export class WatchHub {
     const error = tooOld(this.dispatched, upTo);
     for (const set of this.watchers.values()) for (const w of set) if (w.isLive) w.fail(error);
     this.window.length = 0;
+    this.latest.clear();
     this.dispatched = upTo;
     this.compacted = Math.max(this.compacted, upTo);
   }
 
   private dispatch(change: Change): void {
     this.dispatched = change.revision;
+    const key = latestKey(change.kind, change.namespace, change.name);
+    if (change.type === 'DELETED') this.latest.delete(key);
+    else this.latest.set(key, change.object);
     this.window.push(change);
     if (this.window.length > this.windowSize) this.window.shift();
     const set = this.watchers.get(change.kind);
@@ -212,6 +233,8 @@ export class WatchHub {
     await this.fetching;
   }
 }
+
+const latestKey = (kind: string, namespace: string, name: string) => `${kind}\0${namespace}\0${name}`;
 
 function toChange(row: { revision: bigint; kind: string; namespace: string; name: string; type: string; object: unknown; prevObject: unknown; prevRevision: bigint | null }): Change {
   return {

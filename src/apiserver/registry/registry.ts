@@ -89,9 +89,12 @@ export interface RegistryOptions {
   namespaces?: NamespaceLifecycle;
   /** Awaited after every write with the object as written, before the caller hears of it. */
   written?: (object: KubeObject, type: ChangeType) => void | Promise<void>;
+  /** The object as last seen committed, possibly stale (the watch cache); updates start from it when it has it. @default none: a store read */
+  recent?: (key: ObjectKey) => KubeObject | undefined;
 }
 
 export class Registry {
+  private readonly recent: (key: ObjectKey) => KubeObject | undefined;
   private readonly clock: Clock;
   private readonly conformance: (object: KubeObject, fields?: readonly string[]) => Cause[];
   private readonly strategies: (kind: string) => Strategy | undefined;
@@ -104,6 +107,7 @@ export class Registry {
     this.strategies = options.strategies ?? strategyFor;
     this.namespaces = options.namespaces ?? new NamespaceCache(store);
     this.written = options.written ?? (() => undefined);
+    this.recent = options.recent ?? (() => undefined);
   }
 
   private async settle(object: KubeObject, type: ChangeType): Promise<KubeObject> {
@@ -248,24 +252,44 @@ export class Registry {
     info: KindInfo, key: ObjectKey, mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
     options: { precondition?: string; admit?: AdmitHook; subresource?: string } = {},
   ): Promise<KubeObject> {
-    let current = await this.store.get(key);
+    // Optimistically from the watch cache (as kube-apiserver does): the compare-and-swap
+    // proves it current. Anything decided on it other than a successful write — not
+    // found, a failed precondition, a refusal, a no-op — is decided again on a fresh read.
+    let current = this.recent(key);
+    let cached = current !== undefined;
+    const fresh = async () => {
+      cached = false;
+      return this.store.get(key);
+    };
+    if (!cached) current = await fresh();
     for (let attempt = 0; ; attempt++) {
       if (!current) throw notFound(info.resource, key.name);
       if (options.precondition !== undefined && options.precondition !== current.metadata.resourceVersion) {
+        if (cached) { current = await fresh(); continue; }
         throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
-      const desired = await mutate(clone(current));
-      if (isDeepStrictEqual(desired, current)) return current; // no-op updates write nothing, like etcd3's store
+      let desired: KubeObject;
+      try {
+        desired = await mutate(clone(current));
+      } catch (err) {
+        if (cached) { current = await fresh(); continue; }
+        throw err;
+      }
+      if (isDeepStrictEqual(desired, current)) {
+        if (cached) { current = await fresh(); continue; }
+        return current; // no-op updates write nothing, like etcd3's store
+      }
       await options.admit?.({ operation: 'UPDATE', info, subresource: options.subresource, object: desired, oldObject: current });
       const expected = Number(current.metadata.resourceVersion);
       const finalized = desired.metadata.deletionTimestamp && !this.strategy(info.kind).pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
       const result = finalized ? await this.store.delete(key, expected) : await this.store.update(key, desired, expected);
       if (result.ok) return this.settle(result.object, finalized ? 'DELETED' : 'MODIFIED');
       if (result.reason === 'not-found') throw notFound(info.resource, key.name);
-      if (options.precondition !== undefined || attempt >= MAX_UPDATE_ATTEMPTS) {
+      if ((options.precondition !== undefined && !cached) || attempt >= MAX_UPDATE_ATTEMPTS) {
         throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
       current = result.current;
+      cached = false;
     }
   }
 
