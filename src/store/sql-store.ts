@@ -1,18 +1,22 @@
-// The one Store implementation: Prisma over PostgreSQL or PGlite.
+// The one Store implementation: Prisma over PostgreSQL or PGlite. Writes go through one
+// group-commit loop (group-commit.ts); on PostgreSQL it has a connection of its own.
 import type { KubeObject } from '../apis/kinds.ts';
+import { badInput } from '../apimachinery/errors.ts';
 import { compact, revisionBefore } from './compact.ts';
-import { create } from './create.ts';
+import { pgliteRunner, postgresRunner, refused, type Outcome, type Write } from './conditional-write.ts';
+import { createWrite, created } from './create.ts';
 import { CHANGES_CHANNEL, openDatabase, type Database, type DatabaseOptions } from './database.ts';
-import { remove } from './delete.ts';
+import { deleteWrite, deleted } from './delete.ts';
 import { currentRevision, get } from './get.ts';
+import { GroupCommit, type GroupCommitLimits } from './group-commit.ts';
 import { list } from './list.ts';
-import { translateDatabaseError } from './objects.ts';
+import { fromRow, translateDatabaseError } from './objects.ts';
 import { select } from './select.ts';
-import type { Selection, ListOptions, ListResult, ObjectKey, Store, Watch, WatchOptions, WriteResult } from './types.ts';
-import { update } from './update.ts';
+import type { Selection, ListOptions, ListResult, ObjectKey, Store, Watch, WatchOptions, WriteAllResult, WriteOp, WriteRefusal, WriteResult } from './types.ts';
+import { updateWrite, updated } from './update.ts';
 import { WatchHub, type WatchHubOptions } from './watch-hub.ts';
 
-export interface StoreOptions extends DatabaseOptions, WatchHubOptions {
+export interface StoreOptions extends DatabaseOptions, WatchHubOptions, GroupCommitLimits {
   /** Change history kept for watchers that resume, like etcd's under Kubernetes. @default 300000 (5 minutes) */
   retentionMs?: number;
   /** How often the compactor runs; 0 turns it off. @default 60000 */
@@ -23,13 +27,19 @@ export class SqlStore implements Store {
   private compactor: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
 
-  private constructor(readonly db: Database, readonly hub: WatchHub) {}
+  /** Every write goes through this one loop: batches commit together (group-commit.ts). */
+  private readonly writer: GroupCommit;
+
+  private constructor(readonly db: Database, readonly hub: WatchHub, options: StoreOptions) {
+    const runner = db.engine === 'postgresql' ? postgresRunner(options.url!) : pgliteRunner(db.prisma);
+    this.writer = new GroupCommit(runner, (changes) => hub.deliver(changes), options);
+  }
 
   static async open(options: StoreOptions = {}): Promise<SqlStore> {
     const db = await openDatabase(options);
     const hub = new WatchHub(db.prisma, options);
     await hub.start();
-    const store = new SqlStore(db, hub);
+    const store = new SqlStore(db, hub, options);
     // Writes by other apiserver processes arrive as notifications.
     if (db.engine === 'postgresql') store.unlisten = await db.listen(CHANGES_CHANNEL, () => hub.poke());
     const interval = options.compactIntervalMs ?? 60_000;
@@ -41,13 +51,9 @@ export class SqlStore implements Store {
     return store;
   }
 
-  private written<T extends { ok: boolean } | KubeObject | undefined>(result: T): T {
-    if (result && (!('ok' in result) || result.ok)) this.hub.poke();
-    return result;
-  }
-
   async create(key: ObjectKey, object: KubeObject): Promise<KubeObject | undefined> {
-    return this.written(await guard(create(this.db.prisma, key, object)));
+    const [outcome] = await this.writer.submit([createWrite(key, object)]);
+    return created(object, outcome);
   }
 
   get(key: ObjectKey): Promise<KubeObject | undefined> {
@@ -63,11 +69,24 @@ export class SqlStore implements Store {
   }
 
   async update(key: ObjectKey, object: KubeObject, expectedRevision?: number): Promise<WriteResult> {
-    return this.written(await guard(update(this.db.prisma, key, object, expectedRevision)));
+    const [outcome] = await this.writer.submit([updateWrite(key, object, expectedRevision)]);
+    return updated(object, outcome);
   }
 
   async delete(key: ObjectKey, expectedRevision?: number): Promise<WriteResult> {
-    return this.written(await guard(remove(this.db.prisma, key, expectedRevision)));
+    const [outcome] = await this.writer.submit([deleteWrite(key, expectedRevision)]);
+    return deleted(outcome);
+  }
+
+  async writeAll(ops: WriteOp[]): Promise<WriteAllResult> {
+    if (new Set(ops.map((op) => `${op.key.kind}/${op.key.namespace}/${op.key.name}`)).size < ops.length) {
+      throw badInput('one atomic write names the same object twice', [{ field: '', message: 'Duplicate value' }]);
+    }
+    if (!ops.length) return { ok: true, objects: [] };
+    const outcomes = await this.writer.submit(ops.map(writeOf));
+    const index = outcomes.findIndex((o) => !o.allowed);
+    if (index >= 0) return { ok: false, index, result: refusalOf(ops[index], outcomes[index]) };
+    return { ok: true, objects: ops.map((op, i) => writtenOf(op, outcomes[i])) };
   }
 
   watch(options: WatchOptions): Watch {
@@ -92,10 +111,23 @@ export class SqlStore implements Store {
 
   async close(): Promise<void> {
     if (this.compactor) clearInterval(this.compactor);
+    await this.writer.close();
     await this.unlisten?.();
     await this.hub.close();
     await this.db.close();
   }
+}
+
+const writeOf = (op: WriteOp): Write =>
+  op.verb === 'create' ? createWrite(op.key, op.object) : op.verb === 'update' ? updateWrite(op.key, op.object, op.expectedRevision) : deleteWrite(op.key, op.expectedRevision);
+
+/** The object as its verb alone returns it (a unit is written whole, so every write of it has its revision). */
+const writtenOf = (op: WriteOp, outcome: Outcome): KubeObject =>
+  op.verb === 'delete' ? fromRow(JSON.parse(outcome.current!.json!), outcome.revision!) : fromRow(op.object, outcome.revision!);
+
+function refusalOf(op: WriteOp, outcome: Outcome): WriteRefusal {
+  if (op.verb !== 'create') return refused(outcome);
+  return { ok: false, reason: 'exists', current: fromRow(JSON.parse(outcome.current!.json!), outcome.current!.revision) };
 }
 
 /** Database errors that are the caller's fault become typed errors; the rest pass on. */

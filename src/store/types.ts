@@ -50,6 +50,20 @@ export type WriteResult =
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'conflict'; current: KubeObject };
 
+/** One write of an atomic unit (`Store.writeAll`). Each key at most once per unit. */
+export type WriteOp =
+  | { verb: 'create'; key: ObjectKey; object: KubeObject }
+  | { verb: 'update'; key: ObjectKey; object: KubeObject; expectedRevision?: number }
+  | { verb: 'delete'; key: ObjectKey; expectedRevision?: number };
+
+/** Why a write of a unit was refused: as its verb answers alone, and `exists` for a create whose key is taken. */
+export type WriteRefusal = Exclude<WriteResult, { ok: true }> | { ok: false; reason: 'exists'; current: KubeObject };
+
+/** All written (`objects` in the order of the ops, as update and delete return them), or nothing, because of op `index`. */
+export type WriteAllResult =
+  | { ok: true; objects: KubeObject[] }
+  | { ok: false; index: number; result: WriteRefusal };
+
 export interface WatchOptions {
   kind: string;
   namespace?: string;
@@ -96,6 +110,8 @@ export interface Store {
   /** Replaces the object when its current revision equals `expectedRevision` (or always, when absent). */
   update(key: ObjectKey, object: KubeObject, expectedRevision?: number): Promise<WriteResult>;
   delete(key: ObjectKey, expectedRevision?: number): Promise<WriteResult>;
+  /** Several writes as one: every one happens (consecutive revisions, in order) or none does. */
+  writeAll(ops: WriteOp[]): Promise<WriteAllResult>;
   watch(options: WatchOptions): Watch;
   /** Drops change records at or below `revision`; watches from before it fail with EXPIRED. */
   compact(revision: number): Promise<number>;
