@@ -48,22 +48,7 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun: boolean,
       @Ctx() ctx: Context,
     ): Promise<KubeObject[]> {
-      // Every manifest is checked before any is written: a bad batch writes nothing.
-      // (Store-level failures — a conflict, a missing namespace — can still stop a batch midway.)
-      const each = async <T>(i: number, run: () => T | Promise<T>): Promise<T> => {
-        try {
-          return await run();
-        } catch (err) {
-          if (err instanceof ApiError) {
-            (err as { causes: { field: string; message: string }[] }).causes = err.causes.map((c) => ({ ...c, field: `manifests[${i}]${c.field ? '.' + c.field : ''}` }));
-          }
-          throw err;
-        }
-      };
-      for (const [i, m] of manifests.entries()) await each(i, () => ctx.registry.checkManifest(m));
-      const out: KubeObject[] = [];
-      for (const [i, m] of manifests.entries()) out.push(await each(i, () => ctx.registry.apply(m, dryRun, applyAdmission(ctx))));
-      return out;
+      return ctx.registry.applyAll(manifests, { dryRun, admit: applyAdmission(ctx) });
     }
 
     @Mutation(() => type('Pod'), { description: 'The binding subresource: assigns the pod to a node; CONFLICT if already bound.' })

@@ -21,7 +21,7 @@ import { parseFieldSelector, type FieldSelector } from '../../apimachinery/field
 import { checkJsonDepth } from '../../apimachinery/json.ts';
 import { applyMergePatch } from '../../apimachinery/merge-patch.ts';
 import { parseLabelSelector, type LabelSelector } from '../../apimachinery/labels.ts';
-import type { ChangeType, ListResult, ObjectKey, Store } from '../../store/index.ts';
+import type { ChangeType, ListResult, ObjectKey, Store, WriteOp } from '../../store/index.ts';
 import { LAST_APPLIED, threeWayMergePatch } from './apply.ts';
 import { realClock, timestamp, type Clock } from './clock.ts';
 import { NamespaceCache, type NamespaceLifecycle } from './namespace-cache.ts';
@@ -160,6 +160,26 @@ export class Registry {
   async create(kind: string, input: unknown, options: { namespace?: string | null; dryRun?: boolean; admit?: AdmitHook } = {}): Promise<KubeObject> {
     const strategy = this.strategy(kind);
     const { info } = strategy;
+    const obj = await this.prepareCreate(strategy, input, options);
+    const meta = obj.metadata;
+    if (options.dryRun) return dryRunCreated({ ...obj, metadata: { ...meta, name: meta.name ?? generateName(meta.generateName!) } });
+
+    // generateName collisions are retried with a fresh suffix, as kube-apiserver does.
+    for (let attempt = 0; ; attempt++) {
+      const named = meta.name ? obj : { ...obj, metadata: { ...meta, name: generateName(meta.generateName!) } };
+      const created = await this.store.create(this.key(info, named.metadata.namespace, named.metadata.name!), named);
+      if (created) return this.settle(created, 'ADDED');
+      if (meta.name || attempt >= 8) throw alreadyExists(info.resource, named.metadata.name!);
+    }
+  }
+
+  /**
+   * Everything a create decides before it writes: system metadata, the strategy, defaults,
+   * validation, the namespace, admission. `creatingNamespaces`: namespaces that the same
+   * atomic write creates (applyAll of a Namespace and its contents).
+   */
+  private async prepareCreate(strategy: Strategy, input: unknown, options: { namespace?: string | null; admit?: AdmitHook; creatingNamespaces?: ReadonlySet<string> }): Promise<KubeObject> {
+    const { info } = strategy;
     const obj = this.normalize(info, input, options.namespace);
     const meta = obj.metadata;
     if (!meta.name && !meta.generateName) {
@@ -174,17 +194,9 @@ export class Registry {
     strategy.prepareForCreate(obj);
     strategy.defaults(obj);
     this.validate(strategy, obj);
-    if (info.namespaced && meta.namespace) await this.namespaces.admit(info.resource, meta.namespace);
+    if (info.namespaced && meta.namespace && !options.creatingNamespaces?.has(meta.namespace)) await this.namespaces.admit(info.resource, meta.namespace);
     await options.admit?.({ operation: 'CREATE', info, object: obj });
-    if (options.dryRun) return { ...obj, metadata: { ...meta, name: meta.name ?? generateName(meta.generateName!) } };
-
-    // generateName collisions are retried with a fresh suffix, as kube-apiserver does.
-    for (let attempt = 0; ; attempt++) {
-      const named = meta.name ? obj : { ...obj, metadata: { ...meta, name: generateName(meta.generateName!) } };
-      const created = await this.store.create(this.key(info, named.metadata.namespace, named.metadata.name!), named);
-      if (created) return this.settle(created, 'ADDED');
-      if (meta.name || attempt >= 8) throw alreadyExists(info.resource, named.metadata.name!);
-    }
+    return obj;
   }
 
   /** Checks the shape of an input and fills apiVersion, kind and namespace. */
@@ -457,28 +469,16 @@ export class Registry {
     const { strategy, applied } = this.readManifest(manifest);
     const { info } = strategy;
     const { name, namespace } = applied.metadata as { name: string; namespace?: string };
-    const lastApplied = JSON.stringify(manifest);
-    const withAnnotation = (o: KubeObject): KubeObject => {
-      o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [LAST_APPLIED]: lastApplied + '\n' };
-      return o;
-    };
     const key = this.key(info, namespace, name);
     const existing = await this.store.get(key);
     if (!existing) {
       try {
-        return await this.create(info.kind, withAnnotation(clone(applied)), { dryRun, admit });
+        return await this.create(info.kind, withLastApplied(clone(applied), manifest), { dryRun, admit });
       } catch (err) {
         if (!(err instanceof ApiError && err.code === ErrorCode.ALREADY_EXISTS)) throw err;
       }
     }
-    const mutate = (current: KubeObject): KubeObject => {
-      const previous = current.metadata.annotations?.[LAST_APPLIED];
-      let original: unknown;
-      try { original = previous ? JSON.parse(previous) : undefined; } catch { original = undefined; }
-      const patch = threeWayMergePatch(original as never, clone(manifest) as never) as Record<string, unknown>;
-      const desired = withAnnotation(applyPatch(current, patch, 'MERGE'));
-      return this.admitUpdate(strategy, this.normalize(info, desired, current.metadata.namespace), current);
-    };
+    const mutate = (current: KubeObject) => this.applyTo(strategy, manifest, current);
     if (dryRun) {
       const current = await this.store.get(key);
       if (!current) throw notFound(info.resource, name);
@@ -487,6 +487,96 @@ export class Registry {
       return desired;
     }
     return this.guaranteedUpdate(info, key, mutate, { admit });
+  }
+
+  /** kubectl apply's three-way merge of a manifest onto the live object: what it becomes. */
+  private applyTo(strategy: Strategy, manifest: unknown, current: KubeObject): KubeObject {
+    const previous = current.metadata.annotations?.[LAST_APPLIED];
+    let original: unknown;
+    try { original = previous ? JSON.parse(previous) : undefined; } catch { original = undefined; }
+    const patch = threeWayMergePatch(original as never, clone(manifest) as never) as Record<string, unknown>;
+    const desired = withLastApplied(applyPatch(current, patch, 'MERGE'), manifest);
+    return this.admitUpdate(strategy, this.normalize(strategy.info, desired, current.metadata.namespace), current);
+  }
+
+  /**
+   * kubectl apply of several manifests as one atomic write: every manifest is created or
+   * updated, or — when any is refused — none is (one store unit, consecutive revisions).
+   * A unit that loses a race (a concurrent create, update or delete) is planned again
+   * from fresh reads. Errors name the manifest: `manifests[i].…`. A dry run plans the
+   * same writes and returns what they would write.
+   */
+  async applyAll(manifests: unknown[], options: { dryRun?: boolean; admit?: AdmitHook } = {}): Promise<KubeObject[]> {
+    const { admit } = options;
+    const read = manifests.map((m, i) => atManifest(i, () => this.readManifest(m)));
+    const keys = read.map(({ strategy, applied }) => this.key(strategy.info, applied.metadata.namespace, applied.metadata.name!));
+    const seen = new Map<string, number>();
+    for (const [i, k] of keys.entries()) {
+      const id = `${k.kind}/${k.namespace}/${k.name}`;
+      const first = seen.get(id);
+      if (first !== undefined) throw badInput(`manifests[${i}] names the same object as manifests[${first}]: ${id}`, [{ field: `manifests[${i}].metadata.name`, message: `Duplicate value: "${k.name}"` }]);
+      seen.set(id, i);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const creatingNamespaces = new Set<string>();
+      const plans: { op?: WriteOp & { object: KubeObject }; unchanged?: KubeObject; manifest: number }[] = [];
+      for (const [i, { strategy, applied }] of read.entries()) {
+        plans.push(await atManifest(i, async () => {
+          const current = await this.store.get(keys[i]);
+          if (!current) {
+            const object = await this.prepareCreate(strategy, withLastApplied(clone(applied), manifests[i]), { admit, creatingNamespaces });
+            if (strategy.info.kind === 'Namespace') creatingNamespaces.add(object.metadata.name!);
+            return { op: { verb: 'create' as const, key: keys[i], object }, manifest: i };
+          }
+          const desired = this.applyTo(strategy, manifests[i], clone(current));
+          if (isDeepStrictEqual(desired, current)) return { unchanged: current, manifest: i };
+          await admit?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
+          return { op: { verb: 'update' as const, key: keys[i], object: desired, expectedRevision: Number(current.metadata.resourceVersion) }, manifest: i };
+        }));
+      }
+      if (options.dryRun) return plans.map((p) => p.unchanged ?? (p.op!.verb === 'create' ? dryRunCreated(p.op!.object) : p.op!.object));
+      const writes = plans.filter((p) => p.op);
+      const result = await this.store.writeAll(writes.map((p) => p.op!));
+      if (result.ok) {
+        const written = new Map(writes.map((p, j) => [p.manifest, { object: result.objects[j], type: p.op!.verb === 'create' ? 'ADDED' as const : 'MODIFIED' as const }]));
+        const out: KubeObject[] = [];
+        for (const p of plans) {
+          const w = written.get(p.manifest);
+          out.push(w ? await this.settle(w.object, w.type) : p.unchanged!);
+        }
+        return out;
+      }
+      if (attempt >= MAX_UPDATE_ATTEMPTS) {
+        const { info, applied } = { info: read[writes[result.index].manifest].strategy.info, applied: read[writes[result.index].manifest].applied };
+        throw atManifestError(writes[result.index].manifest, conflict(info.resource, applied.metadata.name!, 'the object has been modified; please apply your changes to the latest version and try again'));
+      }
+    }
+  }
+}
+
+/** A dry-run create's answer: as Kubernetes, no resourceVersion — it was never stored (the empty string). */
+const dryRunCreated = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: '' } });
+
+/** The manifest as kubectl records it on the object, for the next three-way merge. */
+function withLastApplied(o: KubeObject, manifest: unknown): KubeObject {
+  o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [LAST_APPLIED]: JSON.stringify(manifest) + '\n' };
+  return o;
+}
+
+/** Errors of one manifest of a batch name it: `manifests[i].spec…`. */
+function atManifestError(i: number, err: unknown): unknown {
+  if (err instanceof ApiError) {
+    (err as { causes: Cause[] }).causes = err.causes.map((c) => ({ ...c, field: `manifests[${i}]${c.field ? '.' + c.field : ''}` }));
+  }
+  return err;
+}
+
+function atManifest<T>(i: number, run: () => T): T {
+  try {
+    const out = run();
+    return (out instanceof Promise ? out.catch((err: unknown) => { throw atManifestError(i, err); }) : out) as T;
+  } catch (err) {
+    throw atManifestError(i, err);
   }
 }
 
