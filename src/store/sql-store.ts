@@ -41,7 +41,7 @@ export class SqlStore implements Store {
     await hub.start();
     const store = new SqlStore(db, hub, options);
     // Writes by other apiserver processes arrive as notifications.
-    if (db.engine === 'postgresql') store.unlisten = await db.listen(CHANGES_CHANNEL, () => hub.poke());
+    if (db.engine === 'postgresql') store.unlisten = await db.listen(CHANGES_CHANNEL, (payload) => hub.notified(payload));
     const interval = options.compactIntervalMs ?? 60_000;
     if (interval > 0) {
       const retention = options.retentionMs ?? 300_000;

@@ -100,6 +100,16 @@ export class WatchHub {
     if (this.delivered.size) this.poke(); // another process committed in between: read that from the log
   }
 
+  /**
+   * A NOTIFY: some process committed up to the revision in `payload`. This process's own
+   * writes come back this way too, already delivered: only a revision past what was
+   * dispatched (or no revision: a reconnected listener catching up) needs a read.
+   */
+  notified(payload: string): void {
+    const revision = Number(payload);
+    if (!payload || !Number.isSafeInteger(revision) || revision > this.dispatched) this.poke();
+  }
+
   /** Resolves once every change up to `revision` has been dispatched. */
   async waitFor(revision: number): Promise<void> {
     while (this.dispatched < revision && !this.closed) {
