@@ -19,6 +19,8 @@ const KIND = 'Namespace';
 export interface NamespaceLifecycle {
   /** Throws NOT_FOUND when the namespace does not exist, FORBIDDEN while it terminates. */
   admit(resource: string, namespace: string): Promise<void>;
+  /** The namespace an object to be created would be (applyAll creates a namespace and its contents together). */
+  declares?(object: KubeObject): string | undefined;
 }
 
 /** What the cache knows of one namespace, as of `revision`; `gone` once it was deleted. */
@@ -29,6 +31,10 @@ interface Entry {
 }
 
 export class NamespaceCache implements NamespaceLifecycle {
+  declares(object: KubeObject): string | undefined {
+    return object.kind === KIND ? object.metadata.name : undefined;
+  }
+
   private entries = new Map<string, Entry>();
   /** The cache follows the store (listed, and its watch is running): its entries may be trusted. */
   private synced = false;

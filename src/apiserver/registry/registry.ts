@@ -525,7 +525,8 @@ export class Registry {
           const current = await this.store.get(keys[i]);
           if (!current) {
             const object = await this.prepareCreate(strategy, withLastApplied(clone(applied), manifests[i]), { admit, creatingNamespaces });
-            if (strategy.info.kind === 'Namespace') creatingNamespaces.add(object.metadata.name!);
+            const declared = this.namespaces.declares?.(object);
+            if (declared) creatingNamespaces.add(declared);
             return { op: { verb: 'create' as const, key: keys[i], object }, manifest: i };
           }
           const desired = this.applyTo(strategy, manifests[i], clone(current));
