@@ -5,8 +5,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { SYSTEM_NAMESPACES, type KubeObject } from '../apis/kinds.ts';
@@ -21,9 +19,10 @@ import { createContext, type Context } from './graphql/context.ts';
 import { createConformanceCheck } from './graphql/conformance.ts';
 import { buildApiSchema } from './graphql/schema.ts';
 import {
-  apolloParseOptions, checkVariables, createLimitRules, hardeningPlugin, jsonBodyErrorHandler, resolveLimits,
+  apolloParseOptions, checkVariables, createLimitRules, hardeningPlugin, resolveLimits,
   type QueryLimits,
 } from './hardening/index.ts';
+import { createHttpHandler } from './http-handler.ts';
 import { createRateLimiter, type RateLimitOptions } from './hardening/priority.ts';
 import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
 import { Registry, realClock, type Clock } from './registry/index.ts';
@@ -118,9 +117,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const limiter = createRateLimiter(options.rateLimit);
   const maxSubscriptions = options.maxSubscriptionsPerSocket ?? 100;
 
-  const app = express();
-  app.set('etag', false); // API answers are not cached: no SHA-1 of every response body
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer(); // its requests: createHttpHandler, once Apollo has started
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: BODY_LIMIT_BYTES });
   const webSocket = serveWebSocket(wsServer, { schema, registry, authenticator, identify, limits, limitRules, limiter, maxSubscriptions, log });
 
@@ -182,19 +179,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => { res.type('text/plain').send('ok'); });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      if (phase !== 'started') throw new Error(phase);
-      // The store answers (in time) and its tables exist.
-      await withTimeout(store.currentRevision(), READYZ_TIMEOUT_MS);
-      res.type('text/plain').send('ok');
-    } catch {
-      res.status(503).type('text/plain').send('not ready');
-    }
-  });
-  app.use('/graphql', express.json({ limit: BODY_LIMIT_BYTES }), expressMiddleware(apollo, {
-    context: async ({ req }) => {
+  httpServer.on('request', createHttpHandler({
+    apollo,
+    bodyLimit: BODY_LIMIT_BYTES,
+    log,
+    context: async (req) => {
       const requestId = String(req.headers['x-request-id'] ?? randomUUID());
       try {
         const who = await identify(authenticator?.fromHeader(req.headers.authorization));
@@ -204,9 +193,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         throw err;
       }
     },
+    readyz: async () => {
+      if (phase !== 'started') return false;
+      // The store answers (in time) and its tables exist.
+      await withTimeout(store.currentRevision(), READYZ_TIMEOUT_MS);
+      return true;
+    },
   }));
-
-  app.use(jsonBodyErrorHandler()); // bad or huge bodies: a typed JSON error, never express's HTML stack page
 
   const port = await new Promise<number>((resolve, reject) => {
     httpServer.once('error', reject);
