@@ -35,6 +35,8 @@ export interface StrategySpec {
   validate(errs: Errs, obj: KubeObject): void;
   /** The kind's update rules, beyond metadata's (which every kind gets). */
   validateUpdate?(errs: Errs, obj: KubeObject, old: KubeObject): void;
+  /** The kind's status validation, for status writes. @default the causes of `validate` under `status` */
+  validateStatus?(errs: Errs, obj: KubeObject): void;
   /** The kind's defaults (src/apis/defaults.ts); none when absent. */
   defaults?(obj: KubeObject): void;
   /** Status on create. @default kinds with a status subresource start with an empty status */
@@ -75,6 +77,12 @@ export function defineStrategy(spec: StrategySpec): Strategy {
       const errs: Errs = [];
       spec.validate(errs, obj);
       return errs;
+    },
+    validateStatus(obj): Cause[] {
+      const errs: Errs = [];
+      if (spec.validateStatus) spec.validateStatus(errs, obj);
+      else spec.validate(errs, obj);
+      return spec.validateStatus ? errs : errs.filter((c) => c.field === 'status' || c.field.startsWith('status.') || c.field.startsWith('status['));
     },
     validateUpdate(obj, old): Cause[] {
       const errs: Errs = [];

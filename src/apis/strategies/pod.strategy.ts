@@ -3,6 +3,7 @@
 import { badInput, conflict } from '../../apimachinery/errors.ts';
 import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, defaultPod } from '../defaults.ts';
 import type { KubeObject } from '../kinds.ts';
+import { readObject } from '../validation/field.ts';
 import { validatePod, validatePodUpdate } from '../validation/pod.ts';
 import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy } from './define.ts';
 
@@ -32,6 +33,8 @@ export const podStrategy = defineStrategy({
   info: defineKind('Pod', 'v1', 'pods', true, { fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.schedulerName', 'spec.restartPolicy'] }),
   validate: validatePod,
   validateUpdate: validatePodUpdate,
+  // A status write changes only the status: the stored spec and metadata were validated when written.
+  validateStatus: (errs, pod) => void readObject(errs, 'status', pod.status),
   defaults: defaultPod,
 
   prepareForCreate(pod) {

@@ -365,7 +365,7 @@ export class Registry {
       const desired = { ...current, status: clone(status) };
       const shape = this.conformance(desired, STATUS);
       strategy.prepareForStatusUpdate(desired, current);
-      const causes = [...strategy.validate(desired).filter((c) => c.field.startsWith('status')), ...shape];
+      const causes = [...strategy.validateStatus(desired), ...shape];
       if (causes.length) throw invalid(info.kind, name, causes);
       return desired;
     }, { precondition: resourceVersion ?? undefined, admit, subresource: 'status' });

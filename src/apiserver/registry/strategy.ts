@@ -33,6 +33,8 @@ export interface Strategy {
   validate(obj: KubeObject): Cause[];
   /** What an update may not change (metadata's identity and the kind's immutable fields); run with `validate`. */
   validateUpdate(obj: KubeObject, old: KubeObject): Cause[];
+  /** A status write's check (ValidatePodStatusUpdate and kin): the rest of the object is the stored, valid one. */
+  validateStatus(obj: KubeObject): Cause[];
 
   /** Graceful deletion: seconds the object is kept, terminating, before it goes; 0 deletes at once. */
   gracePeriod(obj: KubeObject, requested: number | null | undefined): number;
