@@ -1,18 +1,27 @@
 // The WebSocket side of the apiserver: graphql-ws with the same authentication,
 // authorization and limits as the HTTP path (WebSocket operations bypass Apollo's
 // plugins, so each check is wired here again).
+//
+// The socket adapter is this file's own rather than graphql-ws's `use/ws`, for the watch
+// fan-out (one event to many sockets): a frame is written without waiting for the
+// kernel to take the one before (a subscription waits only once its socket holds
+// HIGH_WATER bytes: the back-pressure of a client that stops reading), every socket's
+// frames of one turn of the event loop go out in one write (the socket is corked until
+// setImmediate), and an event's `next` payload, shared by the subscribers of one
+// execution, is encoded once and spliced after each subscription's id.
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
-import { MessageType, parseMessage } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import type { WebSocketServer } from 'ws';
+import type { Socket } from 'node:net';
+import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { CloseCode, MessageType, handleProtocols, makeServer, parseMessage } from 'graphql-ws';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import type { Access } from './access.ts';
 import type { Authenticator, UserInfo } from './authn/index.ts';
 import { formatError, type Logger } from './errors.ts';
 import { createContext } from './graphql/context.ts';
 import { DocumentCache } from './graphql/document-cache.ts';
-import { createSharedSubscribe } from './graphql/shared-execution.ts';
+import { createSharedSubscribe, type SharedSubscribeOptions } from './graphql/shared-execution.ts';
 import { checkOperationLimits, checkVariables, tooManyRequests, type QueryLimits, type RateLimiter } from './hardening/index.ts';
 import type { AdmitHook, Registry } from './registry/index.ts';
 
@@ -36,19 +45,25 @@ export interface WebSocketOptions {
   limiter: RateLimiter | undefined;
   maxSubscriptions: number;
   log: Logger;
+  /** Options of the shared execution of watch events (tests count executions). */
+  sharedExecution?: SharedSubscribeOptions;
 }
 
 /** Messages a graphql-ws client may send. */
 const CLIENT_MESSAGES = new Set<string>([MessageType.ConnectionInit, MessageType.Ping, MessageType.Pong, MessageType.Subscribe, MessageType.Complete]);
 
-type Extra = { requestId?: string; who?: RequestScope; expiry?: NodeJS.Timeout };
+type Extra = { socket: WebSocket; request: IncomingMessage; requestId?: string; who?: RequestScope; expiry?: NodeJS.Timeout };
+
+/** Bytes a socket may hold unsent before its subscriptions wait for it (a client that stops reading). */
+export const HIGH_WATER = 64 * 1024;
+/** How often a socket is pinged; one that has not answered by the next ping is dropped. */
+const KEEP_ALIVE_MS = 12_000;
 
 export function serveWebSocket(wsServer: WebSocketServer, o: WebSocketOptions): { dispose(): void | Promise<void> } {
-  guardFrames(wsServer);
   const documents = new DocumentCache(o.schema, o.limits, o.limitRules);
-  return useServer<Record<string, unknown>, Extra>({
+  const server = makeServer<Record<string, unknown>, Extra>({
     schema: o.schema,
-    subscribe: createSharedSubscribe(),
+    subscribe: createSharedSubscribe(o.sharedExecution),
     connectionInitWaitTimeout: 10_000,
     onConnect: async (ctx) => {
       const extra = ctx.extra as Extra;
@@ -94,31 +109,135 @@ export function serveWebSocket(wsServer: WebSocketServer, o: WebSocketOptions): 
     onClose: (ctx) => clearTimeout((ctx.extra as Extra).expiry),
     onError: (ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as Extra).requestId, o.log)),
     onNext: (ctx, _id, _payload, _args, result) =>
-      result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as Extra).requestId, o.log)) } : undefined,
-  }, wsServer);
+      result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as Extra).requestId, o.log)) } : encoded(result) as unknown as FormattedExecutionResult,
+  });
+
+  wsServer.options.handleProtocols = handleProtocols;
+  wsServer.once('error', (err) => {
+    console.error('WebSocket server error', err);
+    for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
+  });
+  const corked = new Corked();
+  wsServer.on('connection', (socket, request) => {
+    socket.once('error', (err) => {
+      console.error('WebSocket error', err);
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    let pongWait: NodeJS.Timeout | undefined;
+    const keepAlive = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS);
+      socket.once('pong', () => {
+        clearTimeout(pongWait);
+        pongWait = undefined;
+      });
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    const tcp = request.socket as Socket;
+    const closed = server.opened({
+      protocol: socket.protocol,
+      send: (data) => {
+        const raw = takeRaw();
+        if (socket.readyState !== socket.OPEN) return;
+        if (raw !== undefined) data = splice(data, raw);
+        corked.add(tcp);
+        if (socket.bufferedAmount < HIGH_WATER) return void socket.send(data);
+        // A slow reader: this subscription waits until the kernel has taken its frames
+        // (and its watch's queue grows until the hub ends it with EXPIRED).
+        return new Promise<void>((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
+      },
+      close: (code, reason) => socket.close(code, reason),
+      onMessage: (deliver) => socket.on('message', async (event) => {
+        const data = String(event);
+        // graphql-ws would answer a malformed or server-only message (e.g. a client
+        // sending `next`) with 4500 Internal Server Error; the protocol's answer is 4400.
+        try {
+          const message = parseMessage(data);
+          if (!CLIENT_MESSAGES.has(message.type)) throw new Error(`a client may not send ${message.type}`);
+        } catch (err) {
+          socket.close(CloseCode.BadRequest, (err as Error).message.slice(0, 120));
+          return;
+        }
+        try {
+          await deliver(data);
+        } catch (err) {
+          console.error('WebSocket message handling failed', err);
+          socket.close(CloseCode.InternalServerError, 'Internal server error');
+        }
+      }),
+    }, { socket, request });
+    socket.once('close', (code, reason) => {
+      clearTimeout(pongWait);
+      clearInterval(keepAlive);
+      void closed(code, String(reason));
+    });
+  });
+  return {
+    dispose: async () => {
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
 }
 
 /**
- * graphql-ws answers a malformed or server-only message (e.g. a client sending `next`)
- * with 4500 Internal Server Error; the protocol's answer is 4400 Bad Request. This
- * connection handler runs before graphql-ws's (it is registered first) and puts a check
- * in front of the message listener graphql-ws is about to add.
+ * Sockets written to in this turn of the event loop stay corked until setImmediate: a
+ * subscriber that gets several events in one turn (a burst, a group commit, a busy
+ * server) gets them in one write, not one `writev` per frame.
  */
-function guardFrames(wsServer: WebSocketServer): void {
-  wsServer.on('connection', (socket) => {
-    const on = socket.on.bind(socket);
-    socket.on = ((event: string, listener: (...args: unknown[]) => void) => {
-      if (event !== 'message') return on(event, listener);
-      return on('message', (data: unknown, ...rest: unknown[]) => {
-        try {
-          const message = parseMessage(String(data));
-          if (!CLIENT_MESSAGES.has(message.type)) throw new Error(`a client may not send ${message.type}`);
-        } catch (err) {
-          socket.close(4400, (err as Error).message.slice(0, 120));
-          return;
-        }
-        listener(data, ...rest);
-      });
-    }) as typeof socket.on;
-  });
+class Corked {
+  private readonly sockets = new Set<Socket>();
+  private scheduled = false;
+  private readonly flush = () => {
+    this.scheduled = false;
+    for (const s of this.sockets) s.uncork();
+    this.sockets.clear();
+  };
+
+  add(socket: Socket): void {
+    if (this.sockets.has(socket)) return;
+    socket.cork();
+    this.sockets.add(socket);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+}
+
+// The `next` payload of a result, encoded once for every subscriber that shares it.
+// graphql-ws stringifies `{ id, type, payload }` per subscriber and hands the string to
+// the adapter's send() in the same synchronous step: the payload stands in as a token
+// (its toJSON notes the encoded payload), and send() puts the encoding in its place —
+// at the very end of the frame, where the payload is, so an id cannot imitate it.
+const RAW_TOKEN = '\u0000kubeql-encoded-payload';
+const RAW_TAIL = `"payload":${JSON.stringify(RAW_TOKEN)}}`;
+let pendingRaw: string | undefined;
+
+class EncodedPayload {
+  constructor(private readonly json: string) {}
+  toJSON(): string {
+    pendingRaw = this.json;
+    return RAW_TOKEN;
+  }
+}
+
+const encodings = new WeakMap<ExecutionResult, EncodedPayload>();
+
+function encoded(result: ExecutionResult): EncodedPayload {
+  let payload = encodings.get(result);
+  if (!payload) encodings.set(result, (payload = new EncodedPayload(JSON.stringify(result))));
+  return payload;
+}
+
+function takeRaw(): string | undefined {
+  const raw = pendingRaw;
+  pendingRaw = undefined;
+  return raw;
+}
+
+function splice(frame: string, raw: string): string {
+  if (!frame.endsWith(RAW_TAIL)) throw new Error('an encoded payload without its frame');
+  return `${frame.slice(0, frame.length - RAW_TAIL.length)}"payload":${raw}}`;
 }

@@ -1,10 +1,10 @@
 // A Kubernetes watch over the store: the initial state (when no resourceVersion is
 // given) as ADDED events and a BOOKMARK, then every change, filtered by selectors.
-import { Repeater } from '@repeaterjs/repeater';
 import type { KubeObject } from '../../apis/kinds.ts';
 import { ApiError, ErrorCode, badInput } from '../../apimachinery/errors.ts';
 import { matchesFields } from '../../apimachinery/fields.ts';
 import { matchesLabels } from '../../apimachinery/labels.ts';
+import type { Watch, WatchEvent } from '../../store/types.ts';
 import type { Registry } from './registry.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
@@ -36,43 +36,135 @@ export function watchKind(registry: Registry, kind: string, query: WatchQuery): 
   if (rv && rv !== '0' && !/^\d+$/.test(rv)) {
     throw badInput(`invalid resource version: ${rv}`, [{ field: 'resourceVersion', message: `Invalid value: "${rv}"` }]);
   }
-  const bookmark = (revision: number): ApiWatchEvent => ({
-    type: 'BOOKMARK',
-    object: { apiVersion: info.apiVersion, kind: info.kind, metadata: { name: '', resourceVersion: String(revision) } },
+  return new KindWatch(registry, kind, query, {
+    storeKind: info.kind,
+    namespace,
+    matches,
+    listFirst: !rv || rv === '0',
+    from: rv && rv !== '0' ? Number(rv) : 0,
+    bookmark: (revision) => ({
+      type: 'BOOKMARK',
+      object: { apiVersion: info.apiVersion, kind: info.kind, metadata: { name: '', resourceVersion: String(revision) } },
+    }),
+    forbidden: () => new ApiError(ErrorCode.FORBIDDEN, `watch of ${info.resource} ended: the caller may no longer watch them`),
   });
+}
 
-  const allowed = (object: KubeObject): KubeObject => {
-    if (query.authorize && !query.authorize(object)) throw new ApiError(ErrorCode.FORBIDDEN, `watch of ${info.resource} ended: the caller may no longer watch them`);
-    return object;
-  };
-  return new Repeater<ApiWatchEvent>(async (push, stop) => {
-    let from: number;
-    if (!rv || rv === '0') {
-      // Initial state: every page of one consistent list, then a bookmark at its revision.
-      let token: string | undefined;
-      do {
-        const page = await registry.list(kind, { namespace, labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, limit: 500, continue: token });
-        for (const object of page.items) await push({ type: 'ADDED', object: allowed(object) });
-        token = page.continue;
-        from = page.revision;
-      } while (token);
-      await push(bookmark(from));
-    } else {
-      from = Number(rv);
+interface KindWatchPlan {
+  storeKind: string;
+  namespace: string | undefined;
+  matches: (o: KubeObject) => boolean;
+  listFirst: boolean;
+  from: number;
+  bookmark: (revision: number) => ApiWatchEvent;
+  forbidden: () => Error;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * The watch as a pull iterator, without a queue of its own: the list is read a page at
+ * a time as the consumer asks, then each `next()` is the hub watcher's `next()` mapped
+ * in one step (the per-event cost of a watch is paid once per subscriber and event, so
+ * no extra promise hop or buffer sits between the hub and the subscriber). Ends at
+ * `return()`, at the first error (then done), or when the store's watch ends.
+ */
+class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
+  private done = false;
+  private items: KubeObject[] = [];
+  private pos = 0;
+  private listed = false;
+  private continueToken: string | undefined;
+  private revision: number;
+  private watch: Watch | undefined;
+  private events: AsyncIterator<WatchEvent> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly registry: Registry, private readonly kind: string, private readonly query: WatchQuery, private readonly plan: KindWatchPlan) {
+    this.revision = plan.from;
+    this.listed = !plan.listFirst;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ApiWatchEvent>> {
+    if (this.done) return Promise.resolve(DONE);
+    if (this.events) return this.events.next().then(this.onEvent, this.onError);
+    return this.initial().catch(this.onError);
+  }
+
+  return(): Promise<IteratorResult<ApiWatchEvent>> {
+    this.finish();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<ApiWatchEvent>> {
+    this.finish();
+    return Promise.reject(error);
+  }
+
+  /** The initial list, a page per read, then its BOOKMARK and the switch to the store's watch. */
+  private async initial(): Promise<IteratorResult<ApiWatchEvent>> {
+    while (this.pos >= this.items.length && !this.listed) {
+      const page = await this.registry.list(this.kind, {
+        namespace: this.plan.namespace, labelSelector: this.query.labelSelector, fieldSelector: this.query.fieldSelector, limit: 500, continue: this.continueToken,
+      });
+      if (this.done) return DONE;
+      this.items = page.items;
+      this.pos = 0;
+      this.continueToken = page.continue;
+      this.revision = page.revision;
+      this.listed = !page.continue;
     }
-    const watch = registry.store.watch({ kind: info.kind, namespace, fromRevision: from, matches });
+    if (this.pos < this.items.length) {
+      const object = this.items[this.pos];
+      this.items[this.pos++] = undefined as unknown as KubeObject;
+      return { value: { type: 'ADDED', object: this.allowed(object) }, done: false };
+    }
+    this.items = [];
+    this.startWatch();
+    if (this.plan.listFirst) return { value: this.plan.bookmark(this.revision), done: false };
+    return this.events!.next().then(this.onEvent);
+  }
+
+  private startWatch(): void {
+    const watch = this.registry.store.watch({ kind: this.plan.storeKind, namespace: this.plan.namespace, fromRevision: this.revision, matches: this.plan.matches });
+    this.watch = watch;
+    this.events = watch[Symbol.asyncIterator]();
     // A bookmark goes through the watch's own queue, behind every event it vouches for.
-    const timer = query.allowBookmarks ? setInterval(() => watch.bookmark(), query.bookmarkIntervalMs ?? 60_000) : undefined;
-    void stop.then(() => watch.close());
-    try {
-      for await (const event of watch) {
-        await push(event.type === 'BOOKMARK' ? bookmark(event.revision) : { type: event.type, object: allowed(event.object) });
-      }
-      stop();
-    } catch (err) {
-      stop(err);
-    } finally {
-      if (timer) clearInterval(timer);
+    if (this.query.allowBookmarks) this.timer = setInterval(() => watch.bookmark(), this.query.bookmarkIntervalMs ?? 60_000);
+  }
+
+  private readonly onEvent = (r: IteratorResult<WatchEvent>): IteratorResult<ApiWatchEvent> => {
+    if (r.done) {
+      this.finish();
+      return DONE;
     }
-  });
+    const event = r.value;
+    if (event.type === 'BOOKMARK') return { value: this.plan.bookmark(event.revision), done: false };
+    return { value: { type: event.type, object: this.allowed(event.object) }, done: false };
+  };
+
+  private readonly onError = (err: unknown): never => {
+    this.finish();
+    throw err;
+  };
+
+  private allowed(object: KubeObject): KubeObject {
+    if (this.query.authorize && !this.query.authorize(object)) {
+      this.finish();
+      throw this.plan.forbidden();
+    }
+    return object;
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer) clearInterval(this.timer);
+    this.watch?.close();
+    this.items = [];
+  }
 }
