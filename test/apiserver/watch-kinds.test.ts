@@ -115,7 +115,7 @@ test('an internal failure while serving a watch is masked and logged with the re
   }
 });
 
-test('subscribers of one document share an event\'s execution only with their own identity: relations stay authorized per caller', async () => {
+test('subscribers of one document share an event\'s execution; where it read relations, only with their own identity: relations stay authorized per caller', async () => {
   await apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'pod-and-node-reader' }, rules: [{ apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }] });
   await apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'pod-and-node-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pod-and-node-reader' }, subjects: [{ kind: 'User', name: 'node-reader', apiGroup: 'rbac.authorization.k8s.io' }] });
   await apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'pod-only' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] });
