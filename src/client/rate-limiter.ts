@@ -41,8 +41,8 @@ export class BucketRateLimiter<K> implements RateLimiter<K> {
     this.at = clock.now().getTime();
   }
 
-  /** Reserves the next token; the wait until it is there. */
-  when(): number {
+  /** Reserves the next token (for any key); the wait until it is there. */
+  when(_key?: K): number {
     const now = this.clock.now().getTime();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.qps);
     this.at = now;
@@ -50,9 +50,9 @@ export class BucketRateLimiter<K> implements RateLimiter<K> {
     return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.qps) * 1000);
   }
 
-  forget(): void {}
+  forget(_key?: K): void {}
 
-  numRequeues(): number {
+  numRequeues(_key?: K): number {
     return 0;
   }
 }
