@@ -3,6 +3,7 @@
 // failure — e.g. EXPIRED after a long pause — it lists again.
 import type { KubeObject } from '../apis/kinds.ts';
 import type { Store } from '../store/index.ts';
+import { realClock, retryWithBackoff, type Clock } from '../apimachinery/clock.ts';
 
 export const RBAC_KINDS = ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'] as const;
 
@@ -20,7 +21,7 @@ export class PolicyInformer {
   private waiters: { revision: number; resolve: () => void }[] = [];
   private readonly watches: { close(): void }[] = [];
 
-  constructor(private readonly store: Store, private readonly cache: PolicyCache) {}
+  constructor(private readonly store: Store, private readonly cache: PolicyCache, private readonly clock: Clock = realClock()) {}
 
   /** Resolves once the cache holds a full list; it stays current until `stop()`. */
   async start(): Promise<void> {
@@ -59,15 +60,7 @@ export class PolicyInformer {
     this.restarting = true;
     for (const w of this.watches.splice(0)) w.close();
     // Relist with backoff until it works (the database may be away for a while).
-    for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
-      await new Promise((r) => setTimeout(r, delay).unref());
-      try {
-        if (!this.stopped) await this.start();
-        break;
-      } catch {
-        // try again
-      }
-    }
+    await retryWithBackoff(this.clock, () => this.start(), () => this.stopped);
     this.restarting = false;
   }
 
@@ -83,6 +76,7 @@ export class PolicyInformer {
    * Gives up after `timeoutMs`: the cache still converges, only later.
    */
   waitFor(revision: number, timeoutMs = 2000): Promise<void> {
+    // A bound on one request's latency, not cluster time: a real timer.
     // Before start() the cache is filled from a list that will include the change anyway.
     if (revision <= this.applied || this.stopped || !this.started) return Promise.resolve();
     return new Promise((resolve) => {

@@ -89,10 +89,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const authenticator = authOn ? await Authenticator.create(options.auth!) : undefined;
   const rbac = authOn ? new RbacCache() : undefined;
   const authorizer = rbac ? new RbacAuthorizer(rbac) : undefined;
-  const informer = rbac ? new PolicyInformer(store, rbac) : undefined;
-  const namespaces = new NamespaceCache(store);
+  const clock = options.clock ?? realClock();
+  const informer = rbac ? new PolicyInformer(store, rbac, clock) : undefined;
+  const namespaces = new NamespaceCache(store, clock);
   const registry = new Registry(store, {
-    clock: options.clock ?? realClock,
+    clock,
     conformance: createConformanceCheck(schema),
     namespaces,
     recent: (key) => store.hub.recent(key), // updates start from the watch cache, as kube-apiserver's do
@@ -242,7 +243,7 @@ async function bootstrap(registry: Registry): Promise<void> {
 
 /** Retry-After (seconds) of an UNAVAILABLE answer. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
-/** /readyz answers 503 when the store takes longer than this. */
+/** /readyz answers 503 when the store takes longer than this (a request timeout: wall-clock, not scaled). */
 const READYZ_TIMEOUT_MS = 2_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -56,7 +56,7 @@ type Extra = { socket: WebSocket; request: IncomingMessage; requestId?: string; 
 
 /** Bytes a socket may hold unsent before its subscriptions wait for it (a client that stops reading). */
 export const HIGH_WATER = 64 * 1024;
-/** How often a socket is pinged; one that has not answered by the next ping is dropped. */
+/** How often a socket is pinged; one that has not answered by the next ping is dropped. Transport time, not cluster time: not scaled. */
 const KEEP_ALIVE_MS = 12_000;
 
 export function serveWebSocket(wsServer: WebSocketServer, o: WebSocketOptions): { dispose(): void | Promise<void> } {
@@ -74,6 +74,7 @@ export function serveWebSocket(wsServer: WebSocketServer, o: WebSocketOptions): 
         const expiresAt = (await authenticated)?.expiresAt;
         if (expiresAt) {
           // A subscription never outlives its token: the client reconnects with a fresh one.
+          // Wall-clock time, like the token's `exp`: not scaled by --time-scale.
           extra.expiry = setTimeout(() => ctx.extra.socket.close(4401, 'Unauthorized: token expired'), Math.max(0, expiresAt.getTime() - Date.now()));
           extra.expiry.unref();
         }

@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { realClock } from '../apimachinery/clock.ts';
 import { startApiServer } from '../apiserver/index.ts';
 import { Authenticator } from '../apiserver/authn/index.ts';
 
@@ -21,6 +22,8 @@ Flags for up:
   --signing-key-file FILE  the cluster's signing key (env KUBEQL_SIGNING_KEY_FILE); every
                            apiserver of one cluster must use the same file
   --host ADDR              address to listen on (default 0.0.0.0)
+  --time-scale X           divide every wait of the cluster by X (env KUBEQL_TIME_SCALE,
+                           default 1): bookmarks, back-offs; stored values stay Kubernetes'
 
 Flags for token create:
   --user NAME        the username (required)
@@ -44,13 +47,15 @@ function paths(values: { 'data-dir'?: string; 'signing-key-file'?: string }) {
 async function up(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...common, port: { type: 'string' }, 'database-url': { type: 'string' }, host: { type: 'string' } },
+    options: { ...common, port: { type: 'string' }, 'database-url': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } },
   });
   if (values.help) return void console.log(USAGE);
   const url = values['database-url'] || process.env.DATABASE_URL || undefined;
   const { dataDir, signingKeyFile } = paths(values);
   const pgliteDir = path.join(dataDir, 'pglite');
+  const timeScale = Number(values['time-scale'] ?? process.env.KUBEQL_TIME_SCALE ?? 1);
   const server = await startApiServer({
+    clock: realClock(timeScale), // refuses a scale that is not a positive number
     port: Number(values.port ?? process.env.PORT ?? 4000),
     host: values.host,
     store: url ? { url } : { dataDir: pgliteDir },

@@ -6,7 +6,7 @@
 //   a thrown error → logged, added again with the key's backoff;
 //   a TerminalError → logged, dropped until something adds the key again.
 // Reconcilers are level-based: they re-read state for the key, never trust the event.
-import type { Clock } from './clock.ts';
+import type { Clock } from '../apimachinery/clock.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { WorkQueue } from './work-queue.ts';
 

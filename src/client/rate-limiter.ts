@@ -1,5 +1,5 @@
 // How long a key waits before it is retried (client-go's workqueue rate limiters).
-import type { Clock } from './clock.ts';
+import type { Clock } from '../apimachinery/clock.ts';
 
 export interface RateLimiter<K> {
   /** The wait before `key`'s next try; counts the try. */

@@ -2,7 +2,7 @@
 // is added (`dirty`), is never handed to two workers at once (`processing`: a key added
 // while it is worked on waits until `done`), can be added after a delay, and retried
 // with a per-key backoff. Workers loop on `get` → work → `done`.
-import type { Clock, Timer } from './clock.ts';
+import type { Clock, Timer } from '../apimachinery/clock.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.ts';
 
 export interface WorkQueueOptions<K> {

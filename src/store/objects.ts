@@ -28,12 +28,6 @@ export function toStoredJson(object: KubeObject): string {
 
 export const toNumber = (v: bigint | number | null | undefined): number => Number(v ?? 0);
 
-/** Driver adapters report a unique violation as this error kind. */
-export function isUniqueViolation(err: unknown): boolean {
-  const meta = (err as { meta?: { driverAdapterError?: { cause?: { kind?: string } } } }).meta;
-  return meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
-}
-
 /**
  * Text PostgreSQL cannot store — NUL characters (22021, 22P05) or a lone UTF-16
  * surrogate in JSON (22P02; every parameter the store casts itself is well-formed) — is

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { BucketRateLimiter, ExponentialFailureRateLimiter, FakeClock, WorkQueue, realClock } from '../../src/client/index.ts';
+import { BucketRateLimiter, ExponentialFailureRateLimiter, FakeClock, WorkQueue } from '../../src/client/index.ts';
 
 const queue = (clock = new FakeClock()) => ({ clock, q: new WorkQueue<string>({ clock }) });
 
@@ -130,12 +130,4 @@ test('shutDown: waiting workers get undefined; queued keys still drain; later ad
   clock.step(100);
   assert.equal(await q2.get(), 'a');
   assert.equal(await q2.get(), undefined);
-});
-
-test('a real clock divides every wait by the time scale', async () => {
-  const fast = realClock(1000);
-  const started = performance.now();
-  await fast.sleep(60_000); // a minute of cluster time
-  assert.ok(performance.now() - started < 30_000, 'a minute at --time-scale 1000 is 60 ms, not a minute');
-  assert.throws(() => realClock(0), RangeError);
 });

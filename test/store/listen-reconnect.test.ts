@@ -12,6 +12,7 @@ const skip = !onPostgres && 'LISTEN/NOTIFY between processes exists only on Post
 // The hubs' safety-net poll is one minute: within the test, only NOTIFY (or the catch-up
 // after re-listening) can deliver a change written through the other store.
 const POLL_MS = 60_000;
+/** Far below the poll: a change that arrives within this came by NOTIFY. */
 const DELIVERY_MS = 5_000;
 
 let db: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
@@ -82,7 +83,6 @@ test('after its connections are terminated, a store listens again: writes on A r
     assert.ok(during, 'a write after the termination succeeds');
     // …and B hears of them well before its poll would have found them: B has listened again
     // (its catch-up read or a NOTIFY delivers this one).
-    const t0 = Date.now();
     const e1 = await nextChange(events, DELIVERY_MS);
     assert.equal(e1.object.metadata.name, 'after-1');
     assert.equal(e1.revision, Number(during.metadata.resourceVersion));
@@ -91,7 +91,6 @@ test('after its connections are terminated, a store listens again: writes on A r
     const e2 = await nextChange(events, DELIVERY_MS);
     assert.equal(e2.object.metadata.name, 'after-2');
     assert.equal(e2.revision, Number(later.metadata.resourceVersion));
-    assert.ok(Date.now() - t0 < POLL_MS / 4, 'delivered by notification, not by the poll');
 
     // B's own writes work too, and reach nobody twice.
     assert.ok(await b.create(podKey('on-b'), podObject('on-b')));

@@ -1,15 +1,16 @@
 // GraphQL hardening for the HTTP path (Apollo) and the WebSocket path (graphql-ws) alike:
 // limits on tokens, depth, aliases, directives and cost; a cap on `limit` arguments;
-// rate limiting per identity; no field suggestions for unauthenticated callers.
+// rate limiting by priority level and identity; no field suggestions for unauthenticated callers.
 //
 // Apollo:     new ApolloServer({ parseOptions: apolloParseOptions(limits),
 //               validationRules: createLimitRules(schema, limits),
 //               plugins: [hardeningPlugin({ limiter, limits })] })
-// graphql-ws: onSubscribe: document = parseWithLimits(payload.query, limits);
-//               errors = validate(schema, document, [...specifiedRules, ...createLimitRules(schema, limits)]);
-//               then checkOperationLimits(schema, document, payload.operationName, payload.variables, limits)
-//               and limiter.take(username) (false → tooManyRequests()).
-// express:    app.use(jsonBodyErrorHandler()) after the /graphql route (no HTML stack pages).
+// graphql-ws: onSubscribe: the document parsed with parseWithLimits and validated with
+//               createLimitRules (once per distinct text: graphql/document-cache.ts), then
+//               checkOperationLimits(schema, document, operationName, variables, limits)
+//               and limiter.admit(user) (refused → tooManyRequests()).
+// HTTP:       the JSON body read by readJsonBody, its errors answered by jsonBodyErrorHandler
+//               (typed JSON, never a stack page).
 export { DEFAULT_LIMITS, resolveLimits, tooComplex, listLimitExceeded, type QueryLimits } from './limits.ts';
 export { createLimitRules } from './rules.ts';
 export { parseWithLimits, countTokens, apolloParseOptions, maxTokensRule } from './parse.ts';

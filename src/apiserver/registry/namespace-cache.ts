@@ -12,6 +12,7 @@
 import type { KubeObject } from '../../apis/kinds.ts';
 import { ApiError, ErrorCode, notFound } from '../../apimachinery/errors.ts';
 import type { ChangeType, Store, Watch } from '../../store/index.ts';
+import { realClock, retryWithBackoff, type Clock } from '../../apimachinery/clock.ts';
 
 const KIND = 'Namespace';
 
@@ -41,7 +42,7 @@ export class NamespaceCache implements NamespaceLifecycle {
   private stopped = false;
   private watch: Watch | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly clock: Clock = realClock()) {}
 
   /** Lists the Namespaces and follows them from there; until it resolves, every check reads the store. */
   async start(): Promise<void> {
@@ -75,15 +76,7 @@ export class NamespaceCache implements NamespaceLifecycle {
     }
     if (this.stopped || watch !== this.watch) return;
     this.synced = false;
-    for (let delay = 200; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
-      await new Promise((r) => setTimeout(r, delay).unref());
-      try {
-        if (!this.stopped) await this.start();
-        return;
-      } catch {
-        // try again
-      }
-    }
+    await retryWithBackoff(this.clock, () => this.start(), () => this.stopped);
   }
 
   /** A Namespace write this apiserver committed (the registry's `written` hook); other kinds are ignored. */

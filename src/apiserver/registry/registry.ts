@@ -23,7 +23,7 @@ import { applyMergePatch } from '../../apimachinery/merge-patch.ts';
 import { parseLabelSelector, type LabelSelector } from '../../apimachinery/labels.ts';
 import type { ChangeType, ListResult, ObjectKey, Store, WriteOp } from '../../store/index.ts';
 import { LAST_APPLIED, threeWayMergePatch } from './apply.ts';
-import { realClock, timestamp, type Clock } from './clock.ts';
+import { realClock, timestamp, type Clock } from '../../apimachinery/clock.ts';
 import { NamespaceCache, type NamespaceLifecycle } from './namespace-cache.ts';
 import { generateName } from './names.ts';
 import type { Strategy } from './strategy.ts';
@@ -95,14 +95,15 @@ export interface RegistryOptions {
 
 export class Registry {
   private readonly recent: (key: ObjectKey) => KubeObject | undefined;
-  private readonly clock: Clock;
+  /** Every wait and timestamp of the registry and its watches. */
+  readonly clock: Clock;
   private readonly conformance: (object: KubeObject, fields?: readonly string[]) => Cause[];
   private readonly strategies: (kind: string) => Strategy | undefined;
   private readonly namespaces: NamespaceLifecycle;
   private readonly written: (object: KubeObject, type: ChangeType) => void | Promise<void>;
 
   constructor(readonly store: Store, options: RegistryOptions = {}) {
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? realClock();
     this.conformance = options.conformance ?? (() => []);
     this.strategies = options.strategies ?? strategyFor;
     this.namespaces = options.namespaces ?? new NamespaceCache(store);

@@ -1,6 +1,7 @@
 // A Kubernetes watch over the store: the initial state (when no resourceVersion is
 // given) as ADDED events and a BOOKMARK, then every change, filtered by selectors.
 import type { KubeObject } from '../../apis/kinds.ts';
+import type { Timer } from '../../apimachinery/clock.ts';
 import { ApiError, ErrorCode, badInput } from '../../apimachinery/errors.ts';
 import { matchesFields } from '../../apimachinery/fields.ts';
 import { matchesLabels } from '../../apimachinery/labels.ts';
@@ -78,7 +79,7 @@ class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
   private revision: number;
   private watch: Watch | undefined;
   private events: AsyncIterator<WatchEvent> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(private readonly registry: Registry, private readonly kind: string, private readonly query: WatchQuery, private readonly plan: KindWatchPlan) {
     this.revision = plan.from;
@@ -134,7 +135,16 @@ class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
     this.watch = watch;
     this.events = watch[Symbol.asyncIterator]();
     // A bookmark goes through the watch's own queue, behind every event it vouches for.
-    if (this.query.allowBookmarks) this.timer = setInterval(() => watch.bookmark(), this.query.bookmarkIntervalMs ?? 60_000);
+    // Every minute of cluster time (kube-apiserver's pace), so --time-scale reaches it.
+    if (this.query.allowBookmarks) this.scheduleBookmark(watch, this.query.bookmarkIntervalMs ?? 60_000);
+  }
+
+  private scheduleBookmark(watch: Watch, everyMs: number): void {
+    this.timer = this.registry.clock.after(everyMs, () => {
+      if (this.done) return;
+      watch.bookmark();
+      this.scheduleBookmark(watch, everyMs);
+    });
   }
 
   private readonly onEvent = (r: IteratorResult<WatchEvent>): IteratorResult<ApiWatchEvent> => {
@@ -163,7 +173,7 @@ class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.stop();
     this.watch?.close();
     this.items = [];
   }

@@ -1,6 +1,8 @@
-// The one clock every component's timer goes through (client-go's clock.Clock): waits
-// are divided by the cluster's --time-scale here, in one place, and tests drive a fake.
-// Timestamps written into objects stay real wall-clock times (API.md "Time").
+// The one clock every component's timer goes through (client-go's clock.Clock, shared like
+// k8s.io/utils/clock): waits are divided by the cluster's --time-scale here, in one place,
+// and tests drive a fake. Timestamps written into objects stay real wall-clock times
+// (API.md "Time"). Not cluster time, so not through here: token expiry (a token's `exp`
+// is wall-clock), transport keep-alives and request timeouts.
 
 /** A pending timer; `stop()` cancels it (harmless once fired). */
 export interface Timer {
@@ -16,11 +18,15 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** The machine's clock; every wait is divided by `timeScale` (`--time-scale`, default 1). */
+/**
+ * The machine's clock; every wait is divided by `timeScale` (`--time-scale`, default 1).
+ * Its timers do not hold the process open: a component is kept alive by its server or
+ * its connections, and a backoff or a periodic bookmark must not delay its exit.
+ */
 export function realClock(timeScale = 1): Clock {
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`time scale must be a positive number, not ${timeScale}`);
   const after = (ms: number, fn: () => void): Timer => {
-    const handle = setTimeout(fn, Math.max(0, ms / timeScale));
+    const handle = setTimeout(fn, Math.max(0, ms / timeScale)).unref();
     return { stop: () => clearTimeout(handle) };
   };
   return {
@@ -71,5 +77,26 @@ export class FakeClock implements Clock {
     }
     this.time = until;
     for (let i = this.timers.length - 1; i >= 0; i--) if (this.timers[i].stopped) this.timers.splice(i, 1);
+  }
+}
+
+/** Kubernetes prints times as RFC 3339 with second precision: `2026-11-28T05:05:00Z`. */
+export const timestamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Runs `attempt` after a jittered, doubling wait (from `initialMs` up to `maxMs` of cluster
+ * time) until it succeeds or `stopped()` says to give up: an informer relisting while the
+ * store is away.
+ */
+export async function retryWithBackoff(clock: Clock, attempt: () => Promise<void>, stopped: () => boolean, initialMs = 200, maxMs = 10_000): Promise<void> {
+  for (let delay = initialMs; !stopped(); delay = Math.min(delay * 2, maxMs)) {
+    await clock.sleep(delay * (0.5 + Math.random() / 2));
+    if (stopped()) return;
+    try {
+      await attempt();
+      return;
+    } catch {
+      // try again
+    }
   }
 }
