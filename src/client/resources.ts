@@ -1,0 +1,187 @@
+// One typed client per kind, over the generated operations: get, list, watch, create,
+// replace, patch, delete and the status subresource, for every kind alike. Objects are
+// Kubernetes' own shapes (the `manifest` field: what `kubectl get -o json` prints),
+// typed with kubernetes-types.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { Lease } from 'kubernetes-types/coordination/v1.js';
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-types/rbac/v1.js';
+import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
+import type { Event, Namespace, Node, Pod, Service, ServiceAccount } from 'kubernetes-types/core/v1.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import { kindInfo, type KindInfo } from '../apis/kinds.ts';
+import * as operations from './generated/graphql.ts';
+import type { Sink, Transport } from './transport.ts';
+
+/** Every kind kubeql serves, with its Kubernetes type. */
+export interface KindTypes {
+  Pod: Pod; ReplicaSet: ReplicaSet; Deployment: Deployment; Service: Service; EndpointSlice: EndpointSlice;
+  Event: Event; Lease: Lease; Role: Role; RoleBinding: RoleBinding; ServiceAccount: ServiceAccount;
+  Namespace: Namespace; Node: Node; ClusterRole: ClusterRole; ClusterRoleBinding: ClusterRoleBinding;
+}
+export type Kind = keyof KindTypes;
+
+/** An object as the apiserver returns it: metadata always present. */
+export type KubeObjectOf<K extends Kind> = Omit<KindTypes[K], 'metadata'> & { apiVersion: string; kind: K; metadata: ObjectMeta & { name: string; uid: string; resourceVersion: string } };
+/** Any object of any kind. */
+export type AnyObject = KubeObjectOf<Kind>;
+
+export interface ListOptions {
+  namespace?: string;
+  /** Every namespace (namespace is then ignored). */
+  allNamespaces?: boolean;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  resourceVersion: string;
+  continue: string | null;
+}
+
+export interface WatchOptions {
+  /** null: every namespace (namespaced kinds). */
+  namespace?: string | null;
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  allowBookmarks?: boolean;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+export interface WatchEvent<T> {
+  type: WatchEventType;
+  object: T;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'BACKGROUND' | 'FOREGROUND' | 'ORPHAN';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+type Doc = TypedDocumentNode<Record<string, unknown>, Record<string, unknown>>;
+const pascal = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+/** The generated document of a root field, by name (present for every kind; checked at construction). */
+function documentOf(field: string): Doc {
+  const doc = (operations as unknown as Record<string, Doc | undefined>)[`${pascal(field)}Document`];
+  if (!doc) throw new Error(`no generated operation for ${field}: regenerate src/client/generated (npm run generate:client)`);
+  return doc;
+}
+
+export class ResourceClient<K extends Kind> {
+  readonly info: KindInfo;
+  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'replace' | 'patch' | 'delete', Doc> & { status?: Doc };
+  private readonly inputName: string;
+
+  constructor(private readonly transport: Transport, readonly kind: K) {
+    const info = kindInfo(kind);
+    if (!info) throw new Error(`unknown kind ${kind}`);
+    this.info = info;
+    this.inputName = info.singular;
+    this.docs = {
+      get: documentOf(info.singular),
+      list: documentOf(info.plural),
+      watch: documentOf(`watch${pascal(info.plural)}`),
+      create: documentOf(`create${kind}`),
+      replace: documentOf(`replace${kind}`),
+      patch: documentOf(`patch${kind}`),
+      delete: documentOf(`delete${kind}`),
+      status: info.hasStatus ? documentOf(`update${kind}Status`) : undefined,
+    };
+  }
+
+  private scope(namespace: string | null | undefined): Record<string, unknown> {
+    return this.info.namespaced ? { namespace } : {};
+  }
+
+  private static manifest<T>(value: unknown): T {
+    return (value as { manifest: T }).manifest;
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<KubeObjectOf<K> | null> {
+    const data = await this.transport.request(this.docs.get, { ...this.scope(namespace), name });
+    const found = data[this.info.singular];
+    return found ? ResourceClient.manifest(found) : null;
+  }
+
+  /** One page; see `listAll` for every page. */
+  async list(options: ListOptions = {}): Promise<ListResult<KubeObjectOf<K>>> {
+    const { namespace, allNamespaces, ...rest } = options;
+    const variables = this.info.namespaced ? { namespace, allNamespaces, ...rest } : rest;
+    const data = await this.transport.request(this.docs.list, variables);
+    const list = data[this.info.plural] as { items: unknown[]; metadata: { resourceVersion: string; continue: string | null } };
+    return { items: list.items.map((i) => ResourceClient.manifest(i)), resourceVersion: list.metadata.resourceVersion, continue: list.metadata.continue ?? null };
+  }
+
+  /** Every page, consistent with the first page's resourceVersion. */
+  async listAll(options: Omit<ListOptions, 'continue'> = {}, pageSize = 500): Promise<ListResult<KubeObjectOf<K>>> {
+    const first = await this.list({ ...options, limit: pageSize });
+    const items = first.items;
+    for (let next = first.continue; next; ) {
+      const page = await this.list({ ...options, limit: pageSize, continue: next });
+      items.push(...page.items);
+      next = page.continue;
+    }
+    return { items, resourceVersion: first.resourceVersion, continue: null };
+  }
+
+  watch(options: WatchOptions, sink: Sink<WatchEvent<KubeObjectOf<K>>>): () => void {
+    const { namespace, ...rest } = options;
+    const field = `watch${pascal(this.info.plural)}`;
+    return this.transport.subscribe(this.docs.watch, { ...this.scope(namespace), ...rest }, {
+      next: (data) => {
+        const event = data[field] as { type: WatchEventType; object: { manifest: KubeObjectOf<K> } };
+        sink.next({ type: event.type, object: event.object.manifest });
+      },
+      error: (e) => sink.error(e),
+      complete: () => sink.complete(),
+    });
+  }
+
+  async create(object: Partial<KindTypes[K]> & { metadata: ObjectMeta }): Promise<KubeObjectOf<K>> {
+    const data = await this.transport.request(this.docs.create, { [this.inputName]: input(this.kind, object) });
+    return ResourceClient.manifest(data[`create${this.kind}`]);
+  }
+
+  /** A full update; CONFLICT when `metadata.resourceVersion` is stale. */
+  async replace(object: Partial<KindTypes[K]> & { metadata: ObjectMeta }): Promise<KubeObjectOf<K>> {
+    const data = await this.transport.request(this.docs.replace, { [this.inputName]: input(this.kind, object) });
+    return ResourceClient.manifest(data[`replace${this.kind}`]);
+  }
+
+  async patch(namespace: string | undefined, name: string, patch: unknown, type: 'MERGE' | 'JSON' = 'MERGE'): Promise<KubeObjectOf<K>> {
+    const data = await this.transport.request(this.docs.patch, { ...this.scope(namespace), name, patch, type });
+    return ResourceClient.manifest(data[`patch${this.kind}`]);
+  }
+
+  /** The object as it now stands (with deletionTimestamp while finalizers hold it), or null once gone. */
+  async delete(namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObjectOf<K> | null> {
+    const data = await this.transport.request(this.docs.delete, { ...this.scope(namespace), name, ...options });
+    const left = data[`delete${this.kind}`];
+    return left ? ResourceClient.manifest(left) : null;
+  }
+
+  /** The status subresource; CONFLICT when `resourceVersion` is given and stale. */
+  async updateStatus(namespace: string | undefined, name: string, status: unknown, resourceVersion?: string): Promise<KubeObjectOf<K>> {
+    if (!this.docs.status) throw new Error(`${this.kind} has no status subresource`);
+    const data = await this.transport.request(this.docs.status, { ...this.scope(namespace), name, status, resourceVersion });
+    return ResourceClient.manifest(data[`update${this.kind}Status`]);
+  }
+}
+
+/** The metadata a client may write (ObjectMetaInput); the rest is the server's. */
+const WRITABLE_METADATA = ['name', 'generateName', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences', 'resourceVersion'] as const;
+
+/** The mutation input of an object: its manifest without what the server owns. */
+function input(kind: string, object: { metadata: ObjectMeta } & Record<string, unknown>): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  for (const field of WRITABLE_METADATA) if (object.metadata[field] !== undefined) metadata[field] = object.metadata[field];
+  const { apiVersion, kind: _kind, metadata: _metadata, ...fields } = object;
+  void _kind; void _metadata;
+  return { apiVersion, kind, metadata, ...fields };
+}
