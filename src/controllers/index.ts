@@ -1,0 +1,6 @@
+// Every control loop of the controller-manager, in the order they start (each in its own
+// file; see context.ts for what a controller is given).
+import type { ControllerDescriptor } from './context.ts';
+
+export const CONTROLLERS: readonly ControllerDescriptor[] = [
+];
