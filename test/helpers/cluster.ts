@@ -22,14 +22,15 @@ export interface TestClusterOptions extends Partial<Omit<ControllerManagerOption
   /** Divides every wait of the controllers (as --time-scale). @default 1 */
   timeScale?: number;
   /** An apiserver to use instead of a new one. */
-  server?: TestServer;
+  apiserver?: TestServer;
 }
 
 export async function startTestCluster(options: TestClusterOptions): Promise<TestCluster> {
-  const t = options.server ?? (await startTestServer());
+  const t = options.apiserver ?? (await startTestServer());
   const clock = options.clock ?? realClock(options.timeScale ?? 1);
   const token = await t.token('system:kube-controller-manager');
-  const manager = new ControllerManager({ server: t.url, token, clock, leaderElection: false, log: { info: () => undefined, error: () => undefined }, ...options });
+  const { apiserver: _apiserver, timeScale: _timeScale, ...rest } = options;
+  const manager = new ControllerManager({ leaderElection: false, log: { info: () => undefined, error: () => undefined }, ...rest, server: t.url, token, clock });
   manager.start();
   await manager.waitForSync();
   const admin = new Client({ server: t.url, token: t.adminToken });
@@ -38,7 +39,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
     async stop() {
       await manager.stop();
       await admin.close();
-      if (!options.server) await t.stop();
+      if (!options.apiserver) await t.stop();
     },
   };
 }
