@@ -1,10 +1,10 @@
 // The apiserver process: Apollo Server (HTTP) and graphql-ws (WebSocket) on one
 // HTTP server and port, over one store.
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { SYSTEM_NAMESPACES, type KubeObject } from '../apis/kinds.ts';
@@ -14,7 +14,8 @@ import { Access } from './access.ts';
 import { admissionFor } from './admission/index.ts';
 import { ANONYMOUS, Authenticator, type ExternalIssuer, type UserInfo } from './authn/index.ts';
 import { RbacAuthorizer, RbacCache, bootstrapPolicy } from './authz/index.ts';
-import { consoleLogger, describe, formatError, isInternal, type Logger } from './errors.ts';
+import { completeLogger, createLogger, type Logger, type LogLevel, type PartialLogger } from '../observability/index.ts';
+import { describe, formatError, isInternal } from './errors.ts';
 import { createContext, type Context } from './graphql/context.ts';
 import { createConformanceCheck } from './graphql/conformance.ts';
 import { buildApiSchema } from './graphql/schema.ts';
@@ -23,6 +24,9 @@ import {
   type QueryLimits,
 } from './hardening/index.ts';
 import { createHttpHandler } from './http-handler.ts';
+import { serveMetrics } from './metrics/endpoint.ts';
+import { liveStores } from './metrics/storage-metrics.ts';
+import { attachRecord, requestPlugin } from './request-log.ts';
 import { createRateLimiter, type RateLimitOptions } from './hardening/priority.ts';
 import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
 import { Registry, realClock, type Clock } from './registry/index.ts';
@@ -63,7 +67,16 @@ export interface ApiServerOptions {
   host?: string;
   store?: StoreOptions;
   clock?: Clock;
-  logger?: Logger;
+  /** Where the apiserver logs (levels it lacks are dropped); default: pino on stdout at `logLevel`. */
+  logger?: PartialLogger;
+  /** debug, info, warn, error, silent. @default KUBEQL_LOG_LEVEL, else info */
+  logLevel?: LogLevel | string;
+  /**
+   * Non-resource paths served without authentication or authorization, as
+   * kube-controller-manager's --authorization-always-allow-paths: `['/metrics']` lets a
+   * local Prometheus scrape without a token. @default KUBEQL_AUTHORIZATION_ALWAYS_ALLOW_PATHS (comma-separated), else none
+   */
+  authorizationAlwaysAllowPaths?: string[];
 }
 
 export type Phase = 'starting' | 'started' | 'stopping' | 'stopped';
@@ -81,7 +94,8 @@ export interface ApiServer {
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   let phase: Phase = 'starting';
-  const log = options.logger ?? consoleLogger;
+  const log: Logger = options.logger ? completeLogger(options.logger) : createLogger({ level: options.logLevel });
+  const alwaysAllowPaths = options.authorizationAlwaysAllowPaths ?? (process.env.KUBEQL_AUTHORIZATION_ALWAYS_ALLOW_PATHS ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   const store = await SqlStore.open(options.store);
   const schema = await buildApiSchema();
   // Authentication and authorization: the RBAC cache follows the store like an informer.
@@ -133,6 +147,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     formatError: (formatted, error) => formatError(formatted, error, undefined),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(), // GET /graphql from a browser is kubeql's own IDE (ide.ts)
       hardeningPlugin<Context>({ limiter, limits }),
       {
         async requestDidStart() {
@@ -176,6 +191,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
           };
         },
       },
+      requestPlugin<Context>(), // last: it records the errors as the client gets them
     ],
   });
   await apollo.start();
@@ -184,16 +200,21 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     apollo,
     bodyLimit: BODY_LIMIT_BYTES,
     log,
-    context: async (req) => {
-      const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+    context: async (req, record) => {
       try {
         const who = await identify(authenticator?.fromHeader(req.headers.authorization));
-        return createContext(registry, who.access, who.admit, requestId, authenticator);
+        return attachRecord(createContext(registry, who.access, who.admit, record.id, authenticator), record);
       } catch (err) {
         if (err instanceof ApiError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
         throw err;
       }
     },
+    metrics: (req, res) => serveMetrics(req, res, {
+      authenticator,
+      authorize: authorizer && ((attrs) => authorizer.authorize(attrs)),
+      identify: async (r) => (await identify(authenticator?.fromHeader(r.headers.authorization))).user,
+      alwaysAllowPaths,
+    }),
     readyz: async () => {
       if (phase !== 'started') return false;
       // The store answers (in time) and its tables exist.
@@ -207,6 +228,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     httpServer.listen(options.port ?? 4000, options.host ?? '0.0.0.0', () => resolve((httpServer.address() as AddressInfo).port));
   });
   phase = 'started';
+  liveStores.add(store);
 
   return {
     url: `http://127.0.0.1:${port}/graphql`,
@@ -218,6 +240,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     async stop() {
       if (phase === 'stopping' || phase === 'stopped') return;
       phase = 'stopping';
+      liveStores.delete(store);
       informer?.stop();
       namespaces.stop();
       await apollo.stop();

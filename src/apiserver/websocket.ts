@@ -11,19 +11,21 @@
 // execution, is encoded once and spliced after each subscription's id.
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
-import { CloseCode, MessageType, handleProtocols, makeServer, parseMessage } from 'graphql-ws';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { CloseCode, MessageType, handleProtocols, makeServer, parseMessage, type SubscribePayload } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import type { Access } from './access.ts';
 import type { Authenticator, UserInfo } from './authn/index.ts';
-import { formatError, type Logger } from './errors.ts';
+import { completeLogger, type PartialLogger } from '../observability/index.ts';
+import { formatError } from './errors.ts';
 import { createContext } from './graphql/context.ts';
 import { DocumentCache } from './graphql/document-cache.ts';
 import { createSharedSubscribe, type SharedSubscribeOptions } from './graphql/shared-execution.ts';
 import { checkOperationLimits, checkVariables, tooManyRequests, type QueryLimits, type RateLimiter } from './hardening/index.ts';
 import type { AdmitHook, Registry } from './registry/index.ts';
+import { RequestRecord, finishRequest } from './request-log.ts';
 
 /** Who is calling, what they may do, and the admission checks that need them. */
 export interface RequestScope {
@@ -44,7 +46,7 @@ export interface WebSocketOptions {
   limitRules: ValidationRule[];
   limiter: RateLimiter | undefined;
   maxSubscriptions: number;
-  log: Logger;
+  log: PartialLogger;
   /** Options of the shared execution of watch events (tests count executions). */
   sharedExecution?: SharedSubscribeOptions;
 }
@@ -59,7 +61,8 @@ export const HIGH_WATER = 64 * 1024;
 /** How often a socket is pinged; one that has not answered by the next ping is dropped. Transport time, not cluster time: not scaled. */
 const KEEP_ALIVE_MS = 12_000;
 
-export function serveWebSocket(wsServer: WebSocketServer, o: WebSocketOptions): { dispose(): void | Promise<void> } {
+export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOptions): { dispose(): void | Promise<void> } {
+  const o = { ...options, log: completeLogger(options.log) };
   const documents = new DocumentCache(o.schema, o.limits, o.limitRules);
   const server = makeServer<Record<string, unknown>, Extra>({
     schema: o.schema,
@@ -83,35 +86,48 @@ export function serveWebSocket(wsServer: WebSocketServer, o: WebSocketOptions): 
         return false; // graphql-ws closes with 4403 Forbidden
       }
     },
-    onSubscribe: (ctx, _id, payload) => {
+    onSubscribe: (ctx, id, payload) => {
+      // Each subscription is logged and counted once, as it is accepted or refused.
       const extra = ctx.extra as Extra;
-      const who = extra.who!;
-      const admission = o.limiter?.admit(who.user); // by priority level, as on HTTP
-      if (admission && !admission.allowed) return [tooManyRequests(admission.retryAfterMs)];
-      if (Object.keys(ctx.subscriptions).length > o.maxSubscriptions) {
-        return [new GraphQLError(`too many subscriptions on one connection (at most ${o.maxSubscriptions})`, { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
-      }
-      let checked;
-      try {
-        checkVariables(payload.variables);
-        checked = documents.get(payload.query);
-      } catch (err) {
-        return [err instanceof ApiError ? new GraphQLError(err.message, { extensions: { code: err.code, causes: err.causes } }) : err as GraphQLError];
-      }
-      const { document, errors } = checked;
-      if (errors.length) return [...errors];
-      const over = checkOperationLimits(o.schema, document, payload.operationName, payload.variables, o.limits);
-      if (over.length) return over;
-      return {
-        schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables,
-        contextValue: createContext(o.registry, who.access, who.admit, extra.requestId, o.authenticator),
-      };
+      const record = new RequestRecord(extra.requestId!, 'websocket', id);
+      record.user = extra.who?.user.username;
+      record.operationName = payload.operationName ?? undefined;
+      const result = subscribe(extra, payload, record, Object.keys(ctx.subscriptions).length);
+      if (Array.isArray(result)) record.errors = result.map((e) => formatError(e.toJSON(), e, extra.requestId));
+      finishRequest(record, o.log, Array.isArray(result) ? 400 : 200);
+      return result;
     },
     onClose: (ctx) => clearTimeout((ctx.extra as Extra).expiry),
     onError: (ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as Extra).requestId, o.log)),
     onNext: (ctx, _id, _payload, _args, result) =>
       result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as Extra).requestId, o.log)) } : encoded(result) as unknown as FormattedExecutionResult,
   });
+
+  /** The checks of one subscribe message: its execution arguments, or the errors that refuse it. */
+  function subscribe(extra: Extra, payload: SubscribePayload, record: RequestRecord, open: number): ExecutionArgs | readonly GraphQLError[] {
+    const who = extra.who!;
+    const admission = o.limiter?.admit(who.user); // by priority level, as on HTTP
+    if (admission && !admission.allowed) return [tooManyRequests(admission.retryAfterMs)];
+    if (open > o.maxSubscriptions) {
+      return [new GraphQLError(`too many subscriptions on one connection (at most ${o.maxSubscriptions})`, { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
+    }
+    let checked;
+    try {
+      checkVariables(payload.variables);
+      checked = documents.get(payload.query);
+    } catch (err) {
+      return [err instanceof ApiError ? new GraphQLError(err.message, { extensions: { code: err.code, causes: err.causes } }) : err as GraphQLError];
+    }
+    const { document, errors } = checked;
+    record.resolved(getOperationAST(document, payload.operationName), payload.operationName);
+    if (errors.length) return [...errors];
+    const over = checkOperationLimits(o.schema, document, payload.operationName, payload.variables, o.limits);
+    if (over.length) return over;
+    return {
+      schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables,
+      contextValue: createContext(o.registry, who.access, who.admit, extra.requestId, o.authenticator),
+    };
+  }
 
   wsServer.options.handleProtocols = handleProtocols;
   wsServer.once('error', (err) => {

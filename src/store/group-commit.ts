@@ -5,6 +5,7 @@
 import type { KubeObject } from '../apis/kinds.ts';
 import { unavailable } from '../apimachinery/errors.ts';
 import { RolledBack, type BatchRunner, type Outcome, type Write } from './conditional-write.ts';
+import { commitDuration, commitWrites, writeDuration } from './metrics.ts';
 import { fromRow } from './objects.ts';
 import type { Change } from './types.ts';
 
@@ -43,9 +44,14 @@ export class GroupCommit {
   /** Commits the writes as one unit (all or none); resolves with each write's outcome once durable. */
   submit(writes: Write[]): Promise<Outcome[]> {
     if (this.closed) return Promise.reject(unavailable());
-    return new Promise((resolve, reject) => {
+    const submitted = performance.now();
+    const operation = writes.length === 1 ? writes[0].verb : 'batch';
+    return new Promise<Outcome[]>((resolve, reject) => {
       this.queue.push({ writes, keys: writes.map(keyOf), bytes: writes.reduce((n, w) => n + (w.json?.length ?? 0), 0), resolve, reject });
       this.schedule();
+    }).then((outcomes) => {
+      writeDuration.observe({ operation }, (performance.now() - submitted) / 1000);
+      return outcomes;
     });
   }
 
@@ -104,8 +110,11 @@ export class GroupCommit {
     const writes = batch.flatMap((u) => u.writes);
     const units = batch.flatMap((u, i) => u.writes.map(() => i));
     let outcomes: Outcome[];
+    const started = performance.now();
     try {
       outcomes = await this.run(writes, units);
+      commitDuration.observe((performance.now() - started) / 1000);
+      commitWrites.observe(writes.length);
     } catch (err) {
       if (!(err instanceof RolledBack)) {
         for (const unit of batch) unit.reject(err); // unknown whether it committed: nobody is told it did

@@ -4,6 +4,7 @@ import type { KubeObject } from '../apis/kinds.ts';
 import { badInput } from '../apimachinery/errors.ts';
 import { compact, revisionBefore } from './compact.ts';
 import { pgliteRunner, postgresRunner, refused, type Outcome, type Write } from './conditional-write.ts';
+import { countByKind } from './count.ts';
 import { createWrite, created } from './create.ts';
 import { CHANGES_CHANNEL, openDatabase, type Database, type DatabaseOptions } from './database.ts';
 import { deleteWrite, deleted } from './delete.ts';
@@ -62,6 +63,11 @@ export class SqlStore implements Store {
 
   list(options: ListOptions): Promise<ListResult> {
     return guard(list(this.db.prisma, options));
+  }
+
+  /** Objects stored per kind (metrics). */
+  countByKind(): Promise<Map<string, number>> {
+    return guard(countByKind(this.db.prisma));
   }
 
   select(kind: string, selection: Selection): Promise<KubeObject[]> {

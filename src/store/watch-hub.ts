@@ -10,6 +10,7 @@ import type { KubeObject } from '../apis/kinds.ts';
 import { expired } from '../apimachinery/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { compactRevision } from './compact.ts';
+import { liveHubs } from './metrics.ts';
 import { fromRow } from './objects.ts';
 import type { Change, ChangeType, ObjectKey, Watch, WatchEvent, WatchOptions } from './types.ts';
 
@@ -32,6 +33,8 @@ const tooOld = (rev: number, compacted: number) =>
 
 export class WatchHub {
   private dispatched = 0;
+  /** The newest revision known to be committed (this process's deliveries, NOTIFY payloads, log reads): the hub's lag is this minus dispatched. */
+  private committed = 0;
   private compacted = 0;
   private readonly window: Change[] = [];
   private readonly watchers = new Map<string, Set<Watcher>>();
@@ -65,7 +68,8 @@ export class WatchHub {
 
   async start(): Promise<void> {
     const row = await this.prisma.cluster.findUniqueOrThrow({ where: { id: 1 } });
-    this.dispatched = Number(row.revision);
+    this.dispatched = this.committed = Number(row.revision);
+    liveHubs.add(this);
     this.compacted = Number(row.compactRevision);
     const interval = this.options.pollIntervalMs ?? 1000;
     this.timer = setInterval(() => this.poke(), interval);
@@ -95,7 +99,10 @@ export class WatchHub {
    */
   deliver(changes: Change[]): void {
     if (this.closed) return;
-    for (const c of changes) if (c.revision > this.dispatched) this.delivered.set(c.revision, c);
+    for (const c of changes) {
+      if (c.revision > this.committed) this.committed = c.revision;
+      if (c.revision > this.dispatched) this.delivered.set(c.revision, c);
+    }
     this.flushDelivered();
     if (this.delivered.size) this.poke(); // another process committed in between: read that from the log
   }
@@ -107,6 +114,7 @@ export class WatchHub {
    */
   notified(payload: string): void {
     const revision = Number(payload);
+    if (Number.isSafeInteger(revision) && revision > this.committed) this.committed = revision;
     if (!payload || !Number.isSafeInteger(revision) || revision > this.dispatched) this.poke();
   }
 
@@ -121,6 +129,18 @@ export class WatchHub {
   /** The newest revision every watcher has been offered: the hub's progress. */
   get revision(): number {
     return this.dispatched;
+  }
+
+  /** The newest revision known to be committed (metrics: the hub's lag behind it). */
+  get committedRevision(): number {
+    return Math.max(this.committed, this.dispatched);
+  }
+
+  /** Watchers per kind (apiserver_registered_watchers). */
+  watcherCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [kind, set] of this.watchers) if (set.size) counts.set(kind, set.size);
+    return counts;
   }
 
   /** Called by the local compactor so that watches below the point fail at once. */
@@ -238,6 +258,7 @@ export class WatchHub {
 
   async close(): Promise<void> {
     this.closed = true;
+    liveHubs.delete(this);
     if (this.timer) clearInterval(this.timer);
     for (const set of this.watchers.values()) for (const w of set) w.close();
     await this.fetching;

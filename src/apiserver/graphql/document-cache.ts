@@ -5,6 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import { specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { parseWithLimits, type QueryLimits } from '../hardening/index.ts';
+import { parseDuration, validationDuration } from '../metrics/apiserver-metrics.ts';
 
 export interface CheckedDocument {
   document: DocumentNode;
@@ -29,8 +30,12 @@ export class DocumentCache {
   get(text: string): CheckedDocument {
     let checked = this.documents.get(text);
     if (!checked) {
+      const started = performance.now();
       const document = parseWithLimits(text, this.limits);
+      const parsed = performance.now();
+      parseDuration.observe({ transport: 'websocket' }, (parsed - started) / 1000);
       checked = { document, errors: validate(this.schema, document, [...specifiedRules, ...this.rules]) };
+      validationDuration.observe({ transport: 'websocket' }, (performance.now() - parsed) / 1000);
       this.documents.set(text, checked);
     }
     return checked;

@@ -5,6 +5,7 @@
 // empties only their own bucket; the cluster's components draw from theirs.
 //
 //   caller ──classify──▶ level ──▶ bucket (level + username) ──▶ admitted, or 429 + Retry-After
+import { rejectedRequests } from '../metrics/apiserver-metrics.ts';
 import { RateLimiter, checkBudget, type Budget, type Caller, type Route } from './rate-limit.ts';
 
 /**
@@ -60,7 +61,21 @@ export function priorityRoute(budgets: PriorityBudgets = {}): Route {
 /** The limiter for ApiServerOptions.rateLimit (default: priority levels with their default budgets); undefined when off. */
 export function createRateLimiter(options: RateLimitOptions | undefined, clock?: () => number): RateLimiter | undefined {
   if (options === 0) return undefined;
-  if (options && 'ratePerSecond' in options) return new RateLimiter({ ...options, clock });
+  if (options && 'ratePerSecond' in options) return countRejections(new RateLimiter({ ...options, clock }));
   // admit() routes by level; the limiter's own budget is only take()'s default.
-  return new RateLimiter({ ...DEFAULT_PRIORITY_BUDGETS['global-default'], clock, route: priorityRoute(options) });
+  return countRejections(new RateLimiter({ ...DEFAULT_PRIORITY_BUDGETS['global-default'], clock, route: priorityRoute(options) }));
+}
+
+/** Counts refusals in apiserver_flowcontrol_rejected_requests_total, by priority level (kubeql's flow schemas are its levels). */
+function countRejections(limiter: RateLimiter): RateLimiter {
+  const admit = limiter.admit.bind(limiter);
+  limiter.admit = (caller) => {
+    const admission = admit(caller);
+    if (!admission.allowed) {
+      const level = priorityLevel(caller);
+      rejectedRequests.inc({ flow_schema: level, priority_level: level, reason: 'rate-limited' });
+    }
+    return admission;
+  };
+  return limiter;
 }
