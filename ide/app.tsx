@@ -1,14 +1,14 @@
-// kubeql's GraphQL IDE: GraphiQL (with its tabs, history and docs explorer), the token
-// pane, and kubeql's example operations. Built by scripts/build-ide.js; served by the
+// kubeql's GraphQL IDE: GraphiQL (with its tabs, query history and docs explorer), the
+// token pane, and kubeql's example operations. Built by scripts/build-ide.js; served by the
 // apiserver at GET /graphql (src/apiserver/ide.ts), with every asset from the same origin.
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { GraphiQL } from 'graphiql';
+import { GraphiQL, HISTORY_PLUGIN } from 'graphiql';
 import 'graphiql/style.css';
 import './app.css';
 import { EXAMPLES } from './examples.ts';
 import { createKubeqlFetcher } from './fetcher.ts';
-import { readToken, tokenPlugin } from './token.tsx';
+import { TOKEN_PLUGIN, useToken } from './token.tsx';
 
 // Monaco's workers, bundled next to this file (scripts/build-ide.js): no CDN.
 const workerUrl = (name: string) => new URL(`./${name}.worker.js`, document.baseURI).href;
@@ -19,16 +19,18 @@ const workerUrl = (name: string) => new URL(`./${name}.worker.js`, document.base
 };
 
 function App(): ReactElement {
-  const [token, setToken] = useState(readToken);
+  const token = useToken();
+  // A new fetcher per token: GraphiQL loads the schema again with it.
   const client = useMemo(() => createKubeqlFetcher(token), [token]);
   useEffect(() => () => client.dispose(), [client]);
-  const plugin = useMemo(() => tokenPlugin(token, setToken), [token]);
+  // Open on the token pane until there is a token (first visit).
+  const [firstPlugin] = useState(() => (token ? undefined : TOKEN_PLUGIN));
   return (
     <GraphiQL
       fetcher={client.fetcher}
       defaultTabs={EXAMPLES}
-      plugins={[plugin]}
-      visiblePlugin={token ? undefined : plugin}
+      plugins={[HISTORY_PLUGIN, TOKEN_PLUGIN]}
+      visiblePlugin={firstPlugin}
       defaultEditorToolsVisibility
       isHeadersEditorEnabled={false}
     >

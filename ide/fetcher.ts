@@ -16,9 +16,13 @@ export function createKubeqlFetcher(token: string): KubeqlFetcher {
   let ws: Client | undefined;
   const socket = () => (ws ??= createClient({ url: wsUrl.href, connectionParams: token ? { authorization: `Bearer ${token}` } : {}, lazy: true, retryAttempts: 3 }));
 
-  const fetcher: Fetcher = (params, opts) => {
-    const document = opts?.documentAST ?? safeParse(params.query);
-    const operation = document && getOperationAST(document, params.operationName ?? undefined);
+  const fetcher: Fetcher = (input, opts) => {
+    // Right after a tab switch GraphiQL may still name the previous tab's operation: with
+    // one operation in the document, that one is meant.
+    const document = safeParse(input.query) ?? opts?.documentAST;
+    let operation = document && getOperationAST(document, input.operationName ?? undefined);
+    if (document && !operation) operation = getOperationAST(document);
+    const params = { ...input, operationName: operation?.name?.value ?? input.operationName };
     if (operation?.operation === 'subscription') {
       // graphql-ws yields formatted results, which is what GraphiQL shows.
       return socket().iterate({ query: params.query, operationName: params.operationName ?? undefined, variables: params.variables ?? undefined }) as AsyncIterable<ExecutionResult>;

@@ -1,25 +1,36 @@
 // Where the IDE keeps the caller's bearer token: the browser's local storage, and a
 // plugin pane to paste one (kubeql mints tokens with the cluster key, on the CLI).
-import { useState, type ReactElement } from 'react';
+import { useState, useSyncExternalStore, type ReactElement } from 'react';
 import type { GraphiQLPlugin } from '@graphiql/react';
 
 const KEY = 'kubeql.token';
+const listeners = new Set<() => void>();
 
-export const readToken = (): string => localStorage.getItem(KEY) ?? '';
+const readToken = (): string => localStorage.getItem(KEY) ?? '';
 
-export function tokenPlugin(token: string, onChange: (token: string) => void): GraphiQLPlugin {
-  return { title: 'Token', icon: KeyIcon, content: () => <TokenPane token={token} onChange={onChange} /> };
+function saveToken(value: string): void {
+  // A pasted "Bearer …" or a trailing newline from the terminal still works.
+  const clean = value.trim().replace(/^bearer\s+/i, '');
+  if (clean) localStorage.setItem(KEY, clean);
+  else localStorage.removeItem(KEY);
+  for (const l of listeners) l();
 }
 
-function TokenPane({ token, onChange }: { token: string; onChange: (token: string) => void }): ReactElement {
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+
+/** The current token; components re-render when it is saved. */
+export const useToken = (): string => useSyncExternalStore(subscribe, readToken);
+
+/** One plugin object for the page's life: GraphiQL keeps the visible plugin by identity. */
+export const TOKEN_PLUGIN: GraphiQLPlugin = { title: 'Token', icon: KeyIcon, content: TokenPane };
+
+function TokenPane(): ReactElement {
+  const token = useToken();
   const [draft, setDraft] = useState(token);
-  const save = (value: string) => {
-    // A pasted "Bearer …" or a trailing newline from the terminal still works.
-    const clean = value.trim().replace(/^bearer\s+/i, '');
-    if (clean) localStorage.setItem(KEY, clean);
-    else localStorage.removeItem(KEY);
-    onChange(clean);
-  };
+  const save = saveToken;
   return (
     <div className="kubeql-token">
       <div className="graphiql-doc-explorer-title">Token</div>
