@@ -1,6 +1,10 @@
 // Every control loop of the controller-manager, in the order they start (each in its own
 // file; see context.ts for what a controller is given).
 import type { ControllerDescriptor } from './context.ts';
+import { replicaSetController } from './replicaset.ts';
+import { garbageCollector } from './garbage-collector.ts';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  replicaSetController,
+  garbageCollector,
 ];
