@@ -1,0 +1,364 @@
+// The Deployment controller against a real apiserver (HTTP + WebSocket, RBAC on), running
+// through the SDK as system:kube-controller-manager. In the first suite the test plays the
+// ReplicaSet controller (it posts each ReplicaSet's status as its pods would make it); in
+// the second the real ReplicaSet controller runs too and the test plays scheduler and
+// kubelet (it binds pods and reports them ready), watching every pod of the rollout.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Client } from '../../src/client/client.ts';
+import * as operations from '../../src/client/generated/graphql.ts';
+import type { KubeObjectOf } from '../../src/client/resources.ts';
+import { deploymentController } from '../../src/controllers/deployment/index.ts';
+import { computeHash } from '../../src/controllers/deployment/hash.ts';
+import { eventually, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+
+type Deployment = KubeObjectOf<'Deployment'>;
+type RS = KubeObjectOf<'ReplicaSet'>;
+type Pod = KubeObjectOf<'Pod'>;
+
+const NS = 'default';
+const REVISION = 'deployment.kubernetes.io/revision';
+
+interface DeploymentOptions {
+  replicas?: number;
+  image?: string;
+  strategy?: Record<string, unknown>;
+  revisionHistoryLimit?: number;
+  progressDeadlineSeconds?: number;
+  minReadySeconds?: number;
+}
+
+function deployment(name: string, o: DeploymentOptions = {}) {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: NS },
+    spec: {
+      replicas: o.replicas ?? 3,
+      selector: { matchLabels: labels },
+      ...(o.strategy ? { strategy: o.strategy } : {}),
+      ...(o.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: o.revisionHistoryLimit } : {}),
+      ...(o.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: o.progressDeadlineSeconds } : {}),
+      ...(o.minReadySeconds !== undefined ? { minReadySeconds: o.minReadySeconds } : {}),
+      template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: o.image ?? 'nginx:1' }] } },
+    },
+  };
+}
+
+/** A Deployment manifest, as the SDK takes it. */
+const deploy = (name: string, o: DeploymentOptions = {}) => deployment(name, o) as never as Deployment;
+
+async function setImage(c: Client, name: string, image: string): Promise<Deployment> {
+  return c.resource('Deployment').patch(NS, name, { spec: { template: { spec: { containers: [{ name: 'web', image }] } } } });
+}
+
+const imageOf = (o: RS | Deployment) => o.spec?.template?.spec?.containers[0]?.image;
+
+async function replicaSetsOf(c: Client, d: Deployment): Promise<RS[]> {
+  const { items } = await c.resource('ReplicaSet').listAll({ namespace: NS });
+  return items.filter((rs) => rs.metadata.ownerReferences?.some((r) => r.uid === d.metadata.uid && r.controller));
+}
+
+async function get(c: Client, name: string): Promise<Deployment> {
+  const d = await c.resource('Deployment').get(NS, name);
+  assert.ok(d, `Deployment ${name} exists`);
+  return d;
+}
+
+const condition = (d: Deployment, type: string) => d.status?.conditions?.find((c) => c.type === type);
+
+/** The status counters, Go's omitted zeros made explicit. */
+const counters = (d: Deployment) => ({
+  observedGeneration: d.status?.observedGeneration ?? 0,
+  replicas: d.status?.replicas ?? 0,
+  updatedReplicas: d.status?.updatedReplicas ?? 0,
+  readyReplicas: d.status?.readyReplicas ?? 0,
+  availableReplicas: d.status?.availableReplicas ?? 0,
+  unavailableReplicas: d.status?.unavailableReplicas ?? 0,
+});
+
+/** The rollout is over: every replica updated and available, as `kubectl rollout status` waits for. */
+async function rolledOut(c: Client, name: string, image: string, timeoutMs = 20_000): Promise<Deployment> {
+  return eventually(async () => {
+    const d = await get(c, name);
+    const n = d.spec?.replicas ?? 1;
+    const done = (d.status?.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) && imageOf(d) === image
+      && counters(d).updatedReplicas === n && counters(d).replicas === n && counters(d).availableReplicas === n
+      && condition(d, 'Progressing')?.reason === 'NewReplicaSetAvailable';
+    return done ? d : undefined;
+  }, timeoutMs, `rollout of ${name} to ${image}`);
+}
+
+async function eventMessages(c: Client, name: string, reason = 'ScalingReplicaSet'): Promise<string[]> {
+  const { items } = await c.resource('Event').listAll({ namespace: NS });
+  return items.filter((e) => e.involvedObject.kind === 'Deployment' && e.involvedObject.name === name && e.reason === reason).map((e) => e.message ?? '');
+}
+
+/**
+ * The test as the ReplicaSet controller: every ReplicaSet's status follows its spec at
+ * once — all its pods exist, and are ready and available unless its image is `broken`.
+ */
+function fakeReplicaSetController(c: Client): () => void {
+  let chain = Promise.resolve();
+  const post = (rs: RS) => {
+    const replicas = rs.spec?.replicas ?? 1;
+    const healthy = imageOf(rs) === 'broken' ? 0 : replicas;
+    chain = chain.then(() => c.resource('ReplicaSet').updateStatus(NS, rs.metadata.name, {
+      replicas, fullyLabeledReplicas: replicas, readyReplicas: healthy, availableReplicas: healthy, observedGeneration: rs.metadata.generation,
+    })).then(() => undefined, () => undefined);
+  };
+  return c.resource('ReplicaSet').watch({ namespace: NS }, { next: (e) => { if (e.type === 'ADDED' || e.type === 'MODIFIED') post(e.object); }, error: () => undefined, complete: () => undefined });
+}
+
+/** Every state of the namespace's ReplicaSets, in watch order. */
+function recordReplicaSets(c: Client): { states: Map<string, RS>[]; stop: () => void } {
+  const current = new Map<string, RS>();
+  const states: Map<string, RS>[] = [];
+  const stop = c.resource('ReplicaSet').watch({ namespace: NS }, {
+    next: (e) => {
+      if (e.type === 'BOOKMARK') return;
+      if (e.type === 'DELETED') current.delete(e.object.metadata.name);
+      else current.set(e.object.metadata.name, e.object);
+      states.push(new Map(current));
+    },
+    error: () => undefined,
+    complete: () => undefined,
+  });
+  return { states, stop };
+}
+
+describe('Deployment controller (the test as the ReplicaSet controller)', () => {
+  let cluster: TestCluster;
+  let c: Client;
+  let stopFake: () => void;
+
+  before(async () => {
+    // 600 s of progress deadline is 2 s at this scale.
+    cluster = await startTestCluster({ controllers: [deploymentController], timeScale: 300 });
+    c = cluster.admin;
+    stopFake = fakeReplicaSetController(c);
+  });
+  after(async () => {
+    stopFake();
+    await cluster.stop();
+  });
+
+  test('a new Deployment gets a ReplicaSet named by its pod-template hash, revision 1, the status counters and conditions', async () => {
+    const created = await c.resource('Deployment').create(deploy('web') as never);
+    const d = await rolledOut(c, 'web', 'nginx:1');
+    const [rs, ...others] = await replicaSetsOf(c, d);
+    assert.equal(others.length, 0);
+    const hash = computeHash(created.spec!.template);
+    assert.equal(rs.metadata.name, `web-${hash}`);
+    assert.match(hash, /^[bcdfghjklmnpqrstvwxz2456789]+$/);
+    assert.equal(rs.metadata.labels?.['pod-template-hash'], hash);
+    assert.equal(rs.spec?.selector.matchLabels?.['pod-template-hash'], hash);
+    assert.equal(rs.spec?.template?.metadata?.labels?.['pod-template-hash'], hash);
+    assert.deepEqual(rs.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller, r.blockOwnerDeletion]), [['Deployment', 'web', true, true]]);
+    assert.equal(rs.spec?.replicas, 3);
+    assert.equal(rs.metadata.annotations?.[REVISION], '1');
+    assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '3');
+    assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/max-replicas'], '4', '3 + 25% of 3 rounded up');
+    assert.equal(d.metadata.annotations?.[REVISION], '1');
+    assert.deepEqual(counters(d), { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 0 });
+    const available = condition(d, 'Available')!;
+    assert.deepEqual([available.status, available.reason, available.message], ['True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.']);
+    const progressing = condition(d, 'Progressing')!;
+    assert.deepEqual([progressing.status, progressing.reason, progressing.message], ['True', 'NewReplicaSetAvailable', `ReplicaSet "web-${hash}" has successfully progressed.`]);
+    assert.deepEqual(await eventMessages(c, 'web'), [`Scaled up replica set web-${hash} from 0 to 3`]);
+  });
+
+  test('a rolling update scales the new ReplicaSet up and the old one down within maxSurge, keeps the old one at 0 and counts revision 2', async () => {
+    await c.resource('Deployment').create(deploy('roll', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+    const v1 = await rolledOut(c, 'roll', 'nginx:1');
+    const record = recordReplicaSets(c);
+    await setImage(c, 'roll', 'nginx:2');
+    const d = await rolledOut(c, 'roll', 'nginx:2');
+    record.stop();
+    const rss = await replicaSetsOf(c, d);
+    const byImage = Object.fromEntries(rss.map((rs) => [imageOf(rs)!, rs]));
+    assert.equal(byImage['nginx:1'].spec?.replicas, 0);
+    assert.equal(byImage['nginx:2'].spec?.replicas, 4);
+    assert.equal(byImage['nginx:1'].metadata.annotations?.[REVISION], '1');
+    assert.equal(byImage['nginx:2'].metadata.annotations?.[REVISION], '2');
+    assert.equal(d.metadata.annotations?.[REVISION], '2');
+    assert.ok(d.metadata.generation! > v1.metadata.generation!);
+    for (const state of record.states) {
+      const mine = [...state.values()].filter((rs) => rs.metadata.name.startsWith('roll-'));
+      const total = mine.reduce((n, rs) => n + (rs.spec?.replicas ?? 0), 0);
+      assert.ok(total <= 5, `never more than replicas + maxSurge = 5 pods wanted (saw ${total})`);
+    }
+    const messages = await eventMessages(c, 'roll');
+    const newName = byImage['nginx:2'].metadata.name;
+    const oldName = byImage['nginx:1'].metadata.name;
+    assert.ok(messages.includes(`Scaled up replica set ${newName} from 0 to 1`), messages.join('\n'));
+    assert.ok(messages.includes(`Scaled down replica set ${oldName} from 4 to 3`), messages.join('\n'));
+    assert.ok(messages.includes(`Scaled down replica set ${oldName} from 1 to 0`), messages.join('\n'));
+  });
+
+  test('Recreate scales every old ReplicaSet to 0 before it creates the new one, then scales that to full size at once', async () => {
+    await c.resource('Deployment').create(deploy('recreate', { replicas: 3, strategy: { type: 'Recreate' } }));
+    await rolledOut(c, 'recreate', 'nginx:1');
+    const record = recordReplicaSets(c);
+    await setImage(c, 'recreate', 'nginx:2');
+    const d = await rolledOut(c, 'recreate', 'nginx:2');
+    record.stop();
+    const rss = await replicaSetsOf(c, d);
+    const oldName = rss.find((rs) => imageOf(rs) === 'nginx:1')!.metadata.name;
+    const newName = rss.find((rs) => imageOf(rs) === 'nginx:2')!.metadata.name;
+    const firstWithNew = record.states.findIndex((s) => s.has(newName));
+    assert.ok(firstWithNew > 0);
+    const before = record.states[firstWithNew - 1].get(oldName)!;
+    assert.deepEqual([before.spec?.replicas, before.status?.replicas ?? 0], [0, 0], 'the old ReplicaSet had no pods left when the new one came');
+    assert.equal(record.states[firstWithNew].get(newName)!.spec?.replicas, 3, 'the new ReplicaSet is created at full size');
+    for (const state of record.states) {
+      const active = [...state.values()].filter((rs) => rs.metadata.name.startsWith('recreate-') && (rs.spec?.replicas ?? 0) > 0);
+      assert.ok(active.length <= 1, 'never two ReplicaSets with pods at once');
+    }
+    const messages = await eventMessages(c, 'recreate');
+    assert.ok(messages.includes(`Scaled down replica set ${oldName} from 3 to 0`), messages.join('\n'));
+    assert.ok(messages.includes(`Scaled up replica set ${newName} from 0 to 3`), messages.join('\n'));
+  });
+
+  test('rollback restores the previous template, reuses its ReplicaSet and bumps its revision to the newest', async () => {
+    await c.resource('Deployment').create(deploy('undo'));
+    await rolledOut(c, 'undo', 'nginx:1');
+    await setImage(c, 'undo', 'nginx:2');
+    const v2 = await rolledOut(c, 'undo', 'nginx:2');
+    const v1RS = (await replicaSetsOf(c, v2)).find((rs) => imageOf(rs) === 'nginx:1')!;
+    await c.request(operations.RollbackDeploymentDocument, { namespace: NS, name: 'undo' });
+    const d = await rolledOut(c, 'undo', 'nginx:1');
+    const rss = await replicaSetsOf(c, d);
+    assert.equal(rss.length, 2, 'no third ReplicaSet: the old one is reused');
+    const back = rss.find((rs) => imageOf(rs) === 'nginx:1')!;
+    assert.equal(back.metadata.name, v1RS.metadata.name);
+    assert.equal(back.metadata.uid, v1RS.metadata.uid);
+    assert.equal(back.spec?.replicas, 3);
+    assert.equal(back.metadata.annotations?.[REVISION], '3');
+    assert.equal(back.metadata.annotations?.['deployment.kubernetes.io/revision-history'], '1');
+    assert.equal(rss.find((rs) => imageOf(rs) === 'nginx:2')!.spec?.replicas, 0);
+    assert.equal(d.metadata.annotations?.[REVISION], '3');
+  });
+
+  test('a paused Deployment rolls nothing out but still scales; resuming (DeploymentResumed) rolls out the change', async () => {
+    await c.resource('Deployment').create(deploy('paused', { replicas: 2 }));
+    await rolledOut(c, 'paused', 'nginx:1');
+    const reasons: string[] = [];
+    const stopWatch = c.resource('Deployment').watch({ namespace: NS, fieldSelector: 'metadata.name=paused' }, {
+      next: (e) => {
+        const reason = e.object.status?.conditions?.find((x) => x.type === 'Progressing')?.reason;
+        if (reason && reasons.at(-1) !== reason) reasons.push(reason);
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    });
+    await c.request(operations.PauseDeploymentDocument, { namespace: NS, name: 'paused' });
+    let d = await eventually(async () => {
+      const x = await get(c, 'paused');
+      return condition(x, 'Progressing')?.reason === 'DeploymentPaused' ? x : undefined;
+    });
+    const paused = condition(d, 'Progressing')!;
+    assert.deepEqual([paused.status, paused.message], ['Unknown', 'Deployment is paused']);
+    await setImage(c, 'paused', 'nginx:2');
+    await c.request(operations.ScaleDeploymentDocument, { namespace: NS, name: 'paused', replicas: 4 });
+    d = await eventually(async () => {
+      const x = await get(c, 'paused');
+      return (x.status?.observedGeneration ?? 0) >= x.metadata.generation! && counters(x).availableReplicas === 4 ? x : undefined;
+    });
+    const rss = await replicaSetsOf(c, d);
+    assert.deepEqual(rss.map((rs) => [imageOf(rs), rs.spec?.replicas]), [['nginx:1', 4]], 'scaled, not rolled out');
+    assert.equal(counters(d).updatedReplicas, 0, 'no pod has the paused template');
+    assert.equal(condition(d, 'Progressing')?.reason, 'DeploymentPaused');
+    await c.request(operations.ResumeDeploymentDocument, { namespace: NS, name: 'paused' });
+    d = await rolledOut(c, 'paused', 'nginx:2');
+    stopWatch();
+    assert.equal(d.spec?.replicas, 4);
+    const after = await replicaSetsOf(c, d);
+    assert.deepEqual(after.map((rs) => [imageOf(rs), rs.spec?.replicas]).sort(), [['nginx:1', 0], ['nginx:2', 4]]);
+    assert.deepEqual(reasons.slice(0, 4), ['NewReplicaSetAvailable', 'DeploymentPaused', 'DeploymentResumed', 'NewReplicaSetCreated']);
+    assert.equal(reasons.at(-1), 'NewReplicaSetAvailable');
+  });
+
+  test('revisionHistoryLimit keeps only the newest old ReplicaSets once they are scaled to 0', async () => {
+    await c.resource('Deployment').create(deploy('history', { replicas: 1, revisionHistoryLimit: 1 }));
+    for (const image of ['nginx:1', 'nginx:2', 'nginx:3', 'nginx:4']) {
+      if (image !== 'nginx:1') await setImage(c, 'history', image);
+      await rolledOut(c, 'history', image);
+    }
+    const d = await get(c, 'history');
+    const rss = await eventually(async () => {
+      const x = await replicaSetsOf(c, d);
+      return x.length === 2 ? x : undefined;
+    });
+    assert.deepEqual(rss.map((rs) => [imageOf(rs), rs.metadata.annotations?.[REVISION], rs.spec?.replicas]).sort(), [['nginx:3', '3', 0], ['nginx:4', '4', 1]]);
+  });
+
+  test('a rollout that makes no progress for progressDeadlineSeconds reports ProgressDeadlineExceeded', async () => {
+    await c.resource('Deployment').create(deploy('stuck', { replicas: 2 }));
+    await rolledOut(c, 'stuck', 'nginx:1');
+    await setImage(c, 'stuck', 'broken');
+    const d = await eventually(async () => {
+      const x = await get(c, 'stuck');
+      return condition(x, 'Progressing')?.reason === 'ProgressDeadlineExceeded' ? x : undefined;
+    }, 30_000);
+    const newRS = (await replicaSetsOf(c, d)).find((rs) => imageOf(rs) === 'broken')!;
+    const progressing = condition(d, 'Progressing')!;
+    assert.deepEqual([progressing.status, progressing.message], ['False', `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`]);
+    assert.equal(d.spec?.progressDeadlineSeconds, 600, 'the default deadline, waited at --time-scale');
+    // maxUnavailable 25% of 2 = 0 and maxSurge 1: the old pods all stay.
+    assert.equal(condition(d, 'Available')?.status, 'True');
+    assert.deepEqual(counters(d), { observedGeneration: d.metadata.generation!, replicas: 3, updatedReplicas: 1, readyReplicas: 2, availableReplicas: 2, unavailableReplicas: 1 });
+  });
+
+  test('scaling a Deployment mid-rollout shares the new replicas among its ReplicaSets in proportion', async () => {
+    // Kubernetes' example: 10 replicas, maxSurge 3, maxUnavailable 2, a new template that never
+    // becomes available — the rollout stops at 8 old + 5 new pods.
+    await c.resource('Deployment').create(deploy('prop', { replicas: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+    await rolledOut(c, 'prop', 'nginx:1');
+    await setImage(c, 'prop', 'broken');
+    const sizes = async () => {
+      const rss = await replicaSetsOf(c, await get(c, 'prop'));
+      return Object.fromEntries(rss.map((rs) => [imageOf(rs)!, rs.spec?.replicas]));
+    };
+    await eventually(async () => {
+      const s = await sizes();
+      return s['nginx:1'] === 8 && s['broken'] === 5;
+    });
+    await c.request(operations.ScaleDeploymentDocument, { namespace: NS, name: 'prop', replicas: 20 });
+    // 20 + 3 allowed, 13 there: 10 more, shared 8:5 → +6 and +4.
+    await eventually(async () => {
+      const s = await sizes();
+      return s['nginx:1'] === 14 && s['broken'] === 9;
+    });
+    const d = await eventually(async () => {
+      const x = await get(c, 'prop');
+      return (x.status?.observedGeneration ?? 0) >= x.metadata.generation! && counters(x).replicas === 23 ? x : undefined;
+    });
+    assert.deepEqual(counters(d), { observedGeneration: d.metadata.generation!, replicas: 23, updatedReplicas: 9, readyReplicas: 14, availableReplicas: 14, unavailableReplicas: 9 });
+    const available = condition(d, 'Available')!;
+    assert.deepEqual([available.status, available.reason, available.message], ['False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.']);
+    const rss = await replicaSetsOf(c, d);
+    for (const rs of rss) {
+      assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '20');
+      assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/max-replicas'], '23');
+    }
+    const oldName = rss.find((rs) => imageOf(rs) === 'nginx:1')!.metadata.name;
+    assert.ok((await eventMessages(c, 'prop')).includes(`Scaled up replica set ${oldName} from 8 to 14`));
+  });
+
+  test('an orphan ReplicaSet the Deployment selects is adopted', async () => {
+    const d = deployment('adopt', { replicas: 2 });
+    const template = structuredClone(d.spec.template);
+    const hash = computeHash(template);
+    const labels = { ...template.metadata.labels, 'pod-template-hash': hash };
+    await c.resource('ReplicaSet').create({
+      metadata: { name: `adopt-${hash}`, namespace: NS, labels },
+      spec: { replicas: 2, selector: { matchLabels: labels }, template: { ...template, metadata: { labels } } },
+    } as never);
+    const created = await c.resource('Deployment').create(d as never);
+    await rolledOut(c, 'adopt', 'nginx:1');
+    const rss = await replicaSetsOf(c, created);
+    assert.deepEqual(rss.map((rs) => rs.metadata.name), [`adopt-${hash}`], 'adopted, not duplicated');
+  });
+});
