@@ -3,8 +3,10 @@
 import type { ControllerDescriptor } from './context.ts';
 import { replicaSetController } from './replicaset.ts';
 import { garbageCollector } from './garbage-collector.ts';
+import { deploymentController } from './deployment/index.ts';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   replicaSetController,
+  deploymentController,
   garbageCollector,
 ];
