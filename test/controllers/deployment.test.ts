@@ -8,7 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Client } from '../../src/client/client.ts';
 import * as operations from '../../src/client/generated/graphql.ts';
 import type { KubeObjectOf } from '../../src/client/resources.ts';
+import { ApiError } from '../../src/apimachinery/errors.ts';
 import { deploymentController } from '../../src/controllers/deployment/index.ts';
+import { replicaSetController } from '../../src/controllers/replicaset.ts';
 import { computeHash } from '../../src/controllers/deployment/hash.ts';
 import { eventually, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
 
@@ -360,5 +362,97 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
     await rolledOut(c, 'adopt', 'nginx:1');
     const rss = await replicaSetsOf(c, created);
     assert.deepEqual(rss.map((rs) => rs.metadata.name), [`adopt-${hash}`], 'adopted, not duplicated');
+  });
+});
+
+/**
+ * The test as scheduler and kubelet: every new pod is bound, then reported running and
+ * ready a moment later; a pod being deleted is confirmed gone at once.
+ */
+function fakeKubelet(c: Client): () => void {
+  const pods = c.resource('Pod');
+  const started = new Set<string>();
+  const ignore = (err: unknown) => { if (!(err instanceof ApiError)) throw err; };
+  return pods.watch({ namespace: NS }, {
+    next: ({ type, object: pod }) => {
+      if (type !== 'ADDED' && type !== 'MODIFIED') return;
+      const name = pod.metadata.name;
+      if (pod.metadata.deletionTimestamp) {
+        pods.delete(NS, name, { gracePeriodSeconds: 0 }).catch(ignore);
+      } else if (!pod.spec?.nodeName) {
+        c.request(operations.BindPodDocument, { namespace: NS, name, nodeName: 'node-1' }).catch(ignore);
+      } else if (!started.has(pod.metadata.uid)) {
+        started.add(pod.metadata.uid);
+        setTimeout(() => {
+          const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+          pods.updateStatus(NS, name, {
+            phase: 'Running',
+            conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: now }, { type: 'Ready', status: 'True', lastTransitionTime: now }],
+            containerStatuses: [{ name: 'web', image: pod.spec?.containers[0]?.image, imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } }],
+          }).catch(ignore);
+        }, 20 + Math.random() * 80);
+      }
+    },
+    error: () => undefined,
+    complete: () => undefined,
+  });
+}
+
+const isReady = (p: Pod) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
+
+describe('Deployment and ReplicaSet controllers together (the test as scheduler and kubelet)', () => {
+  let cluster: TestCluster;
+  let c: Client;
+  let stopKubelet: () => void;
+
+  before(async () => {
+    cluster = await startTestCluster({ controllers: [replicaSetController, deploymentController], timeScale: 10 });
+    c = cluster.admin;
+    stopKubelet = fakeKubelet(c);
+  });
+  after(async () => {
+    stopKubelet();
+    await cluster.stop();
+  });
+
+  test('a rolling update v1 → v2 never has fewer than replicas − maxUnavailable ready pods nor more than replicas + maxSurge pods, seen from a watch of all pods', async () => {
+    // 10 replicas with the default 25% / 25%: maxSurge rounds up to 3, maxUnavailable down to 2.
+    const pods = new Map<string, Pod>();
+    let rolling = false;
+    let most = 0;
+    let fewestReady = Infinity;
+    const stopWatch = c.resource('Pod').watch({ namespace: NS }, {
+      next: ({ type, object }) => {
+        if (type === 'BOOKMARK') return;
+        if (type === 'DELETED') pods.delete(object.metadata.name);
+        else pods.set(object.metadata.name, object);
+        if (!rolling) return;
+        const active = [...pods.values()].filter((p) => !p.metadata.deletionTimestamp);
+        most = Math.max(most, active.length);
+        fewestReady = Math.min(fewestReady, active.filter(isReady).length);
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    });
+    await c.resource('Deployment').create(deploy('web', { replicas: 10 }));
+    await rolledOut(c, 'web', 'nginx:1', 60_000);
+    await eventually(() => [...pods.values()].filter((p) => !p.metadata.deletionTimestamp && isReady(p)).length === 10);
+    rolling = true;
+    await setImage(c, 'web', 'nginx:2');
+    const d = await rolledOut(c, 'web', 'nginx:2', 60_000);
+    await eventually(() => {
+      const left = [...pods.values()];
+      return left.length === 10 && left.every((p) => p.spec?.containers[0].image === 'nginx:2' && isReady(p));
+    }, 30_000, 'only the 10 new pods, all ready');
+    stopWatch();
+    assert.ok(most <= 13, `at most replicas + maxSurge = 13 pods at any instant (saw ${most})`);
+    assert.ok(most > 10, `the rollout surged (saw ${most})`);
+    assert.ok(fewestReady >= 8, `at least replicas − maxUnavailable = 8 ready pods at any instant (saw ${fewestReady})`);
+    assert.deepEqual(counters(d), { observedGeneration: d.metadata.generation!, replicas: 10, updatedReplicas: 10, readyReplicas: 10, availableReplicas: 10, unavailableReplicas: 0 });
+    const newRS = (await replicaSetsOf(c, d)).find((rs) => imageOf(rs) === 'nginx:2')!;
+    for (const p of pods.values()) {
+      assert.equal(p.metadata.labels?.['pod-template-hash'], newRS.metadata.labels?.['pod-template-hash']);
+      assert.equal(p.metadata.ownerReferences?.[0]?.uid, newRS.metadata.uid);
+    }
   });
 });
