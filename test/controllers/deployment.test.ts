@@ -11,7 +11,9 @@ import type { KubeObjectOf } from '../../src/client/resources.ts';
 import { ApiError } from '../../src/apimachinery/errors.ts';
 import { deploymentController } from '../../src/controllers/deployment/index.ts';
 import { replicaSetController } from '../../src/controllers/replicaset.ts';
-import { computeHash } from '../../src/controllers/deployment/hash.ts';
+import { computeHash, equalIgnoreHash, safeEncodeString } from '../../src/controllers/deployment/hash.ts';
+import { setNewReplicaSetAnnotations } from '../../src/controllers/deployment/history.ts';
+import { getProportion, maxSurge, maxUnavailable, newRSNewReplicas } from '../../src/controllers/deployment/replicas.ts';
 import { eventually, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
 
 type Deployment = KubeObjectOf<'Deployment'>;
@@ -129,6 +131,77 @@ function recordReplicaSets(c: Client): { states: Map<string, RS>[]; stop: () => 
   });
   return { states, stop };
 }
+
+describe('Deployment arithmetic (pkg/controller/deployment/util)', () => {
+  const d = (replicas: number, maxSurgeValue: number | string, maxUnavailableValue: number | string, type = 'RollingUpdate') => ({
+    ...deploy('x', { replicas, strategy: type === 'Recreate' ? { type } : { type, rollingUpdate: { maxSurge: maxSurgeValue, maxUnavailable: maxUnavailableValue } } }),
+    status: { replicas },
+  }) as Deployment;
+  const rs = (replicas: number, annotations: Record<string, string> = {}) => ({ metadata: { name: `rs-${replicas}`, annotations }, spec: { replicas } }) as never as RS;
+
+  test('maxSurge rounds up and maxUnavailable down; both 0 leaves one unavailable; Recreate has neither', () => {
+    const table: [number, number | string, number | string, number, number][] = [
+      [10, '25%', '25%', 3, 2],
+      [3, '25%', '25%', 1, 0],
+      [1, '25%', '25%', 1, 0],
+      [4, '10%', '10%', 1, 0],
+      [4, '0%', '10%', 0, 1], // both round to 0: one may be unavailable
+      [5, 2, 7, 2, 5], // never more unavailable than replicas
+      [0, '25%', '25%', 0, 0],
+    ];
+    for (const [replicas, surge, unavailable, wantSurge, wantUnavailable] of table) {
+      assert.deepEqual([maxSurge(d(replicas, surge, unavailable)), maxUnavailable(d(replicas, surge, unavailable))], [wantSurge, wantUnavailable], `${replicas} ${surge} ${unavailable}`);
+    }
+    assert.deepEqual([maxSurge(d(10, 0, 0, 'Recreate')), maxUnavailable(d(10, 0, 0, 'Recreate'))], [0, 0]);
+  });
+
+  test('the new ReplicaSet grows up to replicas + maxSurge in total, and to spec.replicas at once under Recreate', () => {
+    const newRS = rs(0);
+    assert.equal(newRSNewReplicas(d(10, 3, 2), [rs(10), newRS], newRS), 3);
+    assert.equal(newRSNewReplicas(d(10, 3, 2), [rs(13), newRS], newRS), 0, 'no room while the old pods fill the surge');
+    assert.equal(newRSNewReplicas(d(10, 30, 2), [rs(10), newRS], newRS), 10, 'never beyond spec.replicas');
+    assert.equal(newRSNewReplicas(d(10, 0, 0, 'Recreate'), [rs(10), newRS], newRS), 10);
+  });
+
+  test('a resize mid-rollout is shared in proportion to the sizes the ReplicaSets had at max-replicas', () => {
+    const dep = d(20, 3, 2);
+    const annotations = { 'deployment.kubernetes.io/max-replicas': '13' };
+    assert.equal(getProportion(rs(8, annotations), dep, 10, 0), 6, 'round(8 × 23 / 13) − 8');
+    assert.equal(getProportion(rs(5, annotations), dep, 10, 6), 4, 'round(5 × 23 / 13) − 5, within what is left');
+    assert.equal(getProportion(rs(5, annotations), dep, 10, 9), 1, 'never beyond what is left to add');
+    assert.equal(getProportion(rs(8, annotations), d(0, 3, 2), -13, 0), -8, 'scaled to 0: everything goes');
+  });
+
+  test('the pod-template hash: SafeEncodeString of the FNV-1a hash, changed by the collision count, blind to the hash label', () => {
+    const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1' }] } };
+    assert.equal(safeEncodeString('0123456789'), 'bcdfghjklm'.split('').map((_, i) => 'bcdfghjklmnpqrstvwxz2456789'[(48 + i) % 27]).join(''));
+    assert.equal(computeHash(template), computeHash(structuredClone(template)));
+    assert.notEqual(computeHash(template, 1), computeHash(template));
+    assert.notEqual(computeHash(template, 1), computeHash(template, 2));
+    assert.notEqual(computeHash({ ...template, spec: { containers: [{ name: 'web', image: 'nginx:2' }] } }), computeHash(template));
+    const labelled = { ...template, metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } } };
+    assert.ok(equalIgnoreHash(labelled, template));
+    assert.ok(!equalIgnoreHash({ ...template, metadata: { labels: { app: 'other' } } }, template));
+  });
+
+  test('a ReplicaSet brought back gets the newest revision and keeps its earlier ones in revision-history', () => {
+    const dep = { ...d(3, 1, 0), metadata: { name: 'x', uid: 'u', resourceVersion: '1', annotations: { 'kubernetes.io/change-cause': 'v1', [REVISION]: '9' } } } as Deployment;
+    const back = rs(0, { [REVISION]: '1' });
+    assert.ok(setNewReplicaSetAnnotations(dep, back, '3', true));
+    assert.equal(back.metadata.annotations?.[REVISION], '3');
+    assert.equal(back.metadata.annotations?.['deployment.kubernetes.io/revision-history'], '1');
+    assert.equal(back.metadata.annotations?.['kubernetes.io/change-cause'], 'v1', "the Deployment's own annotations are copied");
+    assert.ok(setNewReplicaSetAnnotations(dep, back, '5', true));
+    assert.equal(back.metadata.annotations?.['deployment.kubernetes.io/revision-history'], '1,3');
+    assert.ok(!setNewReplicaSetAnnotations(dep, back, '4', true), 'a revision never goes back');
+    const fresh = rs(0);
+    setNewReplicaSetAnnotations(dep, fresh, '1', false);
+    assert.deepEqual(fresh.metadata.annotations, {
+      'kubernetes.io/change-cause': 'v1', [REVISION]: '1',
+      'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4',
+    });
+  });
+});
 
 describe('Deployment controller (the test as the ReplicaSet controller)', () => {
   let cluster: TestCluster;
@@ -349,6 +422,21 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
     assert.ok((await eventMessages(c, 'prop')).includes(`Scaled up replica set ${oldName} from 8 to 14`));
   });
 
+  test('minReadySeconds is carried to the ReplicaSet, and follows changes without a new ReplicaSet', async () => {
+    await c.resource('Deployment').create(deploy('minready', { replicas: 1, minReadySeconds: 5 }));
+    let d = await rolledOut(c, 'minready', 'nginx:1');
+    const [rs] = await replicaSetsOf(c, d);
+    assert.equal(rs.spec?.minReadySeconds, 5);
+    await c.resource('Deployment').patch(NS, 'minready', { spec: { minReadySeconds: 7 } });
+    const updated = await eventually(async () => {
+      const x = await c.resource('ReplicaSet').get(NS, rs.metadata.name);
+      return x?.spec?.minReadySeconds === 7 ? x : undefined;
+    });
+    assert.equal(updated.metadata.uid, rs.metadata.uid);
+    d = await get(c, 'minready');
+    assert.equal((await replicaSetsOf(c, d)).length, 1);
+  });
+
   test('an orphan ReplicaSet the Deployment selects is adopted', async () => {
     const d = deployment('adopt', { replicas: 2 });
     const template = structuredClone(d.spec.template);
@@ -367,7 +455,8 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
 
 /**
  * The test as scheduler and kubelet: every new pod is bound, then reported running and
- * ready a moment later; a pod being deleted is confirmed gone at once.
+ * ready a moment later; a pod being deleted is confirmed gone a moment later (so that
+ * terminating pods are seen for a while, as with real grace periods).
  */
 function fakeKubelet(c: Client): () => void {
   const pods = c.resource('Pod');
@@ -378,7 +467,7 @@ function fakeKubelet(c: Client): () => void {
       if (type !== 'ADDED' && type !== 'MODIFIED') return;
       const name = pod.metadata.name;
       if (pod.metadata.deletionTimestamp) {
-        pods.delete(NS, name, { gracePeriodSeconds: 0 }).catch(ignore);
+        setTimeout(() => pods.delete(NS, name, { gracePeriodSeconds: 0 }).catch(ignore), 150);
       } else if (!pod.spec?.nodeName) {
         c.request(operations.BindPodDocument, { namespace: NS, name, nodeName: 'node-1' }).catch(ignore);
       } else if (!started.has(pod.metadata.uid)) {
@@ -454,5 +543,29 @@ describe('Deployment and ReplicaSet controllers together (the test as scheduler 
       assert.equal(p.metadata.labels?.['pod-template-hash'], newRS.metadata.labels?.['pod-template-hash']);
       assert.equal(p.metadata.ownerReferences?.[0]?.uid, newRS.metadata.uid);
     }
+  });
+
+  test('Recreate creates no new pod while an old pod is left, even a terminating one', async () => {
+    const pods = new Map<string, Pod>();
+    let violation = '';
+    const stopWatch = c.resource('Pod').watch({ namespace: NS }, {
+      next: ({ type, object }) => {
+        if (type === 'BOOKMARK' || !object.metadata.name.startsWith('recreate-')) return;
+        if (type === 'DELETED') pods.delete(object.metadata.name);
+        else pods.set(object.metadata.name, object);
+        const images = new Set([...pods.values()].map((p) => p.spec?.containers[0]?.image));
+        if (images.size > 1) violation ||= `old and new pods at once: ${[...pods.keys()].join(', ')}`;
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    });
+    await c.resource('Deployment').create(deploy('recreate', { replicas: 4, strategy: { type: 'Recreate' } }));
+    await rolledOut(c, 'recreate', 'nginx:1', 60_000);
+    await setImage(c, 'recreate', 'nginx:2');
+    const d = await rolledOut(c, 'recreate', 'nginx:2', 60_000);
+    await eventually(() => pods.size === 4 && [...pods.values()].every((p) => p.spec?.containers[0]?.image === 'nginx:2' && isReady(p)), 30_000);
+    stopWatch();
+    assert.equal(violation, '');
+    assert.deepEqual(counters(d), { observedGeneration: d.metadata.generation!, replicas: 4, updatedReplicas: 4, readyReplicas: 4, availableReplicas: 4, unavailableReplicas: 0 });
   });
 });
