@@ -2,6 +2,7 @@
 // through the SDK as system:kube-controller-manager. The tests play scheduler and kubelet:
 // they bind pods and post pod status themselves.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { FakeClock } from '../../src/apimachinery/clock.ts';
 import type { Client } from '../../src/client/client.ts';
@@ -75,6 +76,63 @@ const bind = (c: Client, pod: Pod, nodeName = 'node-1') => c.request(operations.
 async function eventsAbout(c: Client, name: string) {
   const { items } = await c.resource('Event').list({ namespace: NS, fieldSelector: `involvedObject.name=${name}` });
   return items;
+}
+
+/**
+ * A TCP proxy in front of the apiserver that holds every byte of WebSocket connections
+ * (watches) from the apiserver for `lagMs` before passing it on, in order; plain HTTP
+ * passes at once. A controller behind it writes at full speed and learns of its own
+ * writes late: the cache lag that expectations exist for.
+ */
+async function laggingProxy(targetUrl: string, lagMs: number): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(targetUrl);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    let websocket: boolean | undefined;
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => { client.destroy(); upstream.destroy(); });
+    }
+    client.on('data', (chunk: Buffer) => {
+      websocket ??= /^upgrade: websocket/im.test(chunk.toString('latin1'));
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (websocket) setTimeout(() => client.destroyed || client.write(chunk), lagMs);
+      else client.write(chunk);
+    });
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => setTimeout(() => client.end(), websocket ? lagMs : 0));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `${target.protocol}//127.0.0.1:${port}${target.pathname}`,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Watches the pods of `rs` and keeps the most that were ever active at once. */
+function countPods(c: Client, rs: RS) {
+  const alive = new Set<string>();
+  const counter = { max: 0, get now() { return alive.size; }, stop: () => undefined as void };
+  counter.stop = c.resource('Pod').watch({ namespace: NS }, {
+    next: (event) => {
+      const pod = event.object;
+      const ours = pod.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid);
+      if (!ours || event.type === 'DELETED' || pod.metadata.deletionTimestamp) alive.delete(pod.metadata.uid);
+      else if (event.type === 'ADDED' || event.type === 'MODIFIED') alive.add(pod.metadata.uid);
+      counter.max = Math.max(counter.max, alive.size);
+    },
+    error: () => undefined,
+    complete: () => undefined,
+  });
+  return counter;
 }
 
 describe('ReplicaSet controller', () => {
@@ -239,7 +297,7 @@ describe('ReplicaSet controller', () => {
     await eventually(async () => counters(await rsNamed(admin, 'slow')).availableReplicas === 2, 20_000, 'available after minReadySeconds, by a timed requeue');
   });
 
-  test('expectations: a ReplicaSet never has more pods than desired during a burst and across a controller-manager restart', async () => {
+  test('a burst, a controller-manager restart and a scale-down never leave more pods than desired', async () => {
     const rs = await admin.resource('ReplicaSet').create(replicaSet('burst', 0) as never);
     const alive = new Set<string>();
     let max = 0;
@@ -283,6 +341,44 @@ describe('ReplicaSet controller', () => {
       assert.equal(alive.size, 60);
     } finally {
       stopWatch();
+    }
+  });
+});
+
+describe('ReplicaSet controller behind a lagging watch', () => {
+  test('expectations: with its cache 400 ms behind its own writes, it never creates or deletes more than asked, across restarts too', async () => {
+    const base = await startTestCluster({ controllers: [], timeScale: 100 });
+    const proxy = await laggingProxy(base.t.url, 400);
+    const behind = { ...base.t, url: proxy.url };
+    let manager = await startTestCluster({ apiserver: behind, controllers: [replicaSetController], timeScale: 100 });
+    const admin = base.admin;
+    try {
+      const rs = await admin.resource('ReplicaSet').create(replicaSet('lagged', 0) as never);
+      const pods = countPods(admin, rs);
+      try {
+        await scale(admin, 'lagged', 40);
+        await eventually(() => pods.now >= 7, 20_000, 'the burst under way');
+        // A new controller-manager starts from a fresh list (the old one finished its syncs).
+        await manager.stop();
+        manager = await startTestCluster({ apiserver: behind, controllers: [replicaSetController], timeScale: 100 });
+        await eventually(async () => pods.now === 40 && (await rsNamed(admin, 'lagged')).status?.replicas === 40, 30_000, '40 pods');
+        await scale(admin, 'lagged', 10);
+        await eventually(async () => pods.now === 10 && (await rsNamed(admin, 'lagged')).status?.replicas === 10, 30_000, '10 pods');
+        const lowest = { min: Infinity };
+        const watchMin = setInterval(() => { lowest.min = Math.min(lowest.min, pods.now); }, 5);
+        await new Promise((r) => setTimeout(r, 1_500)); // several lag periods: nothing more happens
+        clearInterval(watchMin);
+        assert.equal(pods.now, 10);
+        assert.equal(lowest.min, 10, 'scale-down never went below 10');
+        assert.equal((await podsOf(admin, rs)).length, 10);
+        assert.ok(pods.max <= 40, `never more than 40 pods at once (saw ${pods.max})`);
+      } finally {
+        pods.stop();
+      }
+    } finally {
+      await manager.stop();
+      await proxy.close();
+      await base.stop();
     }
   });
 });
