@@ -26,11 +26,30 @@ export const rejectedRequests = counter({
   labelNames: ['flow_schema', 'priority_level', 'reason'] as const,
 });
 
-export const watchEvents = counter({
+// Watch events are counted on the fan-out's hot path (every event × every watcher): a plain
+// number per kind there, added to the counter when metrics are scraped.
+interface EventCell { n: number; readonly labels: { group: string; version: string; kind: string } }
+const eventCells = new Map<string, EventCell>();
+
+counter({
   name: 'apiserver_watch_events_total',
   help: 'Number of events sent in watch clients.',
   labelNames: ['group', 'version', 'kind'] as const,
+  collect() {
+    for (const cell of eventCells.values()) {
+      if (cell.n) this.inc(cell.labels, cell.n);
+      cell.n = 0;
+    }
+  },
 });
+
+/** The counter cell of one kind's watch events: `cell.n++` per event sent. */
+export function watchEventsOf(group: string, version: string, kind: string): { n: number } {
+  const key = `${group}/${version}/${kind}`;
+  let cell = eventCells.get(key);
+  if (!cell) eventCells.set(key, (cell = { n: 0, labels: { group, version, kind } }));
+  return cell;
+}
 
 export const parseDuration = histogram({
   name: 'kubeql_graphql_parse_duration_seconds',

@@ -7,7 +7,7 @@ import { matchesFields } from '../../apimachinery/fields.ts';
 import { matchesLabels } from '../../apimachinery/labels.ts';
 import type { Watch, WatchEvent } from '../../store/types.ts';
 import { apiGroupOf } from '../authz/index.ts';
-import { watchEvents } from '../metrics/apiserver-metrics.ts';
+import { watchEventsOf } from '../metrics/apiserver-metrics.ts';
 import type { Registry } from './registry.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
@@ -41,7 +41,7 @@ export function watchKind(registry: Registry, kind: string, query: WatchQuery): 
   }
   return new KindWatch(registry, kind, query, {
     storeKind: info.kind,
-    sent: watchEvents.labels({ group: apiGroupOf(info.apiVersion), version: info.apiVersion.slice(info.apiVersion.indexOf('/') + 1), kind: info.kind }),
+    sent: watchEventsOf(apiGroupOf(info.apiVersion), info.apiVersion.slice(info.apiVersion.indexOf('/') + 1), info.kind),
     namespace,
     matches,
     listFirst: !rv || rv === '0',
@@ -57,7 +57,7 @@ export function watchKind(registry: Registry, kind: string, query: WatchQuery): 
 interface KindWatchPlan {
   storeKind: string;
   /** apiserver_watch_events_total of this kind. */
-  sent: { inc(): void };
+  sent: { n: number };
   namespace: string | undefined;
   matches: (o: KubeObject) => boolean;
   listFirst: boolean;
@@ -127,7 +127,7 @@ class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
     if (this.pos < this.items.length) {
       const object = this.items[this.pos];
       this.items[this.pos++] = undefined as unknown as KubeObject;
-      this.plan.sent.inc();
+      this.plan.sent.n++;
       return { value: { type: 'ADDED', object: this.allowed(object) }, done: false };
     }
     this.items = [];
@@ -159,7 +159,7 @@ class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
       return DONE;
     }
     const event = r.value;
-    this.plan.sent.inc();
+    this.plan.sent.n++;
     if (event.type === 'BOOKMARK') return { value: this.plan.bookmark(event.revision), done: false };
     return { value: { type: event.type, object: this.allowed(event.object) }, done: false };
   };
