@@ -99,6 +99,7 @@ export class Informer<K extends Kind> {
         if (needList) {
           await this.relist();
           needList = false;
+          if (this.stopped) return;
         }
         const before = this.resourceVersion;
         const ended = await this.watchOnce();

@@ -34,6 +34,8 @@ export interface LeaderElectionOptions {
   /** Called when another candidate is seen leading. */
   onNewLeader?: (identity: string) => void;
   onError?: (error: unknown) => void;
+  /** Give the Lease up on stop() (client-go's ReleaseOnCancel). @default true */
+  releaseOnCancel?: boolean;
 }
 
 /** Kubernetes' MicroTime: RFC 3339 with microseconds. */
@@ -81,7 +83,7 @@ export class LeaderElector {
     await this.running;
     this.running = undefined;
     if (this.leading) {
-      await this.release().catch((err) => this.options.onError?.(err));
+      if (this.options.releaseOnCancel !== false) await this.release().catch((err) => this.options.onError?.(err));
       this.setLeading(false);
     }
   }

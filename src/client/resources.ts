@@ -159,7 +159,7 @@ export class ResourceClient<K extends Kind> {
     return ResourceClient.manifest(data[`patch${this.kind}`]);
   }
 
-  /** The object as it now stands (with deletionTimestamp while finalizers hold it), or null once gone. */
+  /** The object as it now stands: with deletionTimestamp while finalizers or a grace period hold it, as it last was when it went at once (API.md: deletePod). */
   async delete(namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObjectOf<K> | null> {
     const data = await this.transport.request(this.docs.delete, { ...this.scope(namespace), name, ...options });
     const left = data[`delete${this.kind}`];
