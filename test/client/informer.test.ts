@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { realClock } from '../../src/apimachinery/clock.ts';
-import { Client, Informer, SharedInformers, type AnyObject } from '../../src/client/index.ts';
+import { Client, Informer, SharedInformers, type Kind } from '../../src/client/index.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { startProxy, type CuttableProxy } from '../helpers/proxy.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -28,7 +28,7 @@ const pod = (name: string, namespace = 'default', labels: Record<string, string>
 });
 
 /** Records what an informer reported, per key, in order. */
-function recorder<T extends AnyObject>(informer: Informer<T['kind']>) {
+function recorder<K extends Kind>(informer: Informer<K>) {
   const log: string[] = [];
   informer.addEventHandler({
     onAdd: (o) => log.push(`add ${o.metadata.namespace ?? ''}/${o.metadata.name}@${o.metadata.resourceVersion}`),
