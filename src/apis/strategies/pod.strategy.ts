@@ -1,11 +1,12 @@
 // Pods (pkg/registry/core/pod/strategy.go): Pending with a QoS class on create, graceful
 // deletion once a kubelet runs them, the binding subresource, and kubectl's columns.
 import { badInput, conflict } from '../../apimachinery/errors.ts';
+import { defaultTolerationSeconds } from '../../apiserver/admission/default-toleration-seconds.ts';
 import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, defaultPod } from '../defaults.ts';
 import type { KubeObject } from '../kinds.ts';
 import { readObject } from '../validation/field.ts';
 import { validatePod, validatePodUpdate } from '../validation/pod.ts';
-import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy } from './define.ts';
+import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy, keepStoredStatus } from './define.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -39,6 +40,11 @@ export const podStrategy = defineStrategy({
 
   prepareForCreate(pod) {
     pod.status = { phase: 'Pending', qosClass: qosClass(pod) };
+    defaultTolerationSeconds(pod); // mutating admission: before validation, as in kube-apiserver
+  },
+  prepareForUpdate(pod, old) {
+    keepStoredStatus(pod, old);
+    defaultTolerationSeconds(pod);
   },
 
   /** The QoS class is the apiserver's, fixed at creation: a status write that leaves it out keeps it. */
