@@ -4,9 +4,15 @@ import type { ControllerDescriptor } from './context.ts';
 import { replicaSetController } from './replicaset.ts';
 import { garbageCollector } from './garbage-collector.ts';
 import { deploymentController } from './deployment/index.ts';
+import { namespaceController } from './namespace.ts';
+import { nodeLifecycle } from './node-lifecycle.ts';
+import { endpointSliceController } from './endpointslice.ts';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   replicaSetController,
   deploymentController,
   garbageCollector,
+  namespaceController,
+  nodeLifecycle,
+  endpointSliceController,
 ];
