@@ -1,12 +1,14 @@
 // The node lifecycle controller and its taint-based eviction against a real apiserver,
 // running through the SDK as system:kube-controller-manager, at --time-scale 50 (the 50 s
 // grace period is 1 s, the default 300 s toleration 6 s). The test plays the kubelets:
-// it registers Nodes, renews their Leases with renewLease, and stops renewing one.
+// it registers Nodes, renews their Leases with renewLease, and stops renewing one; and the
+// scheduler: it binds the pods the ReplicaSet controller creates.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Toleration } from 'kubernetes-types/core/v1.js';
 import { BindPodDocument, RenewLeaseDocument } from '../../src/client/generated/graphql.ts';
 import { nodeLifecycle } from '../../src/controllers/node-lifecycle.ts';
+import { replicaSetController } from '../../src/controllers/replicaset.ts';
 import { eventually, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
 
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -16,7 +18,7 @@ let c: TestCluster;
 const heartbeats = new Map<string, NodeJS.Timeout>();
 
 before(async () => {
-  c = await startTestCluster({ controllers: [nodeLifecycle], timeScale: 50 });
+  c = await startTestCluster({ controllers: [nodeLifecycle, replicaSetController], timeScale: 50 });
 });
 after(async () => {
   for (const h of heartbeats.values()) clearInterval(h);
@@ -129,6 +131,38 @@ describe('node lifecycle', () => {
     await kubelet('node-b');
     await eventually(async () => (await getNode('node-b'))?.spec?.taints?.length ? undefined : true, 30_000, 'node-b untainted');
     assert.equal(await evicted('web-forever'), false);
+  });
+
+  test("an unreachable node's ReplicaSet pods are evicted after their toleration and replaced", async () => {
+    const rs = await c.admin.resource('ReplicaSet').create({
+      metadata: { name: 'api', namespace: 'default' },
+      spec: {
+        replicas: 2, selector: { matchLabels: { app: 'api' } },
+        template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'nginx' }], tolerations: [{ key: UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }] } },
+      },
+    });
+    const owned = async () => (await c.admin.resource('Pod').list({ namespace: 'default', labelSelector: 'app=api' })).items.filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === rs.metadata.uid));
+    /** Binds the ReplicaSet's unbound pods to `node` and reports them running (scheduler and kubelet). */
+    const schedule = async (node: string) => {
+      for (const p of await owned()) {
+        if (p.spec?.nodeName || p.metadata.deletionTimestamp) continue;
+        await c.admin.request(BindPodDocument, { namespace: 'default', name: p.metadata.name, nodeName: node });
+        await c.admin.resource('Pod').updateStatus('default', p.metadata.name, { phase: 'Running', podIP: '10.244.1.9', conditions: [{ type: 'Ready', status: 'True' }] });
+      }
+    };
+    const first = await eventually(async () => { const p = await owned(); return p.length === 2 ? p : undefined; }, 20_000, 'two api pods');
+    await schedule('node-b');
+    crash('node-b');
+    await eventually(async () => (await Promise.all(first.map((p) => evicted(p.metadata.name)))).every(Boolean), 30_000, 'the first pods evicted');
+    const replacements = await eventually(async () => {
+      const live = (await owned()).filter((p) => !p.metadata.deletionTimestamp && !first.some((f) => f.metadata.uid === p.metadata.uid));
+      return live.length === 2 ? live : undefined;
+    }, 30_000, 'two replacement pods');
+    await schedule('node-a');
+    for (const p of replacements) assert.equal((await getPod(p.metadata.name))?.spec?.nodeName, 'node-a');
+    await kubelet('node-b');
+    await eventually(async () => (await getNode('node-b'))?.spec?.taints?.length ? undefined : true, 30_000, 'node-b untainted');
+    await c.admin.resource('ReplicaSet').patch('default', 'api', { spec: { replicas: 0 } });
   });
 
   test('when every node is unreachable the controller suspects itself: nodes go Unknown but no NoExecute taint evicts their pods', async () => {
