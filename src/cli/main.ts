@@ -1,18 +1,27 @@
 #!/usr/bin/env node
-// `kubeql` — the command line. `kubeql up` starts the control plane (for now: the
-// apiserver with its store); `kubeql token create` mints a token with the cluster key.
+// `kubeql` — the command line. `kubeql up` starts the control plane (the apiserver with
+// its store, and the controller-manager as its client); `kubeql controller-manager` runs
+// the control loops as a separate program; `kubeql token create` mints a token with the
+// cluster key.
 import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { realClock } from '../apimachinery/clock.ts';
 import { startApiServer } from '../apiserver/index.ts';
 import { Authenticator } from '../apiserver/authn/index.ts';
+import { ControllerManager } from '../controllers/manager.ts';
+import { createLogger } from '../observability/logger.ts';
+import { clientConfigPath, componentCredentials, mintedToken, writeClientConfig } from './credentials.ts';
 
 const USAGE = `Usage: kubeql <command> [flags]
 
 Commands:
-  up                Start the apiserver (embedded PGlite store unless DATABASE_URL is set)
-  token create      Mint a bearer token signed by the cluster key (like kubectl create token)
+  up                  Start the control plane: the apiserver (embedded PGlite store unless
+                      DATABASE_URL is set) and the controller-manager
+  controller-manager  Run the control loops (ReplicaSet, Deployment, garbage collector, …) as a
+                      client of an apiserver; several may run, one leads (Lease
+                      kube-system/kube-controller-manager)
+  token create        Mint a bearer token signed by the cluster key (like kubectl create token)
 
 Flags for up:
   --port N                 HTTP port (env PORT, default 4000)
@@ -24,6 +33,16 @@ Flags for up:
   --host ADDR              address to listen on (default 0.0.0.0)
   --time-scale X           divide every wait of the cluster by X (env KUBEQL_TIME_SCALE,
                            default 1): bookmarks, back-offs; stored values stay Kubernetes'
+  --no-controllers         do not run the controller-manager (env KUBEQL_CONTROLLERS=0)
+  --log-level LEVEL        debug, info, warn, error, silent (env KUBEQL_LOG_LEVEL, default info)
+
+Flags for controller-manager:
+  --server URL             the apiserver (env KUBEQL_SERVER; default: the client config kubeql
+                           up wrote in the data directory, else http://127.0.0.1:4000/graphql)
+  --token JWT              its bearer token (env KUBEQL_TOKEN; default: one minted for
+                           system:kube-controller-manager when the signing key is readable)
+  --no-leader-elect        act without holding the Lease (only when a single one runs)
+  --time-scale X, --log-level LEVEL, --data-dir DIR, --signing-key-file FILE   as for up
 
 Flags for token create:
   --user NAME        the username (required)
@@ -47,25 +66,78 @@ function paths(values: { 'data-dir'?: string; 'signing-key-file'?: string }) {
 async function up(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...common, port: { type: 'string' }, 'database-url': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } },
+    options: {
+      ...common, port: { type: 'string' }, 'database-url': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' },
+      'no-controllers': { type: 'boolean' }, 'log-level': { type: 'string' },
+    },
   });
   if (values.help) return void console.log(USAGE);
   const url = values['database-url'] || process.env.DATABASE_URL || undefined;
   const { dataDir, signingKeyFile } = paths(values);
   const pgliteDir = path.join(dataDir, 'pglite');
-  const timeScale = Number(values['time-scale'] ?? process.env.KUBEQL_TIME_SCALE ?? 1);
+  const clock = realClock(timeScaleOf(values)); // refuses a scale that is not a positive number
   const server = await startApiServer({
-    clock: realClock(timeScale), // refuses a scale that is not a positive number
+    clock,
     port: Number(values.port ?? process.env.PORT ?? 4000),
     host: values.host,
     store: url ? { url } : { dataDir: pgliteDir },
     auth: { signingKeyFile },
+    logLevel: values['log-level'],
   });
+  // The components are clients of the apiserver like any other, under their own identities.
+  const authenticator = server.authenticator!;
+  const configFile = clientConfigPath(dataDir);
+  writeClientConfig(configFile, { server: server.url, token: await authenticator.mint({ username: 'admin', groups: ['system:masters'] }, 48 * 3600) });
+  const controllers = !values['no-controllers'] && process.env.KUBEQL_CONTROLLERS !== '0';
+  let manager: ControllerManager | undefined;
+  let managerToken: Awaited<ReturnType<typeof mintedToken>> | undefined;
+  if (controllers) {
+    managerToken = await mintedToken(authenticator, { username: 'system:kube-controller-manager', groups: [] });
+    manager = new ControllerManager({ server: server.url, token: managerToken, clock, log: createLogger({ level: values['log-level'], base: { component: 'controller-manager' } }) });
+    manager.start();
+  }
   console.log(`kubeql apiserver listening on ${server.url.replace('127.0.0.1', 'localhost')} (store: ${url ? 'postgresql' : `pglite ${pgliteDir}`})`);
+  console.log(`client config (server and a cluster-admin token, 48 h): ${configFile}`);
+  console.log(`controller-manager: ${controllers ? 'running' : 'off'}`);
   console.log(`a cluster-admin token: npx kubeql token create --user admin --group system:masters${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}`);
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
+    await manager?.stop(); // releases its Lease first, so a standby elsewhere takes over at once
+    managerToken?.stop();
     await server.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function timeScaleOf(values: { 'time-scale'?: string }): number {
+  return Number(values['time-scale'] ?? process.env.KUBEQL_TIME_SCALE ?? 1);
+}
+
+async function controllerManager(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...common, server: { type: 'string' }, token: { type: 'string' }, 'time-scale': { type: 'string' },
+      'log-level': { type: 'string' }, 'no-leader-elect': { type: 'boolean' },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const { dataDir, signingKeyFile } = paths(values);
+  const clock = realClock(timeScaleOf(values));
+  const credentials = await componentCredentials({ server: values.server, token: values.token, dataDir, signingKeyFile, user: { username: 'system:kube-controller-manager', groups: [] } });
+  const log = createLogger({ level: values['log-level'], base: { component: 'controller-manager' } });
+  const manager = new ControllerManager({ server: credentials.server, token: credentials.token, clock, leaderElection: !values['no-leader-elect'], log });
+  manager.start();
+  // The cluster clock's timers do not hold a process open; a standby has nothing else that does.
+  const keepAlive = setInterval(() => undefined, 3_600_000);
+  console.log(`kubeql controller-manager ${manager.identity} started against ${credentials.server}${values['no-leader-elect'] ? ' (no leader election)' : ' (campaigning for kube-system/kube-controller-manager)'}`);
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    await manager.stop();
+    credentials.stop();
+    clearInterval(keepAlive);
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -98,6 +170,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'up':
       return up(rest);
+    case 'controller-manager':
+      return controllerManager(rest);
     case 'token':
       return token(rest);
     case undefined:

@@ -12,26 +12,30 @@ export interface KubeqlProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
-/** Spawns `command args…` in the repo root and waits for "listening on <url>". */
-export function spawnKubeql(command: string, args: string[], env: Record<string, string> = {}): Promise<KubeqlProcess> {
+/** Spawns `command args…` in the repo root and waits for its ready line (default "listening on <url>"; `url` is the first group). */
+export function spawnKubeql(command: string, args: string[], env: Record<string, string> = {}, ready = /listening on (http:\/\/\S+)/): Promise<KubeqlProcess> {
   // Its own process group, so a stop signals the whole tree (npm → node), as Ctrl-C in a terminal does.
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = out.match(/listening on (http:\/\/\S+)/);
+      const m = out.match(ready);
       if (m) {
         child.stdout!.off('data', onData);
         child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
         resolve({
           child,
-          url: m[1].replace('localhost', '127.0.0.1'),
+          url: (m[1] ?? '').replace('localhost', '127.0.0.1'),
           output: () => out,
           stop: (signal = 'SIGTERM') => new Promise((done) => {
-            if (child.exitCode !== null) return done(child.exitCode);
+            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode ?? child.signalCode);
             child.once('exit', (code, sig) => done(code ?? sig));
-            process.kill(-child.pid!, signal);
+            try {
+              process.kill(-child.pid!, signal);
+            } catch {
+              // the group is gone already (its exit is on its way)
+            }
           }),
         });
       }
