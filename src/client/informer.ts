@@ -106,6 +106,7 @@ export class Informer<K extends Kind> {
         if (this.stopped) return;
         if (this.resourceVersion !== before) backoff = initial; // it made progress: the next failure starts over
         if (ended.expired) {
+          this.options.onError?.(ended.error); // client-go logs it: "watch … ended with: too old resource version"
           needList = true;
           continue; // relist now, as client-go does on "too old resource version"
         }

@@ -7,13 +7,18 @@ export interface CuttableProxy {
   url: string;
   /** Destroys every open connection (new ones are accepted). */
   cut(): void;
+  /** Cuts every connection and refuses new ones until `heal()`: the apiserver is unreachable. */
+  partition(): void;
+  heal(): void;
   close(): Promise<void>;
 }
 
 export async function startProxy(targetUrl: string): Promise<CuttableProxy> {
   const target = new URL(targetUrl);
   const sockets = new Set<net.Socket>();
+  let partitioned = false;
   const server = net.createServer((client) => {
+    if (partitioned) return void client.destroy();
     const upstream = net.connect(Number(target.port), target.hostname);
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -30,6 +35,13 @@ export async function startProxy(targetUrl: string): Promise<CuttableProxy> {
   return {
     url: `${target.protocol}//127.0.0.1:${port}${target.pathname}`,
     cut,
+    partition() {
+      partitioned = true;
+      cut();
+    },
+    heal() {
+      partitioned = false;
+    },
     async close() {
       cut();
       await new Promise<void>((resolve) => server.close(() => resolve()));
