@@ -242,34 +242,36 @@ export class GarbageCollector {
   }
 
   /** A read-modify-write of an object's ownerReferences, compare-and-swap on its resourceVersion. */
-  private async patchOwnerReferences(o: AnyObject, change: (refs: OwnerReference[]) => OwnerReference[]): Promise<void> {
-    let current: AnyObject | null = o;
-    for (let attempt = 0; current; attempt++) {
+  private patchOwnerReferences(o: AnyObject, change: (refs: OwnerReference[]) => OwnerReference[]): Promise<void> {
+    return this.patchMetadata(o, (current) => {
       const refs = current.metadata.ownerReferences ?? [];
       const next = change(refs);
-      if (JSON.stringify(next) === JSON.stringify(refs)) return;
-      try {
-        await this.client.resource(current.kind).patch(current.metadata.namespace ?? undefined, current.metadata.name, {
-          metadata: { ownerReferences: next.length ? next : null, resourceVersion: current.metadata.resourceVersion },
-        });
-        return;
-      } catch (error) {
-        if (isApiError(error, ErrorCode.NOT_FOUND)) return;
-        if (!isApiError(error, ErrorCode.CONFLICT) || attempt >= CONFLICT_RETRIES) throw error;
-      }
-      const fresh: AnyObject | null = await this.client.resource(o.kind).get(o.metadata.namespace ?? undefined, o.metadata.name) as AnyObject | null;
-      current = fresh && fresh.metadata.uid === o.metadata.uid ? fresh : null;
-    }
+      return JSON.stringify(next) === JSON.stringify(refs) ? undefined : { ownerReferences: next.length ? next : null };
+    });
   }
 
   /** removeFinalizer: a merge patch of the finalizers with the resourceVersion, retried on CONFLICT. */
-  private async removeFinalizer(o: AnyObject, finalizer: string): Promise<void> {
-    let current: AnyObject | null = o;
-    for (let attempt = 0; current && hasFinalizer(current, finalizer); attempt++) {
+  private removeFinalizer(o: AnyObject, finalizer: string): Promise<void> {
+    return this.patchMetadata(o, (current) => {
+      if (!hasFinalizer(current, finalizer)) return undefined;
       const finalizers = (current.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+      return { finalizers: finalizers.length ? finalizers : null };
+    });
+  }
+
+  /**
+   * A merge patch of metadata computed from the object as it stands (undefined: nothing to
+   * do), guarded by its resourceVersion; on CONFLICT computed again from a fresh read. An
+   * object gone, or replaced by another of the same name, needs nothing.
+   */
+  private async patchMetadata(o: AnyObject, compute: (current: AnyObject) => Record<string, unknown> | undefined): Promise<void> {
+    let current: AnyObject | null = o;
+    for (let attempt = 0; current; attempt++) {
+      const metadata = compute(current);
+      if (!metadata) return;
       try {
         await this.client.resource(current.kind).patch(current.metadata.namespace ?? undefined, current.metadata.name, {
-          metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: current.metadata.resourceVersion },
+          metadata: { ...metadata, resourceVersion: current.metadata.resourceVersion },
         });
         return;
       } catch (error) {

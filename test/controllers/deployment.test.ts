@@ -15,6 +15,7 @@ import { computeHash, equalIgnoreHash, safeEncodeString } from '../../src/contro
 import { setNewReplicaSetAnnotations } from '../../src/controllers/deployment/history.ts';
 import { getProportion, maxSurge, maxUnavailable, newRSNewReplicas } from '../../src/controllers/deployment/replicas.ts';
 import { eventually, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+import { fakeKubelet, isReady } from '../helpers/kubelet.ts';
 
 type Deployment = KubeObjectOf<'Deployment'>;
 type RS = KubeObjectOf<'ReplicaSet'>;
@@ -454,41 +455,6 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
   });
 });
 
-/**
- * The test as scheduler and kubelet: every new pod is bound, then reported running and
- * ready a moment later; a pod being deleted is confirmed gone a moment later (so that
- * terminating pods are seen for a while, as with real grace periods).
- */
-function fakeKubelet(c: Client): () => void {
-  const pods = c.resource('Pod');
-  const started = new Set<string>();
-  const ignore = (err: unknown) => { if (!(err instanceof ApiError)) throw err; };
-  return pods.watch({ namespace: NS }, {
-    next: ({ type, object: pod }) => {
-      if (type !== 'ADDED' && type !== 'MODIFIED') return;
-      const name = pod.metadata.name;
-      if (pod.metadata.deletionTimestamp) {
-        setTimeout(() => pods.delete(NS, name, { gracePeriodSeconds: 0 }).catch(ignore), 150);
-      } else if (!pod.spec?.nodeName) {
-        c.request(operations.BindPodDocument, { namespace: NS, name, nodeName: 'node-1' }).catch(ignore);
-      } else if (!started.has(pod.metadata.uid)) {
-        started.add(pod.metadata.uid);
-        setTimeout(() => {
-          const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-          pods.updateStatus(NS, name, {
-            phase: 'Running',
-            conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: now }, { type: 'Ready', status: 'True', lastTransitionTime: now }],
-            containerStatuses: [{ name: 'web', image: pod.spec?.containers[0]?.image, imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } }],
-          }).catch(ignore);
-        }, 20 + Math.random() * 80);
-      }
-    },
-    error: () => undefined,
-    complete: () => undefined,
-  });
-}
-
-const isReady = (p: Pod) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
 
 describe('Deployment and ReplicaSet controllers together (the test as scheduler and kubelet)', () => {
   let cluster: TestCluster;
@@ -498,7 +464,7 @@ describe('Deployment and ReplicaSet controllers together (the test as scheduler 
   before(async () => {
     cluster = await startTestCluster({ controllers: [replicaSetController, deploymentController], timeScale: 10 });
     c = cluster.admin;
-    stopKubelet = fakeKubelet(c);
+    stopKubelet = fakeKubelet(c, NS);
   });
   after(async () => {
     stopKubelet();
