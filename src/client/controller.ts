@@ -7,6 +7,7 @@
 //   a TerminalError → logged, dropped until something adds the key again.
 // Reconcilers are level-based: they re-read state for the key, never trust the event.
 import type { Clock } from '../apimachinery/clock.ts';
+import { queueAdds, queueDepth, reconcileErrors, reconcileTime, reconcileTotal } from './controller-metrics.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -50,6 +51,8 @@ export class Controller<K> {
   /** Something about `key` may have changed. */
   enqueue(key: K): void {
     this.queue.add(key);
+    queueAdds.inc({ name: this.name });
+    queueDepth.set({ name: this.name }, this.queue.length);
   }
 
   start(): void {
@@ -65,22 +68,31 @@ export class Controller<K> {
   }
 
   private async work(): Promise<void> {
+    const controller = { controller: this.name };
     for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
+      queueDepth.set({ name: this.name }, this.queue.length);
+      const endTimer = reconcileTime.startTimer(controller);
       try {
         const result = (await this.reconciler.reconcile(key)) ?? {};
         if (result.requeueAfterMs !== undefined && result.requeueAfterMs > 0) {
           this.queue.forget(key);
           this.queue.addAfter(key, result.requeueAfterMs);
+          reconcileTotal.inc({ ...controller, result: 'requeue_after' });
         } else if (result.requeue) {
           this.queue.addRateLimited(key);
+          reconcileTotal.inc({ ...controller, result: 'requeue' });
         } else {
           this.queue.forget(key);
+          reconcileTotal.inc({ ...controller, result: 'success' });
         }
       } catch (error) {
+        reconcileTotal.inc({ ...controller, result: 'error' });
+        reconcileErrors.inc(controller);
         this.onError(key, error);
         if (error instanceof TerminalError) this.queue.forget(key);
         else this.queue.addRateLimited(key);
       } finally {
+        endTimer();
         this.queue.done(key);
       }
     }

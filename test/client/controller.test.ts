@@ -87,3 +87,32 @@ test('workers reconcile different keys at once, never one key twice; stop waits 
   assert.equal(most, 4);
   assert.ok(done >= 6 && done <= 30);
 });
+
+test('reconciles are counted in the process registry under controller-runtime\'s names, by result', async () => {
+  const { metricsRegistry } = await import('../../src/observability/index.ts');
+  const value = async (name: string, labels: Record<string, string>) => {
+    const m = (await metricsRegistry().getSingleMetric(name)?.get())?.values ?? [];
+    return m.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x) && !('le' in v.labels)).reduce((n, v) => n + v.value, 0);
+  };
+  const clock = new FakeClock();
+  let calls = 0;
+  const controller = new Controller<string>('metrics-test', {
+    async reconcile(key) {
+      calls++;
+      if (key === 'bad') throw new TerminalError('no');
+      return key === 'later' ? { requeueAfterMs: 1000 } : undefined;
+    },
+  }, { clock, onError: () => undefined });
+  const before = { success: await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'success' }), adds: await value('workqueue_adds_total', { name: 'metrics-test' }) };
+  controller.start();
+  for (const k of ['a', 'b', 'bad', 'later']) controller.enqueue(k);
+  while (calls < 4) await settle();
+  await settle();
+  assert.equal(await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'success' }) - before.success, 2);
+  assert.equal(await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'error' }), 1);
+  assert.equal(await value('controller_runtime_reconcile_errors_total', { controller: 'metrics-test' }), 1);
+  assert.equal(await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'requeue_after' }), 1);
+  assert.equal(await value('workqueue_adds_total', { name: 'metrics-test' }) - before.adds, 4);
+  assert.equal(await value('workqueue_depth', { name: 'metrics-test' }), 0);
+  await controller.stop();
+});
