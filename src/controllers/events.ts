@@ -32,12 +32,31 @@ const AGGREGATE_CACHE_SIZE = 4096;
 /** client-go's spam filter: a burst of 25 events per object, refilled one per 300 s. */
 const SPAM_BURST = 25;
 const SPAM_REFILL_MS = 300_000;
+/** Event writes in flight at once, and queued before new ones are dropped. */
+const MAX_CONCURRENT_WRITES = 16;
+const MAX_BACKLOG = 10_000;
 
 export function eventRecorder(client: Client, clock: Clock, component: string, host = ''): EventRecorder {
   const events = client.resource('Event');
   const seen = new LRUCache<string, { namespace: string; name: string; count: number }>({ max: AGGREGATE_CACHE_SIZE });
   const spam = new LRUCache<string, { tokens: number; at: number }>({ max: AGGREGATE_CACHE_SIZE });
-  let pending: Promise<void> = Promise.resolve();
+  // Writes go out concurrently (up to a cap) but in order per aggregation key, so that
+  // aggregation sees its own writes; beyond a backlog, events are dropped, as client-go's
+  // broadcaster drops them rather than fall behind.
+  const chains = new Map<string, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+  let writing = 0;
+  const slots: (() => void)[] = [];
+  const withSlot = async (fn: () => Promise<void>) => {
+    if (writing >= MAX_CONCURRENT_WRITES) await new Promise<void>((resolve) => slots.push(resolve));
+    writing++;
+    try {
+      await fn();
+    } finally {
+      writing--;
+      slots.shift()?.();
+    }
+  };
   /** Takes a token of the object's bucket; false: the event is dropped. */
   const allowed = (object: InvolvedObject): boolean => {
     const key = [object.kind, object.metadata.namespace, object.metadata.name, object.metadata.uid].join('\u0000');
@@ -79,10 +98,18 @@ export function eventRecorder(client: Client, clock: Clock, component: string, h
   };
   return {
     event(object, type, reason, message) {
-      if (!allowed(object)) return;
-      // One at a time and in order, so that aggregation sees its own writes.
-      pending = pending.then(() => write(object, type, reason, message)).catch(() => undefined);
+      if (!allowed(object) || inFlight.size >= MAX_BACKLOG) return;
+      const key = [object.kind, object.metadata.namespace, object.metadata.name, object.metadata.uid, type, reason, message].join('\u0000');
+      const next = (chains.get(key) ?? Promise.resolve()).then(() => withSlot(() => write(object, type, reason, message))).catch(() => undefined);
+      chains.set(key, next);
+      inFlight.add(next);
+      void next.then(() => {
+        inFlight.delete(next);
+        if (chains.get(key) === next) chains.delete(key);
+      });
     },
-    flush: () => pending,
+    flush: async () => {
+      while (inFlight.size) await Promise.all(inFlight);
+    },
   };
 }
