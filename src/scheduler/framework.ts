@@ -40,8 +40,14 @@ export interface NodeInfo {
 export interface Snapshot {
   readonly nodes: readonly NodeInfo[];
   get(name: string): NodeInfo | undefined;
-  /** Nodes holding at least one pod with required (anti-)affinity terms: the only ones an incoming pod can violate. */
+  /**
+   * Nodes holding at least one pod with pod affinity or anti-affinity terms, required or
+   * preferred (kube-scheduler's HavePodsWithAffinityList): the only nodes whose pods'
+   * terms can attract or repel an incoming pod.
+   */
   readonly nodesWithAffinityPods: readonly NodeInfo[];
+  /** Nodes holding at least one pod with required anti-affinity terms: the only ones an incoming pod can violate (optional: derived from nodesWithAffinityPods when absent). */
+  readonly nodesWithRequiredAntiAffinityPods?: readonly NodeInfo[];
   /** How many nodes carry each image (for image locality's spread factor). */
   imageNodeCount(image: string): number;
 }
@@ -49,7 +55,8 @@ export interface Snapshot {
 /** Per-pod data a plugin computes once per cycle (PreFilter / PreScore) and reads per node. */
 export type CycleState = Map<string, unknown>;
 
-export type StatusCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error';
+/** `Skip` (from preFilter / preScore only): the plugin has nothing to do for this pod; its filter / score is not run. */
+export type StatusCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error' | 'Skip';
 
 export interface Status {
   code: StatusCode;
@@ -62,10 +69,14 @@ export const success = (): Status => ({ code: 'Success', reasons: [] });
 export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons });
 /** Preemption cannot help (e.g. a node selector that does not match). */
 export const unresolvable = (...reasons: string[]): Status => ({ code: 'UnschedulableAndUnresolvable', reasons });
+/** From preFilter / preScore: nothing to check or score for this pod. */
+export const skip = (): Status => ({ code: 'Skip', reasons: [] });
+/** The one shared Success status: filters return it on the hot path without allocating. */
+export const SUCCESS: Readonly<Status> = Object.freeze({ code: 'Success', reasons: Object.freeze([]) as unknown as string[] });
 
 export interface FilterPlugin {
   readonly name: string;
-  /** Once per pod per cycle; a non-success status rejects the pod on every node (with its reasons). */
+  /** Once per pod per cycle; `skip()` leaves the filter out for this pod; an Unschedulable status rejects the pod on every node (with its reasons). */
   preFilter?(state: CycleState, pod: Pod, snapshot: Snapshot): Status | void;
   /** Can `node` run `pod`? */
   filter(state: CycleState, pod: Pod, node: NodeInfo, snapshot: Snapshot): Status;
@@ -75,8 +86,8 @@ export interface ScorePlugin {
   readonly name: string;
   /** Its weight in the sum (kube-scheduler's default profile weights). */
   readonly weight: number;
-  /** Once per pod per cycle, with the nodes that passed the filters. */
-  preScore?(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], snapshot: Snapshot): void;
+  /** Once per pod per cycle, with the nodes that passed the filters; `skip()` leaves this plugin out for the pod. */
+  preScore?(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], snapshot: Snapshot): Status | void;
   /** 0–100 (MaxNodeScore) unless normalize() maps the raw scores there. */
   score(state: CycleState, pod: Pod, node: NodeInfo, snapshot: Snapshot): number;
   /** Maps raw scores (node name → score) onto 0–100, in place. */
