@@ -10,6 +10,7 @@ import { realClock } from '../apimachinery/clock.ts';
 import { startApiServer } from '../apiserver/index.ts';
 import { Authenticator } from '../apiserver/authn/index.ts';
 import { ControllerManager } from '../controllers/manager.ts';
+import { SchedulerServer } from '../scheduler/index.ts';
 import { createLogger } from '../observability/logger.ts';
 import { clientConfigPath, componentCredentials, mintedToken, writeClientConfig } from './credentials.ts';
 
@@ -21,6 +22,8 @@ Commands:
   controller-manager  Run the control loops (ReplicaSet, Deployment, garbage collector, …) as a
                       client of an apiserver; several may run, one leads (Lease
                       kube-system/kube-controller-manager)
+  scheduler           Place pods without a node on nodes (bindPod) as a client of an apiserver;
+                      several may run, one leads (Lease kube-system/kube-scheduler)
   token create        Mint a bearer token signed by the cluster key (like kubectl create token)
 
 Flags for up:
@@ -34,13 +37,15 @@ Flags for up:
   --time-scale X           divide every wait of the cluster by X (env KUBEQL_TIME_SCALE,
                            default 1): bookmarks, back-offs; stored values stay Kubernetes'
   --no-controllers         do not run the controller-manager (env KUBEQL_CONTROLLERS=0)
+  --no-scheduler           do not run the scheduler (env KUBEQL_SCHEDULER=0)
   --log-level LEVEL        debug, info, warn, error, silent (env KUBEQL_LOG_LEVEL, default info)
 
-Flags for controller-manager:
+Flags for controller-manager and scheduler:
   --server URL             the apiserver (env KUBEQL_SERVER; default: the client config kubeql
                            up wrote in the data directory, else http://127.0.0.1:4000/graphql)
   --token JWT              its bearer token (env KUBEQL_TOKEN; default: one minted for
-                           system:kube-controller-manager when the signing key is readable)
+                           system:kube-controller-manager / system:kube-scheduler when the
+                           signing key is readable)
   --no-leader-elect        act without holding the Lease (only when a single one runs)
   --time-scale X, --log-level LEVEL, --data-dir DIR, --signing-key-file FILE   as for up
 
@@ -68,7 +73,7 @@ async function up(argv: string[]): Promise<void> {
     args: argv,
     options: {
       ...common, port: { type: 'string' }, 'database-url': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' },
-      'no-controllers': { type: 'boolean' }, 'log-level': { type: 'string' },
+      'no-controllers': { type: 'boolean' }, 'no-scheduler': { type: 'boolean' }, 'log-level': { type: 'string' },
     },
   });
   if (values.help) return void console.log(USAGE);
@@ -96,14 +101,23 @@ async function up(argv: string[]): Promise<void> {
     manager = new ControllerManager({ server: server.url, token: managerToken, clock, log: createLogger({ level: values['log-level'], base: { component: 'controller-manager' } }) });
     manager.start();
   }
+  const scheduling = !values['no-scheduler'] && process.env.KUBEQL_SCHEDULER !== '0';
+  let scheduler: SchedulerServer | undefined;
+  let schedulerToken: Awaited<ReturnType<typeof mintedToken>> | undefined;
+  if (scheduling) {
+    schedulerToken = await mintedToken(authenticator, { username: 'system:kube-scheduler', groups: [] });
+    scheduler = new SchedulerServer({ server: server.url, token: schedulerToken, clock, log: createLogger({ level: values['log-level'], base: { component: 'scheduler' } }) });
+    scheduler.start();
+  }
   console.log(`kubeql apiserver listening on ${server.url.replace('127.0.0.1', 'localhost')} (store: ${url ? 'postgresql' : `pglite ${pgliteDir}`})`);
   console.log(`client config (server and a cluster-admin token, 48 h): ${configFile}`);
-  console.log(`controller-manager: ${controllers ? 'running' : 'off'}`);
+  console.log(`controller-manager: ${controllers ? 'running' : 'off'}; scheduler: ${scheduling ? 'running' : 'off'}`);
   console.log(`a cluster-admin token: npx kubeql token create --user admin --group system:masters${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}`);
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
-    await manager?.stop(); // releases its Lease first, so a standby elsewhere takes over at once
+    await Promise.all([manager?.stop(), scheduler?.stop()]); // each releases its Lease first, so a standby elsewhere takes over at once
     managerToken?.stop();
+    schedulerToken?.stop();
     await server.stop();
     process.exit(0);
   };
@@ -115,7 +129,8 @@ function timeScaleOf(values: { 'time-scale'?: string }): number {
   return Number(values['time-scale'] ?? process.env.KUBEQL_TIME_SCALE ?? 1);
 }
 
-async function controllerManager(argv: string[]): Promise<void> {
+/** `kubeql controller-manager` / `kubeql scheduler`: a component as a client of an apiserver, under its own identity. */
+async function component(kind: 'controller-manager' | 'scheduler', argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -126,16 +141,18 @@ async function controllerManager(argv: string[]): Promise<void> {
   if (values.help) return void console.log(USAGE);
   const { dataDir, signingKeyFile } = paths(values);
   const clock = realClock(timeScaleOf(values));
-  const credentials = await componentCredentials({ server: values.server, token: values.token, dataDir, signingKeyFile, user: { username: 'system:kube-controller-manager', groups: [] } });
-  const log = createLogger({ level: values['log-level'], base: { component: 'controller-manager' } });
-  const manager = new ControllerManager({ server: credentials.server, token: credentials.token, clock, leaderElection: !values['no-leader-elect'], log });
-  manager.start();
+  const username = kind === 'scheduler' ? 'system:kube-scheduler' : 'system:kube-controller-manager';
+  const credentials = await componentCredentials({ server: values.server, token: values.token, dataDir, signingKeyFile, user: { username, groups: [] } });
+  const log = createLogger({ level: values['log-level'], base: { component: kind } });
+  const options = { server: credentials.server, token: credentials.token, clock, leaderElection: !values['no-leader-elect'], log };
+  const running = kind === 'scheduler' ? new SchedulerServer(options) : new ControllerManager(options);
+  running.start();
   // The cluster clock's timers do not hold a process open; a standby has nothing else that does.
   const keepAlive = setInterval(() => undefined, 3_600_000);
-  console.log(`kubeql controller-manager ${manager.identity} started against ${credentials.server}${values['no-leader-elect'] ? ' (no leader election)' : ' (campaigning for kube-system/kube-controller-manager)'}`);
+  console.log(`kubeql ${kind} ${running.identity} started against ${credentials.server}${values['no-leader-elect'] ? ' (no leader election)' : ` (campaigning for kube-system/kube-${kind})`}`);
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
-    await manager.stop();
+    await running.stop();
     credentials.stop();
     clearInterval(keepAlive);
     process.exit(0);
@@ -171,7 +188,8 @@ async function main(argv: string[]): Promise<void> {
     case 'up':
       return up(rest);
     case 'controller-manager':
-      return controllerManager(rest);
+    case 'scheduler':
+      return component(command, rest);
     case 'token':
       return token(rest);
     case undefined:

@@ -1,0 +1,223 @@
+// The scheduler (kube-scheduler's scheduleOne loop) as a GraphQL client: informers feed
+// the queue (pods without a node) and the cache (nodes, bound pods); one pod at a time is
+// placed against a snapshot by the filter and score plugins, assumed on its node at once,
+// and bound through `bindPod` asynchronously — the next decision never waits on the
+// network. A pod that fits nowhere gets `PodScheduled=False` (reason Unschedulable) and a
+// FailedScheduling event in Kubernetes' words, and waits in the queue until a cluster
+// event could make it fit.
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Clock } from '../apimachinery/clock.ts';
+import { timestamp } from '../apimachinery/clock.ts';
+import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
+import type { Client } from '../client/client.ts';
+import { BindPodDocument } from '../client/generated/graphql.ts';
+import { SharedInformers } from '../client/shared-informers.ts';
+import type { Logger } from '../controllers/context.ts';
+import { eventRecorder, type EventRecorder } from '../controllers/events.ts';
+import { counter, gauge, histogram } from '../observability/index.ts';
+import { defaultPlugins, schedulePod, FitError } from './algorithm.ts';
+import { SchedulerCache } from './cache.ts';
+import { SchedulingQueue, type QueuedPod } from './queue.ts';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export interface SchedulerOptions {
+  client: Client;
+  clock: Clock;
+  log: Logger;
+  /** Pods with this spec.schedulerName are ours. @default default-scheduler */
+  schedulerName?: string;
+  /** Binds in flight at once; the loop waits for a slot beyond it. @default 64 */
+  bindConcurrency?: number;
+  /** kube-scheduler's percentageOfNodesToScore (0: adaptive). @default 0 */
+  percentageOfNodesToScore?: number;
+}
+
+const attempts = counter({ name: 'scheduler_schedule_attempts_total', help: 'Scheduling attempts by result (scheduled, unschedulable, error).', labelNames: ['result', 'profile'] as const });
+const attemptDuration = histogram({
+  name: 'scheduler_scheduling_attempt_duration_seconds', help: 'Time to decide where a pod goes (filter and score), by result.',
+  labelNames: ['result', 'profile'] as const, buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+});
+const e2eDuration = histogram({
+  name: 'scheduler_pod_scheduling_sli_duration_seconds', help: 'From a pod entering the queue to its binding, by attempts.',
+  labelNames: ['attempts'] as const, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+});
+const pendingPods = gauge({ name: 'scheduler_pending_pods', help: 'Pods waiting in the scheduling queue, by queue.', labelNames: ['queue'] as const });
+
+const podKey = (pod: Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+const terminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+
+/** Has the node changed in a way that could let a waiting pod fit (kube-scheduler's nodeSchedulingPropertiesChange)? */
+function schedulingPropertiesChanged(old: Node, node: Node): boolean {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return old.spec?.unschedulable !== node.spec?.unschedulable
+    || !same(old.status?.allocatable, node.status?.allocatable)
+    || !same(old.metadata?.labels, node.metadata?.labels)
+    || !same(old.spec?.taints, node.spec?.taints)
+    || !same(old.status?.conditions?.map((c) => [c.type, c.status]), node.status?.conditions?.map((c) => [c.type, c.status]));
+}
+
+export class Scheduler {
+  readonly cache = new SchedulerCache();
+  readonly queue: SchedulingQueue;
+  private readonly informers: SharedInformers;
+  private readonly recorder: EventRecorder;
+  private readonly schedulerName: string;
+  private readonly bindConcurrency: number;
+  private binding = 0;
+  private readonly bindSlots: (() => void)[] = [];
+  private readonly bindsInFlight = new Set<Promise<void>>();
+  private readonly plugins = defaultPlugins();
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.queue = new SchedulingQueue({ clock: options.clock });
+    this.informers = new SharedInformers(options.client, { clock: options.clock, onError: (error) => options.log.error('scheduler: informer', { error: String(error) }) });
+    this.recorder = eventRecorder(options.client, options.clock, DEFAULT_SCHEDULER_NAME);
+    this.schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    this.bindConcurrency = options.bindConcurrency ?? 64;
+  }
+
+  /** Is the pod this scheduler's to place? */
+  private responsibleFor(pod: Pod): boolean {
+    return !pod.spec?.nodeName && (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === this.schedulerName
+      && !pod.metadata?.deletionTimestamp && !terminal(pod);
+  }
+
+  start(): void {
+    const pods = this.informers.informerFor('Pod');
+    const nodes = this.informers.informerFor('Node');
+    pods.addEventHandler({
+      onAdd: (pod) => {
+        if (this.responsibleFor(pod)) this.queue.add(pod);
+        else if (pod.spec?.nodeName) this.cache.setPod(pod);
+      },
+      onUpdate: (old, pod) => {
+        if (pod.spec?.nodeName) {
+          if (!old.spec?.nodeName) this.queue.delete(pod);
+          this.cache.setPod(pod);
+          if (terminal(pod) && !terminal(old)) this.queue.moveAllToActiveOrBackoff(); // its resources are free
+        } else if (this.responsibleFor(pod)) {
+          this.queue.update(pod);
+        } else {
+          this.queue.delete(pod);
+        }
+      },
+      onDelete: (pod) => {
+        this.queue.delete(pod);
+        if (pod.spec?.nodeName) {
+          this.cache.removePod(pod);
+          this.queue.moveAllToActiveOrBackoff();
+        }
+      },
+    });
+    nodes.addEventHandler({
+      onAdd: (node) => {
+        this.cache.setNode(node);
+        this.queue.moveAllToActiveOrBackoff();
+      },
+      onUpdate: (old, node) => {
+        this.cache.setNode(node);
+        if (schedulingPropertiesChanged(old, node)) this.queue.moveAllToActiveOrBackoff();
+      },
+      onDelete: (node) => this.cache.removeNode(node),
+    });
+    this.informers.start();
+    this.running = this.informers.waitForSync().then(() => this.loop());
+  }
+
+  waitForSync(): Promise<void> {
+    return this.informers.waitForSync();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.close();
+    await this.running;
+    await Promise.all(this.bindsInFlight);
+    await this.recorder.flush();
+    await this.informers.stop();
+  }
+
+  private async loop(): Promise<void> {
+    for (let item = await this.queue.pop(); item && !this.stopped; item = await this.queue.pop()) {
+      this.updatePendingMetric();
+      try {
+        await this.scheduleOne(item);
+      } catch (error) {
+        this.options.log.error('scheduler: scheduling failed', { pod: item.key, error: String(error) });
+        attempts.inc({ result: 'error', profile: this.schedulerName });
+        this.queue.addBackoff(item);
+      }
+    }
+  }
+
+  private updatePendingMetric(): void {
+    const p = this.queue.pending;
+    pendingPods.set({ queue: 'active' }, p.active);
+    pendingPods.set({ queue: 'backoff' }, p.backoff);
+    pendingPods.set({ queue: 'unschedulable' }, p.unschedulable);
+  }
+
+  private async scheduleOne(item: QueuedPod): Promise<void> {
+    const pod = item.pod;
+    const snapshot = this.cache.snapshot();
+    const started = performance.now();
+    const result = schedulePod(pod, snapshot, { ...this.plugins, percentageOfNodesToScore: this.options.percentageOfNodesToScore ?? 0 });
+    if (result instanceof FitError) {
+      attemptDuration.observe({ result: 'unschedulable', profile: this.schedulerName }, (performance.now() - started) / 1000);
+      attempts.inc({ result: 'unschedulable', profile: this.schedulerName });
+      this.unschedulable(item, result.message);
+      return;
+    }
+    attemptDuration.observe({ result: 'scheduled', profile: this.schedulerName }, (performance.now() - started) / 1000);
+    this.cache.assume(pod, result.node);
+    // Binding is asynchronous; past the concurrency cap the loop waits for a slot.
+    if (this.binding >= this.bindConcurrency) await new Promise<void>((resolve) => this.bindSlots.push(resolve));
+    this.binding++;
+    const bind = this.bind(item, result.node).finally(() => {
+      this.binding--;
+      this.bindSlots.shift()?.();
+      this.bindsInFlight.delete(bind);
+    });
+    this.bindsInFlight.add(bind);
+  }
+
+  private async bind(item: QueuedPod, nodeName: string): Promise<void> {
+    const pod = item.pod;
+    const namespace = pod.metadata!.namespace!;
+    const name = pod.metadata!.name!;
+    try {
+      await this.options.client.request(BindPodDocument, { namespace, name, nodeName });
+      attempts.inc({ result: 'scheduled', profile: this.schedulerName });
+      e2eDuration.observe({ attempts: String(Math.min(item.attempts, 15)) }, (this.options.clock.monotonic() - item.firstSeen) / 1000);
+      this.queue.done(item);
+      this.recorder.event({ kind: 'Pod', apiVersion: 'v1', metadata: pod.metadata! }, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+    } catch (error) {
+      this.cache.forget(pod);
+      if (error instanceof ApiError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.CONFLICT)) {
+        // gone, or bound by someone else meanwhile (the informer brings the truth)
+        this.queue.done(item);
+        return;
+      }
+      this.options.log.error('scheduler: binding failed', { pod: `${namespace}/${name}`, node: nodeName, error: String(error) });
+      this.queue.addBackoff(item);
+    }
+  }
+
+  /** PodScheduled=False with the reason, a FailedScheduling event, and the pod parked until the cluster changes. */
+  private unschedulable(item: QueuedPod, message: string): void {
+    const pod = item.pod;
+    this.queue.addUnschedulable(item);
+    this.recorder.event({ kind: 'Pod', apiVersion: 'v1', metadata: pod.metadata! }, 'Warning', 'FailedScheduling', message);
+    const conditions = pod.status?.conditions ?? [];
+    const current = conditions.find((c) => c.type === 'PodScheduled');
+    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
+    const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: current?.status === 'False' ? current.lastTransitionTime : timestamp(this.options.clock.now()) };
+    const status = { ...pod.status, conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition] };
+    this.options.client.resource('Pod').updateStatus(pod.metadata!.namespace!, pod.metadata!.name!, status).catch((error) => {
+      if (!(error instanceof ApiError && error.code === ErrorCode.NOT_FOUND)) this.options.log.error('scheduler: pod status', { pod: podKey(pod), error: String(error) });
+    });
+  }
+}
