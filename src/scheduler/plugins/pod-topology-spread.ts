@@ -24,6 +24,8 @@ export interface Constraint {
   topologyKey: string;
   minDomains?: number;
   matches: PodMatcher;
+  /** Set when `matches` is "the same controller owner": counted from a per-NodeInfo histogram instead. */
+  ownerUID?: string;
   /** nodeAffinityPolicy Honor (the default): only nodes matching the pod's node affinity/selector count. */
   honorNodeAffinity: boolean;
   /** nodeTaintsPolicy Honor (default Ignore): only nodes whose taints the pod tolerates count. */
@@ -63,7 +65,24 @@ function toConstraint(pod: Pod, c: TopologySpreadConstraint): Constraint {
   };
 }
 
+// Non-terminating pods per controller uid, once per pod list (NodeInfos are replaced, never mutated).
+const ownerHistograms = new WeakMap<readonly Pod[], Map<string, number>>();
+function ownerHistogram(pods: readonly Pod[]): Map<string, number> {
+  let h = ownerHistograms.get(pods);
+  if (!h) {
+    h = new Map();
+    for (const p of pods) {
+      const uid = podInfo(p).controllerUID;
+      if (uid && !terminating(p)) h.set(uid, (h.get(uid) ?? 0) + 1);
+    }
+    ownerHistograms.set(pods, h);
+  }
+  return h;
+}
+
 function countMatching(pods: readonly Pod[], c: Constraint): number {
+  if (pods.length === 0) return 0;
+  if (c.ownerUID !== undefined) return ownerHistogram(pods).get(c.ownerUID) ?? 0;
   let n = 0;
   for (const p of pods) if (c.matches(p)) n++;
   return n;
@@ -108,6 +127,7 @@ export interface PodTopologySpreadOptions {
 
 export function podTopologySpreadPlugin(options: PodTopologySpreadOptions = {}): FilterPlugin & ScorePlugin {
   const defaultSelector = options.defaultSelector ?? sameControllerOwner;
+  const byOwner = options.defaultSelector === undefined;
 
   const preFilterState = (pod: Pod, snapshot: Snapshot): FilterState | undefined => {
     const constraints = (pod.spec?.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === 'DoNotSchedule').map((c) => toConstraint(pod, c));
@@ -165,7 +185,8 @@ export function podTopologySpreadPlugin(options: PodTopologySpreadOptions = {}):
         if (!matches) return skip();
         const ns = pod.metadata?.namespace ?? 'default';
         const m: PodMatcher = (p) => (p.metadata?.namespace ?? 'default') === ns && !terminating(p) && matches(p);
-        constraints = SYSTEM_DEFAULT_CONSTRAINTS.map((d) => ({ ...d, matches: m, honorNodeAffinity: true, honorNodeTaints: false }));
+        const ownerUID = byOwner ? podInfo(pod).controllerUID : undefined;
+        constraints = SYSTEM_DEFAULT_CONSTRAINTS.map((d) => ({ ...d, matches: m, ownerUID, honorNodeAffinity: true, honorNodeTaints: false }));
         requireAllTopologies = false;
       }
       if (constraints.length === 0) return skip();
@@ -184,17 +205,28 @@ export function podTopologySpreadPlugin(options: PodTopologySpreadOptions = {}):
         });
       }
       const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? filtered.length - ignored.size : counts[i]!.size) + 2));
-      if (counts.some((m) => m.size > 0)) {
-        for (const ni of snapshot.nodes) {
+      // Domain counts over every node (hostname counts are taken per node in score).
+      const domainIdx: number[] = [];
+      for (let i = 0; i < constraints.length; i++) if (counts[i]!.size > 0) domainIdx.push(i);
+      if (domainIdx.length > 0) {
+        const noNodeAffinity = !pod.spec?.nodeSelector && !pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+        const nodes = snapshot.nodes;
+        for (let n = 0; n < nodes.length; n++) {
+          const ni = nodes[n]!;
+          if (ni.pods.length === 0) continue;
           const labels = labelsOf(ni.node);
           if (requireAllTopologies && !hasAllKeys(labels, constraints)) continue;
-          constraints.forEach((c, i) => {
+          for (const i of domainIdx) {
+            const c = constraints[i]!;
             const v = labels[c.topologyKey];
-            if (v === undefined) return;
-            const cur = counts[i]!.get(v);
-            if (cur === undefined || !nodeCounts(pod, ni, c)) return;
-            counts[i]!.set(v, cur + countMatching(ni.pods, c));
-          });
+            if (v === undefined) continue;
+            const m = counts[i]!;
+            const cur = m.get(v);
+            if (cur === undefined) continue;
+            if (!(noNodeAffinity && !c.honorNodeTaints) && !nodeCounts(pod, ni, c)) continue;
+            const k = countMatching(ni.pods, c);
+            if (k) m.set(v, cur + k);
+          }
         }
       }
       const s: ScoreState = { constraints, counts, weights, ignored };
