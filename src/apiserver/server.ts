@@ -12,6 +12,8 @@ import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { SqlStore, type StoreOptions } from '../store/index.ts';
 import { Access } from './access.ts';
 import { admissionFor } from './admission/index.ts';
+import { PriorityClassCache, priorityAdmission } from './admission/priority.ts';
+import { systemPriorityClassObjects } from '../apis/validation/priorityclass.ts';
 import { ANONYMOUS, Authenticator, type ExternalIssuer, type UserInfo } from './authn/index.ts';
 import { RbacAuthorizer, RbacCache, bootstrapPolicy } from './authz/index.ts';
 import { completeLogger, createLogger, type Logger, type LogLevel, type PartialLogger } from '../observability/index.ts';
@@ -106,19 +108,22 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const clock = options.clock ?? realClock();
   const informer = rbac ? new PolicyInformer(store, rbac, clock) : undefined;
   const namespaces = new NamespaceCache(store, clock);
+  const priorityClasses = new PriorityClassCache(store, clock);
   const registry = new Registry(store, {
     clock,
     conformance: createConformanceCheck(schema),
     namespaces,
     recent: (key) => store.hub.recent(key), // updates start from the watch cache, as kube-apiserver's do
+    admission: priorityAdmission(priorityClasses),
     written: (o, type) => {
       namespaces.observe(o, type); // read your writes: a namespace is in this apiserver's cache as it commits
+      priorityClasses.observe(o, type);
       // A role or binding takes effect for this apiserver before its writer hears back.
       return informer && RBAC_KINDS.includes(o.kind as never) ? informer.waitFor(Number(o.metadata.resourceVersion)) : undefined;
     },
   });
   await bootstrap(registry);
-  await Promise.all([namespaces.start(), informer?.start()]);
+  await Promise.all([namespaces.start(), priorityClasses.start(), informer?.start()]);
   /** The request's identity, access and admission; throws UNAUTHENTICATED. */
   const identify: Identify = async (who) => {
     const user = who ? (await who).user : CLUSTER_ADMIN;
@@ -243,6 +248,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       liveStores.delete(store);
       informer?.stop();
       namespaces.stop();
+      priorityClasses.stop();
       await apollo.stop();
       wsServer.close();
       await store.close();
@@ -251,9 +257,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   };
 }
 
-/** What every cluster has from its first start: system namespaces and the default RBAC policy (idempotent). */
+/** What every cluster has from its first start: system namespaces, the default RBAC policy and the system PriorityClasses (idempotent). */
 async function bootstrap(registry: Registry): Promise<void> {
-  const objects = [...SYSTEM_NAMESPACES.map((name) => ({ kind: 'Namespace', metadata: { name } } as KubeObject)), ...bootstrapPolicy()];
+  const objects = [...SYSTEM_NAMESPACES.map((name) => ({ kind: 'Namespace', metadata: { name } } as KubeObject)), ...bootstrapPolicy(), ...systemPriorityClassObjects()];
   for (const object of objects) {
     if (await registry.get(object.kind, object.metadata.namespace, object.metadata.name!)) continue;
     try {

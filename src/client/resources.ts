@@ -8,6 +8,7 @@ import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kuberne
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, Namespace, Node, Pod, Service, ServiceAccount } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import { kindInfo, type KindInfo } from '../apis/kinds.ts';
 import * as operations from './generated/graphql.ts';
@@ -18,6 +19,7 @@ export interface KindTypes {
   Pod: Pod; ReplicaSet: ReplicaSet; Deployment: Deployment; Service: Service; EndpointSlice: EndpointSlice;
   Event: Event; Lease: Lease; Role: Role; RoleBinding: RoleBinding; ServiceAccount: ServiceAccount;
   Namespace: Namespace; Node: Node; ClusterRole: ClusterRole; ClusterRoleBinding: ClusterRoleBinding;
+  PriorityClass: PriorityClass;
 }
 export type Kind = keyof KindTypes;
 

@@ -316,7 +316,7 @@ const metaCases: Case[] = [
     ['metadata.finalizers: Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set'],
   ],
   ['unknown kind', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta() }, [
-    'kind: Unsupported value: "ConfigMap": supported values: "Namespace", "Node", "Pod", "Event", "Lease", "ReplicaSet", "Deployment", "Service", "EndpointSlice", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"',
+    'kind: Unsupported value: "ConfigMap": supported values: "Namespace", "Node", "Pod", "Event", "Lease", "ReplicaSet", "Deployment", "Service", "EndpointSlice", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "PriorityClass"',
   ]],
   ['wrong apiVersion', { ...pod(), apiVersion: 'v2' }, ['apiVersion: Unsupported value: "v2": supported values: "v1"']],
 ];

@@ -361,11 +361,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 };
 /** Per cluster-scoped kind, when bound cluster-wide by a ClusterRoleBinding. */
 const EXPECTED_CLUSTER: Record<string, Record<string, string[]>> = {
-  view: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [] },
-  edit: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [] },
-  admin: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [] },
-  'cluster-admin': { namespaces: RW, nodes: RW, clusterroles: RW, clusterrolebindings: RW },
-  'system:basic-user': { namespaces: [], nodes: [], clusterroles: [], clusterrolebindings: [] },
+  view: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [] },
+  edit: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [] },
+  admin: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [] },
+  'cluster-admin': { namespaces: RW, nodes: RW, clusterroles: RW, clusterrolebindings: RW, priorityclasses: RW },
+  'system:basic-user': { namespaces: [], nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [] },
 };
 
 describe('default roles × verbs × kinds', () => {
@@ -489,6 +489,8 @@ describe('default roles × verbs × kinds', () => {
     assert.ok(!can(s, 'update', 'leases', { namespace: 'kube-system', name: 'kube-controller-manager' }));
     assert.ok(!can(s, 'list', 'leases', { namespace: 'kube-system' }));
     for (const r of ['services', 'replicasets', 'namespaces']) assert.ok(can(s, 'watch', r), r);
+    for (const verb of ['get', 'list', 'watch']) assert.ok(can(s, verb, 'priorityclasses'), `${verb} priorityclasses`);
+    assert.ok(!can(s, 'create', 'priorityclasses') && !can(s, 'delete', 'priorityclasses'));
     assert.ok(!can(s, 'list', 'deployments'));
     assert.ok(!can(s, 'list', 'roles') && !can(s, 'get', 'clusterroles'));
   });

@@ -10,6 +10,7 @@ import { leaseStrategy } from './lease.strategy.ts';
 import { namespaceStrategy } from './namespace.strategy.ts';
 import { nodeStrategy } from './node.strategy.ts';
 import { podStrategy } from './pod.strategy.ts';
+import { priorityClassStrategy } from './priorityclass.strategy.ts';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.strategy.ts';
 import { replicaSetStrategy } from './replicaset.strategy.ts';
 import { serviceStrategy } from './service.strategy.ts';
@@ -30,6 +31,7 @@ export const STRATEGIES: readonly Strategy[] = [
   roleBindingStrategy,
   clusterRoleStrategy,
   clusterRoleBindingStrategy,
+  priorityClassStrategy,
 ];
 
 const byKind = new Map(STRATEGIES.map((s) => [s.info.kind, s]));

@@ -30,6 +30,19 @@ export function qosClass(pod: KubeObject): 'BestEffort' | 'Burstable' | 'Guarant
   return !any ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/**
+ * The Priority admission plugin resolved spec.priority and spec.preemptionPolicy at
+ * creation (src/apiserver/admission/priority.ts): an update that leaves them out keeps
+ * them (the plugin's update branch), so that a replace from a manifest is not refused as
+ * a change of an immutable field.
+ */
+function keepResolvedPriority(pod: KubeObject, old: KubeObject): void {
+  if (!isRecord(pod.spec) || !isRecord(old.spec)) return;
+  for (const f of ['priority', 'preemptionPolicy'] as const) {
+    if ((pod.spec[f] === undefined || pod.spec[f] === null) && old.spec[f] !== undefined && old.spec[f] !== null) pod.spec[f] = old.spec[f];
+  }
+}
+
 export const podStrategy = defineStrategy({
   info: defineKind('Pod', 'v1', 'pods', true, { fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.schedulerName', 'spec.restartPolicy'] }),
   validate: validatePod,
@@ -45,6 +58,7 @@ export const podStrategy = defineStrategy({
   prepareForUpdate(pod, old) {
     keepStoredStatus(pod, old);
     defaultTolerationSeconds(pod);
+    keepResolvedPriority(pod, old);
   },
 
   /** The QoS class is the apiserver's, fixed at creation: a status write that leaves it out keeps it. */

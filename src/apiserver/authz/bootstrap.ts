@@ -37,6 +37,7 @@ const extensions = 'extensions';
 const networking = 'networking.k8s.io';
 const policy = 'policy';
 const rbac = RBAC_GROUP;
+const scheduling = 'scheduling.k8s.io';
 
 /** rbacv1helpers.NewRule(verbs...).Groups(groups...).Resources(resources...)[.Names(names...)] */
 const rule = (verbs: string[], groups: string[], resources: string[], names?: string[]): PolicyRule => ({
@@ -155,6 +156,8 @@ const kubeSchedulerRules = (): PolicyRule[] => [
   rule(Read, [legacy], ['namespaces']),
   rule(Read, ['storage.k8s.io'], ['csidrivers']),
   rule(Read, ['storage.k8s.io'], ['csistoragecapacities']),
+  // kubeql: the scheduler reads the PriorityClasses it preempts by (spec.priority is resolved on pods by admission)
+  rule(Read, [scheduling], ['priorityclasses']),
 ];
 
 const kubeControllerManagerRules = (): PolicyRule[] => [

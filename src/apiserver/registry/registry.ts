@@ -91,6 +91,15 @@ export interface RegistryOptions {
   written?: (object: KubeObject, type: ChangeType) => void | Promise<void>;
   /** The object as last seen committed, possibly stale (the watch cache); updates start from it when it has it. @default none: a store read */
   recent?: (key: ObjectKey) => KubeObject | undefined;
+  /**
+   * Admission that reads other objects but not the caller (kube-apiserver's Priority
+   * plugin): on create before the defaults and validation (it may change the object, as
+   * mutating admission does, and sees what the caller gave — kubeql's Pod defaulter
+   * stands in for the Priority plugin where none runs); on updates just before the
+   * caller's admission.
+   * @default none
+   */
+  admission?: AdmitHook;
 }
 
 export class Registry {
@@ -101,6 +110,7 @@ export class Registry {
   private readonly strategies: (kind: string) => Strategy | undefined;
   private readonly namespaces: NamespaceLifecycle;
   private readonly written: (object: KubeObject, type: ChangeType) => void | Promise<void>;
+  private readonly admission: AdmitHook | undefined;
 
   constructor(readonly store: Store, options: RegistryOptions = {}) {
     this.clock = options.clock ?? realClock();
@@ -109,6 +119,7 @@ export class Registry {
     this.namespaces = options.namespaces ?? new NamespaceCache(store);
     this.written = options.written ?? (() => undefined);
     this.recent = options.recent ?? (() => undefined);
+    this.admission = options.admission;
   }
 
   private async settle(object: KubeObject, type: ChangeType): Promise<KubeObject> {
@@ -193,6 +204,7 @@ export class Registry {
     meta.generation = 1;
     this.decode(strategy, obj); // the shape first: the strategy and the defaults must not meet `containers: false`
     strategy.prepareForCreate(obj);
+    await this.admission?.({ operation: 'CREATE', info, object: obj }); // before the defaults: it tells a given spec.priority from none
     strategy.defaults(obj);
     this.validate(strategy, obj);
     if (info.namespaced && meta.namespace && !options.creatingNamespaces?.has(meta.namespace)) await this.namespaces.admit(info.resource, meta.namespace);
@@ -292,6 +304,7 @@ export class Registry {
         if (cached) { current = await fresh(); continue; }
         return current; // no-op updates write nothing, like etcd3's store
       }
+      await this.admission?.({ operation: 'UPDATE', info, subresource: options.subresource, object: desired, oldObject: current });
       await options.admit?.({ operation: 'UPDATE', info, subresource: options.subresource, object: desired, oldObject: current });
       const expected = Number(current.metadata.resourceVersion);
       const finalized = desired.metadata.deletionTimestamp && !this.strategy(info.kind).pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
@@ -532,6 +545,7 @@ export class Registry {
           }
           const desired = this.applyTo(strategy, manifests[i], clone(current));
           if (isDeepStrictEqual(desired, current)) return { unchanged: current, manifest: i };
+          await this.admission?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
           await admit?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
           return { op: { verb: 'update' as const, key: keys[i], object: desired, expectedRevision: Number(current.metadata.resourceVersion) }, manifest: i };
         }));

@@ -40,6 +40,7 @@ import {
 import { LeaseSpec } from './lease.type.ts';
 import { EventSource } from './event.type.ts';
 import { PolicyRule, RoleRef, Subject } from './rbac.type.ts';
+import { PRIORITY_CLASS_FIELDS } from './priorityclass.type.ts';
 
 export * from './common.type.ts';
 export * from './pod.type.ts';
@@ -151,6 +152,7 @@ export const KIND_SHAPES: Record<string, KindShape> = {
   },
   RoleBinding: { fields: { ...roleBindingFields } },
   ClusterRoleBinding: { fields: { ...roleBindingFields } },
+  PriorityClass: { fields: PRIORITY_CLASS_FIELDS },
 };
 
 /** Every object type class defined here; pass as `orphanedTypes` to buildSchema if needed. */
