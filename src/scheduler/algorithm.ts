@@ -89,6 +89,8 @@ export function fitErrorMessage(
   postFilterMessage?: string,
   preFilterMessage?: string,
 ): string {
+  // ErrNoNodesAvailable: what kube-scheduler reports for an empty cluster.
+  if (totalNodes === 0 && !preFilterMessage) return postFilterMessage ? `no nodes available to schedule pods ${postFilterMessage}` : 'no nodes available to schedule pods';
   let msg = `0/${totalNodes} nodes are available:`;
   if (preFilterMessage) {
     msg += ` ${preFilterMessage}.`;
