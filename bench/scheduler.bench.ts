@@ -32,8 +32,8 @@ const PODS = Number(values.pods ?? 10_000);
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
-function kubeql(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ match: RegExpMatchArray; child: ChildProcess }> {
-  const child = spawn('node', ['bin/kubeql.js', ...args], { cwd: ROOT, env: { ...process.env, KUBEQL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function kubeql(args: string[], env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<{ match: RegExpMatchArray; child: ChildProcess }> {
+  const child = spawn('node', [...nodeArgs, 'bin/kubeql.js', ...args], { cwd: ROOT, env: { ...process.env, KUBEQL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
@@ -100,7 +100,9 @@ try {
     await gone;
   };
   const startScheduler = async () => {
-    scheduler = (await kubeql(['scheduler', '--data-dir', dataDir], {}, /scheduler \S+ started/)).child;
+    // SCHEDULER_CPU_PROF=dir: the scheduler runs with --cpu-prof (summarise with bench/lib/profile-summary.ts)
+    const prof = process.env.SCHEDULER_CPU_PROF;
+    scheduler = (await kubeql(['scheduler', '--data-dir', dataDir], {}, /scheduler \S+ started/, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])).child;
   };
 
   /** Watches a namespace's pods; resolves the bind time (performance.now) of each pod by name. */

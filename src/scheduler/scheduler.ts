@@ -68,6 +68,8 @@ export class Scheduler {
   private readonly bindSlots: (() => void)[] = [];
   private readonly bindsInFlight = new Set<Promise<void>>();
   private readonly plugins = defaultPlugins();
+  /** Where the next feasible-node search starts (kube-scheduler's nextStartNodeIndex), this scheduler's own. */
+  private readonly cursor = { next: 0 };
   private running?: Promise<void>;
   private stopped = false;
 
@@ -164,7 +166,7 @@ export class Scheduler {
     const pod = item.pod;
     const snapshot = this.cache.snapshot();
     const started = performance.now();
-    const result = schedulePod(pod, snapshot, { ...this.plugins, percentageOfNodesToScore: this.options.percentageOfNodesToScore ?? 0 });
+    const result = schedulePod(pod, snapshot, { ...this.plugins, cursor: this.cursor, percentageOfNodesToScore: this.options.percentageOfNodesToScore ?? 0 });
     if (result instanceof FitError) {
       attemptDuration.observe({ result: 'unschedulable', profile: this.schedulerName }, (performance.now() - started) / 1000);
       attempts.inc({ result: 'unschedulable', profile: this.schedulerName });
