@@ -17,6 +17,7 @@ import { eventRecorder, type EventRecorder } from '../controllers/events.ts';
 import { counter, gauge, histogram } from '../observability/index.ts';
 import { defaultPlugins, schedulePod, FitError } from './algorithm.ts';
 import { SchedulerCache } from './cache.ts';
+import { preempt } from './preemption.ts';
 import { SchedulingQueue, type QueuedPod } from './queue.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -68,6 +69,8 @@ export class Scheduler {
   private readonly bindSlots: (() => void)[] = [];
   private readonly bindsInFlight = new Set<Promise<void>>();
   private readonly plugins = defaultPlugins();
+  /** Pods waiting for the room their preemption is making: node → pod key → pod (status.nominatedNodeName). */
+  private readonly nominated = new Map<string, Map<string, Pod>>();
   /** Where the next feasible-node search starts (kube-scheduler's nextStartNodeIndex), this scheduler's own. */
   private readonly cursor = { next: 0 };
   private running?: Promise<void>;
@@ -92,10 +95,12 @@ export class Scheduler {
     const nodes = this.informers.informerFor('Node');
     pods.addEventHandler({
       onAdd: (pod) => {
+        this.nominate(pod);
         if (this.responsibleFor(pod)) this.queue.add(pod);
         else if (pod.spec?.nodeName) this.cache.setPod(pod);
       },
       onUpdate: (old, pod) => {
+        this.nominate(pod, old);
         if (pod.spec?.nodeName) {
           if (!old.spec?.nodeName) this.queue.delete(pod);
           this.cache.setPod(pod);
@@ -107,6 +112,7 @@ export class Scheduler {
         }
       },
       onDelete: (pod) => {
+        this.nominate({ ...pod, spec: { ...pod.spec!, nodeName: 'gone' } }, pod);
         this.queue.delete(pod);
         if (pod.spec?.nodeName) {
           this.cache.removePod(pod);
@@ -131,6 +137,19 @@ export class Scheduler {
 
   waitForSync(): Promise<void> {
     return this.informers.waitForSync();
+  }
+
+  /** Keeps `nominated` in step with the pods' status.nominatedNodeName (unbound pods only). */
+  private nominate(pod: Pod, old?: Pod): void {
+    const key = podKey(pod);
+    const before = old?.status?.nominatedNodeName;
+    const now = !pod.spec?.nodeName ? pod.status?.nominatedNodeName : undefined;
+    if (before && before !== now) this.nominated.get(before)?.delete(key);
+    if (now) {
+      let onNode = this.nominated.get(now);
+      if (!onNode) this.nominated.set(now, (onNode = new Map()));
+      onNode.set(key, pod);
+    }
   }
 
   async stop(): Promise<void> {
@@ -170,7 +189,14 @@ export class Scheduler {
     if (result instanceof FitError) {
       attemptDuration.observe({ result: 'unschedulable', profile: this.schedulerName }, (performance.now() - started) / 1000);
       attempts.inc({ result: 'unschedulable', profile: this.schedulerName });
-      this.unschedulable(item, result.message);
+      // PostFilter: can evicting lower-priority pods on one node make room?
+      const outcome = preempt(pod, snapshot, { statuses: result.statuses, nominatedPods: (node) => [...(this.nominated.get(node)?.values() ?? [])] });
+      if (outcome.nodeName !== undefined) {
+        this.preemptVictims(pod, outcome.nodeName, outcome.victims);
+        this.unschedulable(item, result.message, outcome.nodeName);
+      } else {
+        this.unschedulable(item, result.messageWith(outcome.message));
+      }
       return;
     }
     attemptDuration.observe({ result: 'scheduled', profile: this.schedulerName }, (performance.now() - started) / 1000);
@@ -209,17 +235,29 @@ export class Scheduler {
   }
 
   /** PodScheduled=False with the reason, a FailedScheduling event, and the pod parked until the cluster changes. */
-  private unschedulable(item: QueuedPod, message: string): void {
+  private unschedulable(item: QueuedPod, message: string, nominatedNodeName?: string): void {
     const pod = item.pod;
     this.queue.addUnschedulable(item);
     this.recorder.event({ kind: 'Pod', apiVersion: 'v1', metadata: pod.metadata! }, 'Warning', 'FailedScheduling', message);
     const conditions = pod.status?.conditions ?? [];
     const current = conditions.find((c) => c.type === 'PodScheduled');
-    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
+    const nomination = nominatedNodeName ?? pod.status?.nominatedNodeName;
+    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message && nomination === pod.status?.nominatedNodeName) return;
     const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: current?.status === 'False' ? current.lastTransitionTime : timestamp(this.options.clock.now()) };
-    const status = { ...pod.status, conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition] };
+    const status = { ...pod.status, ...(nomination ? { nominatedNodeName: nomination } : {}), conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition] };
     this.options.client.resource('Pod').updateStatus(pod.metadata!.namespace!, pod.metadata!.name!, status).catch((error) => {
       if (!(error instanceof ApiError && error.code === ErrorCode.NOT_FOUND)) this.options.log.error('scheduler: pod status', { pod: podKey(pod), error: String(error) });
     });
+  }
+
+  /** Evicts the victims gracefully (their terminationGracePeriodSeconds honoured), each with a Preempted event. */
+  private preemptVictims(preemptor: Pod, nodeName: string, victims: readonly Pod[]): void {
+    const by = `${preemptor.metadata!.namespace}/${preemptor.metadata!.name}`;
+    for (const victim of victims) {
+      this.recorder.event({ kind: 'Pod', apiVersion: 'v1', metadata: victim.metadata! }, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata!.uid ?? by} on node ${nodeName}`);
+      this.options.client.resource('Pod').delete(victim.metadata!.namespace!, victim.metadata!.name!, { preconditions: { uid: victim.metadata!.uid } }).catch((error) => {
+        if (!(error instanceof ApiError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.CONFLICT))) this.options.log.error('scheduler: preempting', { victim: podKey(victim), by, error: String(error) });
+      });
+    }
   }
 }

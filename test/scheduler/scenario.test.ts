@@ -67,7 +67,8 @@ test('resources exhausted: Pending with PodScheduled=False/Unschedulable and Fai
   assert.equal(condition.reason, 'Unschedulable');
   const total = (await admin.resource('Node').list()).items.length;
   const others = total - 2; // nodes of other tests, which the selector rules out
-  assert.equal(condition.message, `0/${total} nodes are available: 2 Insufficient cpu${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}.`);
+  // 1500m is more than either node has at all: Kubernetes says preemption cannot help either
+  assert.equal(condition.message, `0/${total} nodes are available: 2 Insufficient cpu${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`);
   const events = await eventually(async () => (await admin.resource('Event').list({ namespace: 'full', fieldSelector: 'involvedObject.name=big,reason=FailedScheduling' })).items, 20_000, 'the event');
   assert.equal(events[0].type, 'Warning');
   assert.equal(events[0].message, condition.message);
@@ -151,4 +152,41 @@ test('a ReplicaSet\'s pods spread over nodes and zones (default topology spread)
   assert.equal(perNode.size, 3, `every node used: ${JSON.stringify([...perNode])}`);
   assert.ok([...perNode.values()].every((n) => n >= 1 && n <= 3), `spread: ${JSON.stringify([...perNode])}`);
   await manager.stop();
+});
+
+test('preemption: a high-priority pod that fits nowhere evicts a minimal set of lower-priority pods, is nominated, then bound', async () => {
+  await namespace('preempt', [['pre-1', { cpu: '1', labels: { pool: 'pre' } }]]);
+  await admin.resource('PriorityClass').create({ metadata: { name: 'low' }, value: 100 } as never);
+  await admin.resource('PriorityClass').create({ metadata: { name: 'high' }, value: 1000 } as never);
+  const sel = { nodeSelector: { pool: 'pre' } };
+  await pod('preempt', 'low-a', { ...sel, priorityClassName: 'low' }, {}, '400m');
+  await pod('preempt', 'low-b', { ...sel, priorityClassName: 'low' }, {}, '400m');
+  await boundTo('preempt', 'low-a');
+  await boundTo('preempt', 'low-b');
+  // The test is the kubelet: a pod marked for deletion is gone once its containers stop.
+  const stopKubelet = admin.resource('Pod').watch({ namespace: 'preempt' }, {
+    next: ({ type, object }) => {
+      if (type !== 'DELETED' && object.metadata.deletionTimestamp) void admin.resource('Pod').delete('preempt', object.metadata.name, { gracePeriodSeconds: 0 }).catch(() => undefined);
+    },
+    error: () => undefined,
+    complete: () => undefined,
+  });
+  await pod('preempt', 'urgent', { ...sel, priorityClassName: 'high' }, {}, '500m');
+  assert.equal(await boundTo('preempt', 'urgent'), 'pre-1');
+  const left = (await admin.resource('Pod').list({ namespace: 'preempt' })).items.map((p) => p.metadata.name).sort();
+  assert.equal(left.length, 2, `one victim is enough: ${left}`);
+  assert.ok(left.includes('urgent'));
+  const preempted = (await admin.resource('Event').list({ namespace: 'preempt', fieldSelector: 'reason=Preempted' })).items;
+  assert.equal(preempted.length, 1);
+  assert.match(preempted[0].message ?? '', /^Preempted by pod \S+ on node pre-1$/);
+  const failed = (await admin.resource('Event').list({ namespace: 'preempt', fieldSelector: 'involvedObject.name=urgent,reason=FailedScheduling' })).items;
+  assert.ok(failed.length >= 1, 'the first attempt failed and preempted');
+  stopKubelet();
+});
+
+test('a pod no preemption can help says so: its message ends with Kubernetes\' preemption part', async () => {
+  await admin.resource('Namespace').create({ metadata: { name: 'nohelp' } });
+  await pod('nohelp', 'huge', { nodeSelector: { pool: 'pre' } }, {}, '64');
+  const condition = await eventually(async () => (await admin.resource('Pod').get('nohelp', 'huge'))?.status?.conditions?.find((c) => c.type === 'PodScheduled'), 20_000, 'the condition');
+  assert.match(condition.message ?? '', /^0\/(\d+) nodes are available: .*1 Insufficient cpu.*\. preemption: 0\/\1 nodes are available: \1 Preemption is not helpful for scheduling\.$/);
 });
