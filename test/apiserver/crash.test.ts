@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { createPostgresDatabase, onPostgres } from '../helpers/database.ts';
-import { mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
+import { BARE_APISERVER, mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
 import { gqlAt, nextResults, wsClient } from '../helpers/server.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-crash-'));
@@ -26,7 +26,7 @@ test('kill -9 under create load loses no acknowledged write, and a resumed watch
     databaseUrl = db.url;
     cleanups.push(() => db.drop());
   }
-  const start = () => spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: databaseUrl });
+  const start = () => spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: databaseUrl, ...BARE_APISERVER });
   let server: KubeqlProcess = await start();
   cleanups.push(() => void server.stop('SIGKILL'));
   const token = mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]);

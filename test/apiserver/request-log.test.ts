@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createLogger } from '../../src/observability/index.ts';
 import { createPostgresDatabase, onPostgres } from '../helpers/database.ts';
-import { mintToken, spawnKubeql } from '../helpers/process.ts';
+import { BARE_APISERVER, mintToken, spawnKubeql } from '../helpers/process.ts';
 import { nextResults, startTestServer, type TestServer } from '../helpers/server.ts';
 
 type Line = Record<string, unknown>;
@@ -106,7 +106,7 @@ test('the level: below it nothing is written', async () => {
 test('kubeql up logs JSON lines on stdout (not a terminal), one per request, at KUBEQL_LOG_LEVEL', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-log-'));
   const db = onPostgres ? await createPostgresDatabase() : undefined;
-  const kubeql = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: db?.url ?? '', KUBEQL_LOG_LEVEL: 'info' });
+  const kubeql = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: db?.url ?? '', KUBEQL_LOG_LEVEL: 'info', ...BARE_APISERVER });
   try {
     const token = mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]);
     const res = await fetch(kubeql.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'from-the-proxy' }, body: '{"query":"{ whoami { username } }"}' });

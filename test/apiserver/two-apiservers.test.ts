@@ -7,7 +7,7 @@ import { createPostgresDatabase, onPostgres } from '../helpers/database.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
+import { BARE_APISERVER, mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
 import { gqlAt, nextResults, wsClient } from '../helpers/server.ts';
 
 let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
@@ -25,8 +25,8 @@ before(async () => {
   // One cluster: both apiservers share the signing key file.
   keyDir = mkdtempSync(path.join(tmpdir(), 'kubeql-ha-'));
   const key = ['--signing-key-file', path.join(keyDir, 'signing-key.jwk')];
-  servers.push(await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--database-url', db.url, ...key]));
-  servers.push(await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--database-url', db.url, ...key]));
+  servers.push(await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--database-url', db.url, ...key], BARE_APISERVER));
+  servers.push(await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--database-url', db.url, ...key], BARE_APISERVER));
   token = mintToken(['--user', 'admin', '--group', 'system:masters', ...key]);
   auth = { authorization: `Bearer ${token}` };
 });

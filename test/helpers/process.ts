@@ -12,6 +12,9 @@ export interface KubeqlProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
+/** `kubeql up` as the bare apiserver: no fleet, no controllers, no scheduler — nothing but the test changes objects (API.md "Running a cluster"). */
+export const BARE_APISERVER = { KUBEQL_NODES: '0', KUBEQL_CONTROLLERS: '0', KUBEQL_SCHEDULER: '0' } as const;
+
 /** Spawns `command args…` in the repo root and waits for its ready line (default "listening on <url>"; `url` is the first group). */
 export function spawnKubeql(command: string, args: string[], env: Record<string, string> = {}, ready = /listening on (http:\/\/\S+)/): Promise<KubeqlProcess> {
   // Its own process group, so a stop signals the whole tree (npm → node), as Ctrl-C in a terminal does.
