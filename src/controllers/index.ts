@@ -7,6 +7,7 @@ import { deploymentController } from './deployment/index.ts';
 import { namespaceController } from './namespace.ts';
 import { nodeLifecycle } from './node-lifecycle.ts';
 import { endpointSliceController } from './endpointslice.ts';
+import { nodeIpam } from './node-ipam.ts';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   replicaSetController,
@@ -14,5 +15,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   garbageCollector,
   namespaceController,
   nodeLifecycle,
+  nodeIpam,
   endpointSliceController,
 ];

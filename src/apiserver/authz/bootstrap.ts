@@ -319,6 +319,10 @@ const ROLES: RoleSpec[] = [
   },
   // a role for nodes to use to have the access they need for running pods
   { name: 'system:node', rules: nodeRules() },
+  // kubeql: a simulated node fleet (`kubeql node`, thousands of kubelets in one process) acts as one
+  // identity with exactly a kubelet's rights (KWOK's controller does the same); NodeRestriction,
+  // keyed on system:node:<name>, does not narrow it to one node.
+  { name: 'system:kubeql-node-fleet', rules: nodeRules() },
   // a role to use for bootstrapping the kube-controller-manager so it can create the shared informers
   { name: 'system:kube-controller-manager', rules: kubeControllerManagerRules() },
   // a role to use for the kube-scheduler
@@ -341,6 +345,7 @@ const BINDINGS: BindingSpec[] = [
   { name: 'system:kube-scheduler', users: ['system:kube-scheduler'] },
   // kubeql: Kubernetes keeps this binding without subjects and authorizes kubelets with the Node authorizer.
   { name: 'system:node', groups: ['system:nodes'] },
+  { name: 'system:kubeql-node-fleet', users: ['system:kubeql-node-fleet'] },
 ];
 
 const metadata = (name: string, labels: Record<string, string> = {}): KubeObject['metadata'] => ({
