@@ -243,11 +243,31 @@ export class Scheduler {
     const current = conditions.find((c) => c.type === 'PodScheduled');
     const nomination = nominatedNodeName ?? pod.status?.nominatedNodeName;
     if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message && nomination === pod.status?.nominatedNodeName) return;
+    void this.writeUnschedulable(pod, message, nomination);
+  }
+
+  /**
+   * PodScheduled=False/Unschedulable (and the nomination) into the pod's status, conditional
+   * on the version it is built from, so a kubelet's newer status is never overwritten by a
+   * stale copy; on CONFLICT it is rebuilt once from a fresh read (as Kubernetes patches only
+   * the condition).
+   */
+  private async writeUnschedulable(pod: Pod, message: string, nomination: string | undefined, retry = true): Promise<void> {
+    const conditions = pod.status?.conditions ?? [];
+    const current = conditions.find((c) => c.type === 'PodScheduled');
     const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: current?.status === 'False' ? current.lastTransitionTime : timestamp(this.options.clock.now()) };
     const status = { ...pod.status, ...(nomination ? { nominatedNodeName: nomination } : {}), conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition] };
-    this.options.client.resource('Pod').updateStatus(pod.metadata!.namespace!, pod.metadata!.name!, status).catch((error) => {
-      if (!(error instanceof ApiError && error.code === ErrorCode.NOT_FOUND)) this.options.log.error('scheduler: pod status', { pod: podKey(pod), error: String(error) });
-    });
+    const pods = this.options.client.resource('Pod');
+    try {
+      await pods.updateStatus(pod.metadata!.namespace!, pod.metadata!.name!, status, pod.metadata!.resourceVersion);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === ErrorCode.CONFLICT && retry) {
+        const fresh = await pods.get(pod.metadata!.namespace!, pod.metadata!.name!).catch(() => null);
+        if (fresh && !fresh.spec?.nodeName && !fresh.metadata.deletionTimestamp) await this.writeUnschedulable(fresh as Pod, message, nomination, false);
+        return;
+      }
+      if (!(error instanceof ApiError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.CONFLICT))) this.options.log.error('scheduler: pod status', { pod: podKey(pod), error: String(error) });
+    }
   }
 
   /** Evicts the victims gracefully (their terminationGracePeriodSeconds honoured), each with a Preempted event. */

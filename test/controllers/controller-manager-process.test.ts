@@ -2,7 +2,8 @@
 // --no-controllers` is the apiserver, and `kubeql controller-manager` processes connect
 // to it with their own identity (minted from the cluster key in the data directory).
 // Faults from outside: kill -9 of the leading controller-manager mid-rollout, and two
-// controller-managers at once. The test is the scheduler and kubelet (tests/helpers/kubelet.ts).
+// controller-managers at once. The test is the scheduler and kubelet (test/helpers/kubelet.ts),
+// so the apiserver runs bare (no scheduler, no fleet).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { Client, type KubeObjectOf } from '../../src/client/index.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { createPostgresDatabase, onPostgres } from '../helpers/database.ts';
 import { fakeKubelet, isReady } from '../helpers/kubelet.ts';
-import { mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
+import { BARE_APISERVER, mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-cm-'));
 const cleanups: (() => Promise<unknown> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
@@ -29,7 +30,7 @@ before(async () => {
     databaseUrl = db.url;
     cleanups.push(() => db.drop());
   }
-  apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir, '--no-controllers'], { DATABASE_URL: databaseUrl, KUBEQL_LOG_LEVEL: 'warn' });
+  apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: databaseUrl, KUBEQL_LOG_LEVEL: 'warn', ...BARE_APISERVER });
   cleanups.push(() => apiserver.stop('SIGKILL'));
   admin = new Client({ server: apiserver.url, token: mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]) });
   cleanups.push(() => admin.close());
