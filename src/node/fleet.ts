@@ -333,7 +333,7 @@ export class NodeFleet {
     }).finally(() => {
       p.posting = false;
       if (p.dirty && !p.gone) this.postPodStatus(p);
-      else if (p.deleting && !p.dirty) this.deleteNow(p);
+      else if (p.deleting && !p.dirty && p.runtime?.stopped !== false) this.deleteNow(p);
     });
   }
 
@@ -341,7 +341,8 @@ export class NodeFleet {
   private finishDelete(p: SimPod): void {
     p.deleting = true;
     if (p.runtime) {
-      p.runtime.terminate(); // posts the final status; deleteNow follows once it is written
+      const grace = p.pod.metadata.deletionGracePeriodSeconds ?? p.pod.spec?.terminationGracePeriodSeconds ?? 30;
+      p.runtime.terminate(grace * 1000); // posts the status as containers stop; deleteNow follows the last write once all have
     } else {
       this.deleteNow(p);
     }

@@ -8,8 +8,9 @@
 //   restarted per restartPolicy (Always; OnFailure on a non-zero code; Never: stays
 //   terminated) with CrashLoopBackOff: the first restart at once, then 10 s doubling to
 //   300 s, reset once a container ran for 10 minutes (the kubelet's back-off, keyed per
-//   container). Deleting the pod stops every container at once (a simulated process exits
-//   on SIGTERM) within the grace period.
+//   container). Deleting the pod stops every container: at once (a simulated process exits
+//   on SIGTERM), or after its `stop-seconds` (an extension: a slow shutdown), killed when
+//   the grace period runs out first (exit 137).
 //
 // The runtime only says that something changed (`changed`); pod-status.ts turns it into
 // the PodStatus the kubelet posts.
@@ -97,15 +98,35 @@ export class PodRuntime {
     this.host.changed();
   }
 
-  /** Stops every container (graceful deletion): each exits at once, as a simulated process does on SIGTERM. */
-  terminate(): void {
+  /** Every container has stopped (after `terminate`). */
+  get stopped(): boolean {
+    return this.terminating && ![...this.initContainers, ...this.containers].some((c) => 'running' in c.state);
+  }
+
+  /**
+   * Stops every container (graceful deletion): each exits on SIGTERM at once, or after its
+   * stop-seconds; one still running when `graceMs` runs out is killed (137).
+   */
+  terminate(graceMs = 30_000): void {
     if (this.terminating) return;
     this.terminating = true;
     this.cancelTimers();
     const now = this.host.clock.now();
     for (const c of [...this.initContainers, ...this.containers]) {
       if ('running' in c.state) {
-        c.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: c.state.running.startedAt, finishedAt: now } };
+        const startedAt = c.state.running.startedAt;
+        const stopMs = c.behaviour.stopMs;
+        if (stopMs <= 0) {
+          c.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: now } };
+        } else {
+          const killed = stopMs > graceMs;
+          const timer = this.host.after(Math.min(stopMs, graceMs), () => {
+            this.timers.delete(timer);
+            c.state = { terminated: { exitCode: killed ? 137 : 0, reason: killed ? 'Error' : 'Completed', startedAt, finishedAt: this.host.clock.now() } };
+            this.host.changed();
+          });
+          this.timers.add(timer);
+        }
       } else if ('waiting' in c.state && c.incarnation > 0 && !c.init) {
         // in back-off: the last incarnation's end stands as its state
         c.state = c.lastState ?? c.state;

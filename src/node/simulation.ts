@@ -13,6 +13,8 @@ export interface ContainerBehaviour {
   /** From running to exit; undefined: never exits (init containers: 0, they run to completion). */
   exitAfterMs: number | undefined;
   exitCode: number;
+  /** kubeql's own `stop-seconds`: from SIGTERM to exit (default 0: at once). */
+  stopMs: number;
 }
 
 function read(annotations: Record<string, string> | undefined, key: string, container: string): string | undefined {
@@ -33,5 +35,6 @@ export function behaviourOf(annotations: Record<string, string> | undefined, con
     readyAfterMs: seconds(read(annotations, 'ready-after-seconds', container)) ?? 0,
     exitAfterMs: seconds(read(annotations, 'exit-after-seconds', container)) ?? (init ? 0 : undefined),
     exitCode: Number.isInteger(exitCode) ? exitCode : 1,
+    stopMs: seconds(read(annotations, 'stop-seconds', container)) ?? 0,
   };
 }

@@ -108,11 +108,18 @@ test('a Deployment\'s pods reach Running and Ready with IPs inside their nodes\'
 
 test('graceful delete: the kubelet stops the containers and finishes the delete', async () => {
   await admin.resource('Namespace').create({ metadata: { name: 'grace' } });
-  await admin.resource('Pod').create({ metadata: { name: 'p', namespace: 'grace' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+  // the container takes 20 s (0.4 s scaled) to stop on SIGTERM, within the 30 s grace period
+  await admin.resource('Pod').create({ metadata: { name: 'p', namespace: 'grace', annotations: { 'sim.kubeql.io/stop-seconds': '20' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
   await eventually(async () => isReady((await admin.resource('Pod').get('grace', 'p')) ?? {}), 20_000, 'pod ready');
   const left = await admin.resource('Pod').delete('grace', 'p');
   assert.ok(left?.metadata.deletionTimestamp, 'deleted gracefully (still there, terminating)');
-  await eventually(async () => (await admin.resource('Pod').get('grace', 'p')) === null, 20_000, 'pod gone');
+  let lastSeen = left;
+  await eventually(async () => {
+    const p = await admin.resource('Pod').get('grace', 'p');
+    if (p) lastSeen = p;
+    return p === null;
+  }, 20_000, 'pod gone');
+  assert.ok(lastSeen.metadata.deletionTimestamp);
 });
 
 test('crash-looping container: back-off and restartCount climbing; Never and OnFailure semantics', async () => {

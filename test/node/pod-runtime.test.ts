@@ -167,6 +167,21 @@ test('termination stops every container at once', () => {
   assert.equal(h.ready(), 'False');
 });
 
+test('a slow shutdown (stop-seconds) stops within the grace period, or is killed when it runs out', () => {
+  const slow = harness(pod({ 'sim.kubeql.io/stop-seconds.app': '5', 'sim.kubeql.io/stop-seconds.side': '60' }, {
+    containers: [{ name: 'app', image: 'nginx' }, { name: 'side', image: 'envoy' }],
+  }));
+  slow.clock.step(1);
+  slow.rt.terminate(30_000);
+  assert.equal(slow.rt.stopped, false);
+  slow.clock.step(5_000);
+  assert.equal(slow.status().containerStatuses![0].state!.terminated!.exitCode, 0);
+  assert.ok(slow.status().containerStatuses![1].state!.running);
+  slow.clock.step(25_000);
+  assert.equal(slow.status().containerStatuses![1].state!.terminated!.exitCode, 137);
+  assert.equal(slow.rt.stopped, true);
+});
+
 test('the timer wheel holds one clock timer for many waits', () => {
   const clock = new FakeClock();
   const wheel = new TimerWheel(clock);
