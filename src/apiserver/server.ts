@@ -79,6 +79,12 @@ export interface ApiServerOptions {
    * local Prometheus scrape without a token. @default KUBEQL_AUTHORIZATION_ALWAYS_ALLOW_PATHS (comma-separated), else none
    */
   authorizationAlwaysAllowPaths?: string[];
+  /**
+   * A further condition of /readyz, asked once the store answers: `kubeql up` passes "its
+   * node fleet is Ready". Absent: ready when the store is (the bare apiserver). A throw reads
+   * as not ready.
+   */
+  readinessCheck?: () => boolean | Promise<boolean>;
 }
 
 export type Phase = 'starting' | 'started' | 'stopping' | 'stopped';
@@ -224,7 +230,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       if (phase !== 'started') return false;
       // The store answers (in time) and its tables exist.
       await withTimeout(store.currentRevision(), READYZ_TIMEOUT_MS);
-      return true;
+      return options.readinessCheck ? await options.readinessCheck() : true;
     },
   }));
 

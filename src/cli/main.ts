@@ -11,6 +11,7 @@ import { startApiServer } from '../apiserver/index.ts';
 import { Authenticator } from '../apiserver/authn/index.ts';
 import { ControllerManager } from '../controllers/manager.ts';
 import { SchedulerServer } from '../scheduler/index.ts';
+import { FLEET_USER, NodeFleet } from '../node/index.ts';
 import { createLogger } from '../observability/logger.ts';
 import { clientConfigPath, componentCredentials, mintedToken, writeClientConfig } from './credentials.ts';
 
@@ -24,6 +25,8 @@ Commands:
                       kube-system/kube-controller-manager)
   scheduler           Place pods without a node on nodes (bindPod) as a client of an apiserver;
                       several may run, one leads (Lease kube-system/kube-scheduler)
+  node                A fleet of simulated nodes (kubelets) as a client of an apiserver:
+                      --count N --name-prefix P; killing it is a node crash
   token create        Mint a bearer token signed by the cluster key (like kubectl create token)
 
 Flags for up:
@@ -38,6 +41,8 @@ Flags for up:
                            default 1): bookmarks, back-offs; stored values stay Kubernetes'
   --no-controllers         do not run the controller-manager (env KUBEQL_CONTROLLERS=0)
   --no-scheduler           do not run the scheduler (env KUBEQL_SCHEDULER=0)
+  --nodes N                simulated nodes run in-process (env KUBEQL_NODES, default 3; 0: none);
+                           /readyz answers 200 once they are Ready
   --log-level LEVEL        debug, info, warn, error, silent (env KUBEQL_LOG_LEVEL, default info)
 
 Flags for controller-manager and scheduler:
@@ -47,6 +52,15 @@ Flags for controller-manager and scheduler:
                            system:kube-controller-manager / system:kube-scheduler when the
                            signing key is readable)
   --no-leader-elect        act without holding the Lease (only when a single one runs)
+  --time-scale X, --log-level LEVEL, --data-dir DIR, --signing-key-file FILE   as for up
+
+Flags for node:
+  --count N                nodes in the fleet (default 1)
+  --name-prefix P          nodes are P-0 … P-<N-1> (default node)
+  --cpu Q, --memory Q, --pods N   each node's capacity (default 4, 16Gi, 110)
+  --zones N                zones the nodes are spread over: zone-a, zone-b, … (default 3)
+  --server URL, --token JWT  as for controller-manager (default token: one minted for the fleet
+                           identity system:kubeql-node-fleet when the signing key is readable)
   --time-scale X, --log-level LEVEL, --data-dir DIR, --signing-key-file FILE   as for up
 
 Flags for token create:
@@ -74,6 +88,7 @@ async function up(argv: string[]): Promise<void> {
     options: {
       ...common, port: { type: 'string' }, 'database-url': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' },
       'no-controllers': { type: 'boolean' }, 'no-scheduler': { type: 'boolean' }, 'log-level': { type: 'string' },
+      nodes: { type: 'string' },
     },
   });
   if (values.help) return void console.log(USAGE);
@@ -81,7 +96,10 @@ async function up(argv: string[]): Promise<void> {
   const { dataDir, signingKeyFile } = paths(values);
   const pgliteDir = path.join(dataDir, 'pglite');
   const clock = realClock(timeScaleOf(values)); // refuses a scale that is not a positive number
+  const nodeCount = countOf(values.nodes ?? process.env.KUBEQL_NODES ?? '3', '--nodes');
+  let fleet: NodeFleet | undefined;
   const server = await startApiServer({
+    readinessCheck: nodeCount > 0 ? () => Boolean(fleet?.allReady()) : undefined,
     clock,
     port: Number(values.port ?? process.env.PORT ?? 4000),
     host: values.host,
@@ -109,16 +127,68 @@ async function up(argv: string[]): Promise<void> {
     scheduler = new SchedulerServer({ server: server.url, token: schedulerToken, clock, log: createLogger({ level: values['log-level'], base: { component: 'scheduler' } }) });
     scheduler.start();
   }
+  let fleetToken: Awaited<ReturnType<typeof mintedToken>> | undefined;
+  if (nodeCount > 0) {
+    fleetToken = await mintedToken(authenticator, { username: FLEET_USER, groups: [] });
+    fleet = new NodeFleet({ server: server.url, token: fleetToken, clock, count: nodeCount, namePrefix: 'node', log: createLogger({ level: values['log-level'], base: { component: 'node' } }) });
+    fleet.start();
+    await fleet.waitForReady(); // the URL line is the ready line: /readyz answers 200 from here on
+  }
   console.log(`kubeql apiserver listening on ${server.url.replace('127.0.0.1', 'localhost')} (store: ${url ? 'postgresql' : `pglite ${pgliteDir}`})`);
   console.log(`client config (server and a cluster-admin token, 48 h): ${configFile}`);
-  console.log(`controller-manager: ${controllers ? 'running' : 'off'}; scheduler: ${scheduling ? 'running' : 'off'}`);
+  console.log(`controller-manager: ${controllers ? 'running' : 'off'}; scheduler: ${scheduling ? 'running' : 'off'}; nodes: ${nodeCount || 'none'}`);
   console.log(`a cluster-admin token: npx kubeql token create --user admin --group system:masters${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}`);
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
-    await Promise.all([manager?.stop(), scheduler?.stop()]); // each releases its Lease first, so a standby elsewhere takes over at once
+    await Promise.all([manager?.stop(), scheduler?.stop(), fleet?.stop()]); // each releases its Lease first, so a standby elsewhere takes over at once
+    fleetToken?.stop();
     managerToken?.stop();
     schedulerToken?.stop();
     await server.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function countOf(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number ≥ 0, not "${value}"`);
+  return n;
+}
+
+/** `kubeql node`: a fleet of simulated nodes as a client of an apiserver, under the fleet identity. Killing it is a node crash. */
+async function nodes(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...common, server: { type: 'string' }, token: { type: 'string' }, 'time-scale': { type: 'string' }, 'log-level': { type: 'string' },
+      count: { type: 'string' }, 'name-prefix': { type: 'string' }, cpu: { type: 'string' }, memory: { type: 'string' },
+      pods: { type: 'string' }, zones: { type: 'string' },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const { dataDir, signingKeyFile } = paths(values);
+  const clock = realClock(timeScaleOf(values));
+  const credentials = await componentCredentials({ server: values.server, token: values.token, dataDir, signingKeyFile, user: { username: FLEET_USER, groups: [] } });
+  const log = createLogger({ level: values['log-level'], base: { component: 'node' } });
+  const fleet = new NodeFleet({
+    server: credentials.server, token: credentials.token, clock, log,
+    count: countOf(values.count ?? '1', '--count'),
+    namePrefix: values['name-prefix'] ?? 'node',
+    cpu: values.cpu, memory: values.memory,
+    pods: values.pods === undefined ? undefined : countOf(values.pods, '--pods'),
+    zones: values.zones === undefined ? undefined : countOf(values.zones, '--zones'),
+  });
+  fleet.start();
+  const keepAlive = setInterval(() => undefined, 3_600_000);
+  console.log(`kubeql node: ${fleet.nodeNames.length} simulated nodes (${fleet.nodeNames[0] ?? '-'} …) against ${credentials.server}`);
+  void fleet.waitForReady().then(() => console.log(`kubeql node: ${fleet.nodeNames.length} nodes registered and Ready`));
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    await fleet.stop();
+    credentials.stop();
+    clearInterval(keepAlive);
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -190,6 +260,8 @@ async function main(argv: string[]): Promise<void> {
     case 'controller-manager':
     case 'scheduler':
       return component(command, rest);
+    case 'node':
+      return nodes(rest);
     case 'token':
       return token(rest);
     case undefined:

@@ -23,7 +23,7 @@ before(async () => {
     databaseUrl = db.url;
     cleanups.push(() => db.drop());
   }
-  const apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl, KUBEQL_LOG_LEVEL: 'warn' });
+  const apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl, KUBEQL_LOG_LEVEL: 'warn', KUBEQL_NODES: '0' });
   cleanups.push(() => apiserver.stop('SIGKILL'));
   admin = new Client({ server: apiserver.url, token: mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]) });
   cleanups.push(() => admin.close());
