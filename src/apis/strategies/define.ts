@@ -1,6 +1,6 @@
 // The building blocks of a kind's strategy: its KindInfo, and the behaviour most kinds
 // share (kube-apiserver's defaults for a strategy), which a kind's file overrides.
-import type { PrintColumn, Strategy, SubresourceStrategy } from '../../apiserver/registry/strategy.ts';
+import type { Allocator, PrintColumn, Strategy, SubresourceStrategy } from '../../apiserver/registry/strategy.ts';
 import type { Cause } from '../../apimachinery/errors.ts';
 import type { KindInfo, KubeObject } from '../kinds.ts';
 import type { Errs } from '../validation/field.ts';
@@ -52,6 +52,8 @@ export interface StrategySpec {
   subresources?: Record<string, SubresourceStrategy>;
   /** @default NAME and AGE */
   printColumns?: PrintColumn[];
+  /** Values the apiserver hands out (a Service's clusterIP and node ports). @default none */
+  allocator?: Allocator;
 }
 
 export const NAME_COLUMN: PrintColumn = { name: 'NAME', type: 'string', source: 'metadata.name', description: 'Name of the object.' };
@@ -95,5 +97,6 @@ export function defineStrategy(spec: StrategySpec): Strategy {
     prepareForDeletion: spec.prepareForDeletion ?? noop,
     subresources: spec.subresources ?? {},
     printColumns: spec.printColumns ?? [NAME_COLUMN, AGE_COLUMN],
+    ...(spec.allocator ? { allocator: spec.allocator } : {}),
   };
 }

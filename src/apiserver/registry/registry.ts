@@ -21,12 +21,12 @@ import { parseFieldSelector, type FieldSelector } from '../../apimachinery/field
 import { checkJsonDepth } from '../../apimachinery/json.ts';
 import { applyMergePatch } from '../../apimachinery/merge-patch.ts';
 import { parseLabelSelector, type LabelSelector } from '../../apimachinery/labels.ts';
-import type { ChangeType, ListResult, ObjectKey, Store, WriteOp } from '../../store/index.ts';
+import type { ChangeType, ListResult, ObjectKey, Store, WriteOp, WriteRefusal, WriteResult } from '../../store/index.ts';
 import { LAST_APPLIED, threeWayMergePatch } from './apply.ts';
 import { realClock, timestamp, type Clock } from '../../apimachinery/clock.ts';
 import { NamespaceCache, type NamespaceLifecycle } from './namespace-cache.ts';
 import { generateName } from './names.ts';
-import type { Strategy } from './strategy.ts';
+import type { AllocationRecord, Strategy } from './strategy.ts';
 
 export type PatchType = 'MERGE' | 'JSON';
 export type PropagationPolicy = 'BACKGROUND' | 'FOREGROUND' | 'ORPHAN';
@@ -174,12 +174,21 @@ export class Registry {
     const { info } = strategy;
     const obj = await this.prepareCreate(strategy, input, options);
     const meta = obj.metadata;
-    if (options.dryRun) return dryRunCreated({ ...obj, metadata: { ...meta, name: meta.name ?? generateName(meta.generateName!) } });
+    if (options.dryRun) {
+      // As kube-apiserver's dry run: the values are chosen (and checked) but nothing is held.
+      await strategy.allocator?.assign(obj, undefined, new Set(), async () => new Set());
+      return dryRunCreated({ ...obj, metadata: { ...meta, name: meta.name ?? generateName(meta.generateName!) } });
+    }
 
     // generateName collisions are retried with a fresh suffix, as kube-apiserver does.
     for (let attempt = 0; ; attempt++) {
       const named = meta.name ? obj : { ...obj, metadata: { ...meta, name: generateName(meta.generateName!) } };
-      const created = await this.store.create(this.key(info, named.metadata.namespace, named.metadata.name!), named);
+      const key = this.key(info, named.metadata.namespace, named.metadata.name!);
+      let created: KubeObject | undefined;
+      if (strategy.allocator) {
+        const result = await this.writeHeld(strategy, key, named, undefined);
+        created = result.ok ? result.object : undefined;
+      } else created = await this.store.create(key, named);
       if (created) return this.settle(created, 'ADDED');
       if (meta.name || attempt >= 8) throw alreadyExists(info.resource, named.metadata.name!);
     }
@@ -308,8 +317,12 @@ export class Registry {
       await options.admit?.({ operation: 'UPDATE', info, subresource: options.subresource, object: desired, oldObject: current });
       const expected = Number(current.metadata.resourceVersion);
       const finalized = desired.metadata.deletionTimestamp && !this.strategy(info.kind).pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
-      const result = finalized ? await this.store.delete(key, expected) : await this.store.update(key, desired, expected);
+      const strategy = this.strategy(info.kind);
+      const result = strategy.allocator
+        ? await this.writeHeld(strategy, key, finalized ? undefined : desired, current, expected)
+        : finalized ? await this.store.delete(key, expected) : await this.store.update(key, desired, expected);
       if (result.ok) return this.settle(result.object, finalized ? 'DELETED' : 'MODIFIED');
+      if (result.reason === 'exists') throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
       if (result.reason === 'not-found') throw notFound(info.resource, key.name);
       if ((options.precondition !== undefined && !cached) || attempt >= MAX_UPDATE_ATTEMPTS) {
         throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -403,10 +416,12 @@ export class Registry {
 
       await admit?.({ operation: 'DELETE', info, oldObject: current });
       const desired = this.markForDeletion(strategy, clone(current), options);
-      const result = desired
-        ? isDeepStrictEqual(desired, current) ? { ok: true as const, object: current } : await this.store.update(key, desired, Number(current.metadata.resourceVersion))
-        : await this.store.delete(key, Number(current.metadata.resourceVersion));
+      const expected = Number(current.metadata.resourceVersion);
+      const result = desired && isDeepStrictEqual(desired, current) ? { ok: true as const, object: current }
+        : strategy.allocator ? await this.writeHeld(strategy, key, desired, current, expected)
+        : desired ? await this.store.update(key, desired, expected) : await this.store.delete(key, expected);
       if (result.ok) return this.settle(result.object, desired ? 'MODIFIED' : 'DELETED');
+      if (result.reason === 'exists') throw conflict(info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
       if (result.reason === 'not-found') throw notFound(info.resource, name);
       if (pre?.resourceVersion || attempt >= MAX_UPDATE_ATTEMPTS) throw conflict(info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
@@ -436,6 +451,49 @@ export class Registry {
     }
     strategy.prepareForDeletion(obj);
     return obj;
+  }
+
+  // ---- allocated values --------------------------------------------------------
+
+  /**
+   * A write of an object whose kind has an allocator (a Service's clusterIP and node
+   * ports): the values it needs are chosen, and the records of what it newly holds are
+   * created — and those of what it no longer holds deleted — in the same atomic unit as
+   * the object itself. A record that another object holds refuses the unit: a chosen
+   * value is chosen again, a value the client gave is its error. `desired` undefined:
+   * the object is deleted; `old` undefined: it is created.
+   */
+  private async writeHeld(strategy: Strategy, key: ObjectKey, desired: KubeObject | undefined, old: KubeObject | undefined, expectedRevision?: number): Promise<WriteResult | WriteRefusal> {
+    const allocator = strategy.allocator!;
+    const id = (r: AllocationRecord) => `${r.key.kind}/${r.key.name}`;
+    const given = new Set(desired ? allocator.records(desired).map(id) : []);
+    const had = old ? allocator.records(old) : [];
+    const avoid = new Set<string>();
+    const gone = new Set<string>();
+    const taken = async (kind: string): Promise<ReadonlySet<string>> =>
+      new Set((await this.store.list({ kind })).items.map((o) => o.metadata.name ?? ''));
+    for (let attempt = 0; ; attempt++) {
+      const object = desired && clone(desired);
+      if (object) await allocator.assign(object, old, avoid, taken);
+      const holds = object ? allocator.records(object) : [];
+      const holding = new Set(holds.map(id));
+      const creates = holds.filter((r) => !had.some((h) => id(h) === id(r)));
+      const releases = had.filter((h) => !holding.has(id(h)) && !gone.has(id(h)));
+      const main: WriteOp = !object ? { verb: 'delete', key, expectedRevision }
+        : old ? { verb: 'update', key, object, expectedRevision } : { verb: 'create', key, object };
+      const result = await this.store.writeAll([
+        main,
+        ...creates.map((r): WriteOp => ({ verb: 'create', key: r.key, object: r.object })),
+        ...releases.map((r): WriteOp => ({ verb: 'delete', key: r.key })),
+      ]);
+      if (result.ok) return { ok: true, object: result.objects[0] };
+      if (result.index === 0) return result.result;
+      if (result.index > creates.length) { gone.add(id(releases[result.index - 1 - creates.length])); continue; } // already released
+      const lost = creates[result.index - 1];
+      if (given.has(id(lost))) throw allocator.alreadyAllocated(object!, lost);
+      if (attempt >= 64) throw conflict(strategy.info.resource, key.name, 'the allocation could not be made; please try again');
+      avoid.add(id(lost));
+    }
   }
 
   // ---- subresources and apply -----------------------------------------------
@@ -531,9 +589,10 @@ export class Registry {
       if (first !== undefined) throw badInput(`manifests[${i}] names the same object as manifests[${first}]: ${id}`, [{ field: `manifests[${i}].metadata.name`, message: `Duplicate value: "${k.name}"` }]);
       seen.set(id, i);
     }
+    const allocationsLost = new Set<string>();
     for (let attempt = 0; ; attempt++) {
       const creatingNamespaces = new Set<string>();
-      const plans: { op?: WriteOp & { object: KubeObject }; unchanged?: KubeObject; manifest: number }[] = [];
+      const plans: { op?: WriteOp & { object: KubeObject }; unchanged?: KubeObject; current?: KubeObject; manifest: number }[] = [];
       for (const [i, { strategy, applied }] of read.entries()) {
         plans.push(await atManifest(i, async () => {
           const current = await this.store.get(keys[i]);
@@ -547,14 +606,44 @@ export class Registry {
           if (isDeepStrictEqual(desired, current)) return { unchanged: current, manifest: i };
           await this.admission?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
           await admit?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
-          return { op: { verb: 'update' as const, key: keys[i], object: desired, expectedRevision: Number(current.metadata.resourceVersion) }, manifest: i };
+          return { op: { verb: 'update' as const, key: keys[i], object: desired, expectedRevision: Number(current.metadata.resourceVersion) }, current, manifest: i };
         }));
       }
       if (options.dryRun) return plans.map((p) => p.unchanged ?? (p.op!.verb === 'create' ? dryRunCreated(p.op!.object) : p.op!.object));
       const writes = plans.filter((p) => p.op);
-      const result = await this.store.writeAll(writes.map((p) => p.op!));
+      // Allocated values (a Service's clusterIP): chosen now, their records in the same unit.
+      const unit: WriteOp[] = [];
+      const at: number[] = []; // unit index of each write's own op
+      const records = new Map<number, { manifest: number; record: AllocationRecord; given: boolean }>();
+      for (const p of writes) {
+        const allocator = read[p.manifest].strategy.allocator;
+        if (allocator) {
+          const id = (r: AllocationRecord) => `${r.key.kind}/${r.key.name}`;
+          const given = new Set(allocator.records(p.op!.object).map(id));
+          await atManifest(p.manifest, () => allocator.assign(p.op!.object, p.current, allocationsLost, async (kind) =>
+            new Set((await this.store.list({ kind })).items.map((o) => o.metadata.name ?? ''))));
+          const had = p.current ? allocator.records(p.current) : [];
+          const holds = allocator.records(p.op!.object);
+          at.push(unit.length);
+          unit.push(p.op!);
+          for (const r of holds.filter((r) => !had.some((h) => id(h) === id(r)))) {
+            records.set(unit.length, { manifest: p.manifest, record: r, given: given.has(id(r)) });
+            unit.push({ verb: 'create', key: r.key, object: r.object });
+          }
+          for (const r of had.filter((h) => !holds.some((x) => id(x) === id(h)))) unit.push({ verb: 'delete', key: r.key });
+        } else {
+          at.push(unit.length);
+          unit.push(p.op!);
+        }
+      }
+      const result = await this.store.writeAll(unit);
+      if (!result.ok && records.has(result.index) && result.result.reason === 'exists') {
+        const { manifest, record, given } = records.get(result.index)!;
+        if (given) throw atManifestError(manifest, read[manifest].strategy.allocator!.alreadyAllocated(writes.find((p) => p.manifest === manifest)!.op!.object, record));
+        allocationsLost.add(`${record.key.kind}/${record.key.name}`);
+      }
       if (result.ok) {
-        const written = new Map(writes.map((p, j) => [p.manifest, { object: result.objects[j], type: p.op!.verb === 'create' ? 'ADDED' as const : 'MODIFIED' as const }]));
+        const written = new Map(writes.map((p, j) => [p.manifest, { object: result.objects[at[j]], type: p.op!.verb === 'create' ? 'ADDED' as const : 'MODIFIED' as const }]));
         const out: KubeObject[] = [];
         for (const p of plans) {
           const w = written.get(p.manifest);
@@ -563,8 +652,9 @@ export class Registry {
         return out;
       }
       if (attempt >= MAX_UPDATE_ATTEMPTS) {
-        const { info, applied } = { info: read[writes[result.index].manifest].strategy.info, applied: read[writes[result.index].manifest].applied };
-        throw atManifestError(writes[result.index].manifest, conflict(info.resource, applied.metadata.name!, 'the object has been modified; please apply your changes to the latest version and try again'));
+        const failed = writes[Math.max(0, at.filter((u) => u <= result.index).length - 1)];
+        const { info, applied } = { info: read[failed.manifest].strategy.info, applied: read[failed.manifest].applied };
+        throw atManifestError(failed.manifest, conflict(info.resource, applied.metadata.name!, 'the object has been modified; please apply your changes to the latest version and try again'));
       }
     }
   }

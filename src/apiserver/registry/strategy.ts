@@ -4,7 +4,8 @@
 // everything that differs between kinds is behind this interface. The objects themselves
 // live beside the API they serve, one file per kind: src/apis/strategies/<kind>.strategy.ts.
 import type { KindInfo, KubeObject } from '../../apis/kinds.ts';
-import type { Cause } from '../../apimachinery/errors.ts';
+import type { ApiError, Cause } from '../../apimachinery/errors.ts';
+import type { ObjectKey } from '../../store/index.ts';
 
 export interface Strategy {
   /** Names, scope, status subresource and field selectors of the kind. */
@@ -48,6 +49,34 @@ export interface Strategy {
 
   /** `kubectl get`'s columns for the kind (metav1.TableColumnDefinition), as data. */
   readonly printColumns: readonly PrintColumn[];
+
+  /** Values the apiserver hands out to objects of the kind (a Service's clusterIP and node ports); none when absent. */
+  readonly allocator?: Allocator;
+}
+
+/**
+ * One allocated value, held as a record object in the store (kube-apiserver's IPAddress
+ * objects): a record's key is unique, so two objects never hold the same value — the
+ * record is created in the same atomic write as its holder and deleted with it.
+ */
+export interface AllocationRecord {
+  key: ObjectKey;
+  object: KubeObject;
+}
+
+/** Hands out unique values (kube-apiserver's service IP and node port allocators). */
+export interface Allocator {
+  /** The records the object holds, one per allocated value. */
+  records(obj: KubeObject): AllocationRecord[];
+  /**
+   * Fills, on a valid object about to be written, every value it needs and leaves unset
+   * (an update keeps `old`'s); checks the values it was given (range). `avoid`: record
+   * keys (`kind/name`) seen taken; `taken(kind)` reads every record of a kind. Throws when
+   * a range is full or a given value is out of range.
+   */
+  assign(obj: KubeObject, old: KubeObject | undefined, avoid: ReadonlySet<string>, taken: (kind: string) => Promise<ReadonlySet<string>>): Promise<void>;
+  /** The error for a record the client asked for (a given value) that another object holds. */
+  alreadyAllocated(obj: KubeObject, record: AllocationRecord): ApiError;
 }
 
 /** What a subresource write does to the stored object (run inside the registry's read-modify-write). */
