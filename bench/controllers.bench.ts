@@ -12,59 +12,20 @@
 //   DATABASE_URL=postgresql://…  PostgreSQL (a fresh database per run, dropped after);
 //   otherwise embedded PGlite.
 // Flags: --pods N (default 5000), --concurrency C (baseline, default 32).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { BenchProcesses, commitOf } from './lib/processes.ts';
 import { Client } from '../src/client/index.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { pods: { type: 'string' }, concurrency: { type: 'string' } } });
 const PODS = Number(values.pods ?? 5000);
 const CONCURRENCY = Number(values.concurrency ?? 32);
 
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const processes = new BenchProcesses();
+const kubeql = processes.kubeql.bind(processes);
 
-/** Spawns `kubeql …` and resolves with its output once a line matches `ready`. */
-function kubeql(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ match: RegExpMatchArray; child: ChildProcess }> {
-  const child = spawn('node', ['bin/kubeql.js', ...args], { cwd: ROOT, env: { ...process.env, KUBEQL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = out.match(ready);
-      if (m) resolve({ match: m, child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-    child.once('exit', (code) => reject(new Error(`kubeql ${args[0]} exited with ${code}:\n${out}`)));
-  });
-}
-
-async function freshDatabase(): Promise<string> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return '';
-  const name = `kubeql_bench_controllers_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 /** Mutating requests the apiserver has answered so far (apiserver_request_total). */
 async function writesSoFar(server: string, token: string): Promise<number> {
@@ -82,14 +43,13 @@ const template = { metadata: { labels: { app: 'bench' } }, spec: { containers: [
 
 try {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-bench-controllers-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const databaseUrl = await freshDatabase();
-  const api = await kubeql(['up', '--port', '0', '--data-dir', dataDir, '--no-controllers'], { DATABASE_URL: databaseUrl }, /listening on (http:\/\/\S+)/);
+  processes.onCleanUp(() => rmSync(dataDir, { recursive: true, force: true }));
+  const databaseUrl = await processes.freshDatabase('kubeql_bench_controllers');
+  const api = await kubeql(['up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl, KUBEQL_NODES: '0' }, /listening on (http:\/\/\S+)/);
   const server = api.match[1].replace('localhost', '127.0.0.1');
   const config = JSON.parse(readFileSync(path.join(dataDir, 'client-config.json'), 'utf8')) as { token: string };
   const client = new Client({ server, token: config.token });
-  let commit = '?';
-  try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { /* not a checkout */ }
+  const commit = commitOf();
   console.log(`kubeql bench:controllers — ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, apiserver and controller-manager in their own processes, commit ${commit}`);
   console.log(`  ${PODS} pods; baseline: plain createPod from one client at concurrency ${CONCURRENCY}`);
   await client.resource('Namespace').create({ metadata: { name: 'baseline' } });
@@ -156,7 +116,5 @@ try {
   console.log(`controller overhead ratio (baseline time / controller time): ${(baselineMs / podsMs).toFixed(2)}`);
   await client.close();
 } finally {
-  for (const c of children) c.kill('SIGKILL');
-  await new Promise((r) => setTimeout(r, 300));
-  for (const c of cleanups.reverse()) await c();
+  await processes.cleanUp();
 }

@@ -15,57 +15,21 @@
 // scheduler_perf SchedulingBasic threshold (5,000 nodes, 10,000 pods) is 270 pods/s.
 //   DATABASE_URL=postgresql://…  PostgreSQL (a fresh database, dropped after); else PGlite.
 // Flags: --nodes 1000,5000  --pods 10000
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { BenchProcesses, commitOf } from './lib/processes.ts';
 import { Client, operations } from '../src/client/index.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { nodes: { type: 'string' }, pods: { type: 'string' } } });
 const NODE_COUNTS = (values.nodes ?? '1000,5000').split(',').map(Number);
 const PODS = Number(values.pods ?? 10_000);
 
-const children: ChildProcess[] = [];
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const processes = new BenchProcesses();
+const kubeql = processes.kubeql.bind(processes);
 
-function kubeql(args: string[], env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<{ match: RegExpMatchArray; child: ChildProcess }> {
-  const child = spawn('node', [...nodeArgs, 'bin/kubeql.js', ...args], { cwd: ROOT, env: { ...process.env, KUBEQL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = out.match(ready);
-      if (m) resolve({ match: m, child });
-    });
-    child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-    child.once('exit', (code) => reject(new Error(`kubeql ${args[0]} exited with ${code}:\n${out}`)));
-  });
-}
-
-async function freshDatabase(): Promise<string> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return '';
-  const name = `kubeql_bench_scheduler_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -78,14 +42,13 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 try {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-bench-scheduler-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const databaseUrl = await freshDatabase();
-  const api = await kubeql(['up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl }, /listening on (http:\/\/\S+)/);
+  processes.onCleanUp(() => rmSync(dataDir, { recursive: true, force: true }));
+  const databaseUrl = await processes.freshDatabase('kubeql_bench_scheduler');
+  const api = await kubeql(['up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl, KUBEQL_NODES: '0' }, /listening on (http:\/\/\S+)/);
   const server = api.match[1].replace('localhost', '127.0.0.1');
   const { token } = JSON.parse(readFileSync(path.join(dataDir, 'client-config.json'), 'utf8')) as { token: string };
   const client = new Client({ server, token });
-  let commit = '?';
-  try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { /* not a checkout */ }
+  const commit = commitOf();
   console.log(`kubeql bench:scheduler — ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, apiserver and scheduler in their own processes, commit ${commit}; ${PODS} pods per run`);
 
   const rows: string[] = [];
@@ -208,7 +171,5 @@ try {
   for (const r of rows) console.log(r);
   await client.close();
 } finally {
-  for (const c of children) c.kill('SIGKILL');
-  await new Promise((r) => setTimeout(r, 300));
-  for (const c of cleanups.reverse()) await c();
+  await processes.cleanUp();
 }
