@@ -25,6 +25,7 @@ import { Informer } from '../client/informer.ts';
 import type { KubeObjectOf } from '../client/resources.ts';
 import type { TransportOptions } from '../client/transport.ts';
 import { consoleLogger, type Logger } from '../controllers/context.ts';
+import { eventRecorder, type EventRecorder } from '../controllers/events.ts';
 import { conditionsDiffer, nodeObject, nodeStatus, nodeIP, type NodeShape } from './node-object.ts';
 import { PodIPs } from './pod-ips.ts';
 import { PodRuntime } from './pod-runtime.ts';
@@ -115,6 +116,7 @@ export class NodeFleet {
   private readonly limiter: Limiter;
   private readonly log: Logger;
   private readonly bootID = randomUUID();
+  private readonly recorders = new Map<string, EventRecorder>();
   private stopped = false;
 
   constructor(private readonly options: NodeFleetOptions) {
@@ -299,16 +301,26 @@ export class NodeFleet {
       after: (ms, fn) => this.wheel.after(ms, fn),
       pull: (image, pullMs, done) => this.pull(node, image, pullMs, done),
       changed: () => this.postPodStatus(p),
+      event: (type, reason, message) => this.recordEvent(p, type, reason, message),
     });
     p.runtime.start();
   }
 
   /** Once per image per node: a second pod of the same image waits for the pull under way, or not at all. */
-  private pull(node: SimNode, image: string, pullMs: number, done: () => void): Timer {
+  private pull(node: SimNode, image: string, pullMs: number, done: () => void): Timer & { present: boolean } {
     const now = this.clock.monotonic();
     let ready = node.images.get(image);
+    const present = ready !== undefined && ready <= now;
     if (ready === undefined) node.images.set(image, (ready = now + pullMs));
-    return this.wheel.after(Math.max(0, ready - now), done);
+    return Object.assign(this.wheel.after(Math.max(0, ready - now), done), { present });
+  }
+
+  /** The kubelet's Events (source.component kubelet, source.host the node), one recorder per node, made on first use. */
+  private recordEvent(p: SimPod, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    if (this.stopped) return;
+    let recorder = this.recorders.get(p.node.name);
+    if (!recorder) this.recorders.set(p.node.name, (recorder = eventRecorder(this.client, this.clock, 'kubelet', p.node.name)));
+    recorder.event(p.pod, type, reason, message);
   }
 
   private postPodStatus(p: SimPod): void {

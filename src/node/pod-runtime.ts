@@ -52,10 +52,12 @@ export interface RuntimeHost {
   clock: Clock;
   /** Runs `fn` after `ms` of cluster time (the fleet's timer wheel). */
   after(ms: number, fn: () => void): Timer;
-  /** Calls `done` once `image` is on the node (pulling it for `pullMs` unless it is there or coming). */
-  pull(image: string, pullMs: number, done: () => void): Timer;
+  /** Calls `done` once `image` is on the node (pulling it for `pullMs` unless it is there or coming); `present`: it was there. */
+  pull(image: string, pullMs: number, done: () => void): Timer & { present?: boolean };
   /** The runtime's state changed: post the pod's status. */
   changed(): void;
+  /** An Event about the pod, as the kubelet records them (Pulling, Pulled, Created, Started, Killing, BackOff). */
+  event?(type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -114,6 +116,7 @@ export class PodRuntime {
     const now = this.host.clock.now();
     for (const c of [...this.initContainers, ...this.containers]) {
       if ('running' in c.state) {
+        this.event('Normal', 'Killing', `Stopping container ${c.name}`);
         const startedAt = c.state.running.startedAt;
         const stopMs = c.behaviour.stopMs;
         if (stopMs <= 0) {
@@ -143,6 +146,10 @@ export class PodRuntime {
     this.cancelTimers();
   }
 
+  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.host.event?.(type, reason, message);
+  }
+
   private cancelTimers(): void {
     for (const t of this.timers) t.stop();
     this.timers.clear();
@@ -159,11 +166,16 @@ export class PodRuntime {
   /** Creates and starts a new incarnation of `c`: pull (once per node), start, run. */
   private run(c: ContainerRuntime): void {
     if (c.incarnation === 0) c.state = { waiting: { reason: c.init ? 'PodInitializing' : 'ContainerCreating' } };
+    const began = this.host.clock.monotonic();
     const pull = this.host.pull(c.image, c.behaviour.pullMs, () => {
       this.timers.delete(pull);
       if (this.terminating) return;
+      if (pull.present) this.event('Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      else this.event('Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${formatSeconds(this.host.clock.monotonic() - began)}`);
+      this.event('Normal', 'Created', `Created container ${c.name}`);
       this.after(c.behaviour.startMs, () => this.started(c));
     });
+    if (!pull.present) this.event('Normal', 'Pulling', `Pulling image "${c.image}"`);
     this.timers.add(pull);
   }
 
@@ -173,6 +185,7 @@ export class PodRuntime {
     c.state = { running: { startedAt: now } };
     c.started = true;
     c.runningSince = this.host.clock.monotonic();
+    this.event('Normal', 'Started', `Started container ${c.name}`);
     const incarnation = c.incarnation;
     if (!c.init) {
       this.after(c.behaviour.readyAfterMs, () => {
@@ -228,12 +241,18 @@ export class PodRuntime {
       return;
     }
     c.backoffs.push(delay);
+    this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.podRef}`);
     c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatDuration(delay)} restarting failed container=${c.name} pod=${this.podRef}` } };
     this.after(delay, () => {
       again();
       this.host.changed();
     });
   }
+}
+
+/** How the kubelet prints a pull's duration: 10.5s, 0s. */
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
 }
 
 /** Go's time.Duration printing for whole seconds and minutes: 10s, 40s, 2m40s, 5m0s. */

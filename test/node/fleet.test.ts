@@ -103,6 +103,15 @@ test('a Deployment\'s pods reach Running and Ready with IPs inside their nodes\'
     ips.add(p.status!.podIP!);
   }
   assert.equal(ips.size, 6);
+  // the kubelet's events, as `kubectl describe pod` shows them
+  const events = await eventually(async () => {
+    const items = (await admin.resource('Event').list({ namespace: 'web', fieldSelector: `involvedObject.name=${pods[0].metadata.name}` })).items;
+    const reasons = new Set(items.filter((e) => e.source?.component === 'kubelet').map((e) => e.reason));
+    return ['Pulled', 'Created', 'Started'].every((r) => reasons.has(r)) ? items : undefined;
+  }, 20_000, 'Pulled, Created and Started events');
+  const started = events.find((e) => e.reason === 'Started')!;
+  assert.equal(started.message, 'Started container web');
+  assert.equal(started.source!.host, pods[0].spec!.nodeName);
   await eventually(async () => (await admin.resource('Deployment').get('web', 'web'))?.status?.readyReplicas === 6, 20_000, 'deployment readyReplicas 6');
 });
 
