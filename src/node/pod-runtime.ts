@@ -84,6 +84,18 @@ export class PodRuntime {
     });
     this.initContainers = (pod.spec?.initContainers ?? []).map((c) => make(c, true));
     this.containers = (pod.spec?.containers ?? []).map((c) => make(c, false));
+    // A pod this node ran before the kubelet (the fleet process) restarted: the node rebooted,
+    // so its containers start again, each counting a restart after the one that was cut off.
+    const previous = new Map([...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((cs) => [cs.name, cs]));
+    for (const c of [...this.initContainers, ...this.containers]) {
+      const was = previous.get(c.name);
+      if (!was || !(was.state?.running || was.state?.terminated || was.restartCount)) continue;
+      c.restartCount = (was.restartCount ?? 0) + (was.state?.running ? 1 : 0);
+      if (was.state?.running) {
+        c.lastState = { terminated: { exitCode: 255, reason: 'Unknown', startedAt: new Date(was.state.running.startedAt ?? host.clock.now()), finishedAt: host.clock.now() } };
+      }
+    }
+    if (pod.status?.startTime) this.startedAt = new Date(pod.status.startTime);
     this.restartPolicy = (pod.spec?.restartPolicy as RestartPolicy | undefined) ?? 'Always';
     this.podRef = `${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})`;
   }
@@ -94,7 +106,7 @@ export class PodRuntime {
 
   /** Starts the pod's containers (the sandbox exists: the pod has its IP). */
   start(): void {
-    this.startedAt = this.host.clock.now();
+    this.startedAt ??= this.host.clock.now();
     if (this.initContainers.length) this.run(this.initContainers[0]);
     else for (const c of this.containers) this.run(c);
     this.host.changed();

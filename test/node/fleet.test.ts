@@ -190,3 +190,23 @@ test('a fleet that dies: its nodes go Ready=Unknown, its pods are evicted and re
     assert.equal(n.status!.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
   }
 });
+
+test('a fleet restarted (its process replaced) takes its pods back: same IPs, startTime kept, one restart counted', async () => {
+  const before = (await admin.resource('Pod').list({ namespace: 'move' })).items.filter((p) => !p.metadata.deletionTimestamp);
+  assert.equal(before.length, 4);
+  await fleetB.stop();
+  fleetB = new NodeFleet({ server: t.url, token: await t.token(FLEET_USER), clock: realClock(SCALE), count: 2, namePrefix: 'b', zones: 2, log: quiet });
+  fleetB.start();
+  await fleetB.waitForReady();
+  await eventually(async () => {
+    const items = (await admin.resource('Pod').list({ namespace: 'move' })).items.filter((p) => !p.metadata.deletionTimestamp);
+    return items.length === 4 && items.every((p) => isReady(p) && p.status?.containerStatuses?.[0].restartCount === (before.find((b) => b.metadata.uid === p.metadata.uid)?.status?.containerStatuses?.[0].restartCount ?? -9) + 1);
+  }, 30_000, 'every mover Ready again with one more restart');
+  const after = (await admin.resource('Pod').list({ namespace: 'move' })).items.filter((p) => !p.metadata.deletionTimestamp);
+  for (const p of after) {
+    const was = before.find((b) => b.metadata.uid === p.metadata.uid)!;
+    assert.equal(p.status!.podIP, was.status!.podIP);
+    assert.equal(p.status!.startTime, was.status!.startTime);
+    assert.equal(p.status!.containerStatuses![0].lastState!.terminated!.reason, 'Unknown');
+  }
+});
