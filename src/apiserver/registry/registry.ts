@@ -66,6 +66,8 @@ const SYSTEM_META = ['uid', 'creationTimestamp', 'generation', 'deletionTimestam
 const STATUS = ['status'] as const;
 
 const clone = <T>(v: T): T => structuredClone(v);
+/** A client's value in a message: a string as it is, anything else as JSON (String() throws on `{ toString: null }`). */
+const printed = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
 const nameOf = (o: KubeObject): string => o.metadata.name ?? o.metadata.generateName ?? '';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -227,10 +229,10 @@ export class Registry {
     checkJsonDepth(input, '');
     const obj = clone(input) as KubeObject;
     if (obj.kind !== undefined && obj.kind !== null && obj.kind !== info.kind) {
-      throw badInput(`the kind of the provided object "${String(obj.kind)}" does not match the operation's kind "${info.kind}"`, [{ field: 'kind', message: `Invalid value: "${String(obj.kind)}"` }]);
+      throw badInput(`the kind of the provided object "${printed(obj.kind)}" does not match the operation's kind "${info.kind}"`, [{ field: 'kind', message: `Invalid value: "${printed(obj.kind)}"` }]);
     }
     if (obj.apiVersion !== undefined && obj.apiVersion !== null && obj.apiVersion !== info.apiVersion) {
-      throw badInput(`no matches for kind "${info.kind}" in version "${String(obj.apiVersion)}"`, [{ field: 'apiVersion', message: `Unsupported value: "${String(obj.apiVersion)}": supported values: "${info.apiVersion}"` }]);
+      throw badInput(`no matches for kind "${info.kind}" in version "${printed(obj.apiVersion)}"`, [{ field: 'apiVersion', message: `Unsupported value: "${printed(obj.apiVersion)}": supported values: "${info.apiVersion}"` }]);
     }
     if (!isRecord(obj.metadata)) throw badInput(`${info.kind} is invalid: metadata: Required value`, [{ field: 'metadata', message: 'Required value' }]);
     for (const [k, v] of Object.entries(obj.metadata)) if (v === null) delete obj.metadata[k]; // `creationTimestamp: null` in manifests
