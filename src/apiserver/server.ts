@@ -33,6 +33,7 @@ import { createRateLimiter, type RateLimitOptions } from './hardening/priority.t
 import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
 import { Registry, realClock, type Clock } from './registry/index.ts';
 import { NamespaceCache } from './registry/namespace-cache.ts';
+import { ServiceProxy, attachServiceProxy } from './proxy/service-proxy.ts';
 import { serveWebSocket, type Identify } from './websocket.ts';
 
 export interface AuthOptions {
@@ -129,7 +130,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     },
   });
   await bootstrap(registry);
-  await Promise.all([namespaces.start(), priorityClasses.start(), informer?.start()]);
+  const serviceProxy = new ServiceProxy(store, clock); // resolveService's rules, fed by the store's watch
+  attachServiceProxy(registry, serviceProxy);
+  await Promise.all([namespaces.start(), priorityClasses.start(), informer?.start(), serviceProxy.start()]);
   /** The request's identity, access and admission; throws UNAUTHENTICATED. */
   const identify: Identify = async (who) => {
     const user = who ? (await who).user : CLUSTER_ADMIN;
@@ -255,6 +258,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       informer?.stop();
       namespaces.stop();
       priorityClasses.stop();
+      serviceProxy.stop();
       await apollo.stop();
       wsServer.close();
       await store.close();

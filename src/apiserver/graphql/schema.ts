@@ -7,6 +7,7 @@ import { IdentityResolver } from './identity.resolver.ts';
 import { createOperationsResolver, createResourceUnion } from './operations.resolver.ts';
 import { createRelationResolvers } from './relations.resolver.ts';
 import { createKindResolver, createKindTypes } from './resource.factory.ts';
+import { ServiceProxyResolver } from './service-proxy.resolver.ts';
 
 let built: GraphQLSchema | undefined;
 
@@ -20,6 +21,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
     createOperationsResolver(all, resource),
     ...createRelationResolvers(all, resource),
     IdentityResolver,
+    ServiceProxyResolver,
   ] as unknown as NonEmptyArray<Function>;
   // Watches come from the store's hub (each subscription's own `subscribe`); type-graphql
   // still insists on a PubSub being configured, so it gets an idle one.
