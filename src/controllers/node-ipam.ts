@@ -20,8 +20,15 @@ export function nodeIpamController(options: NodeIpamOptions = {}): ControllerDes
   return { name: 'node-ipam', start: (ctx) => new NodeIpamController(ctx, options.clusterCIDR ?? '10.244.0.0/16', options.nodeMaskSize ?? 24).start() };
 }
 
-/** The controller with kubeql's defaults (10.244.0.0/16, /24 per node). */
-export const nodeIpam: ControllerDescriptor = nodeIpamController();
+/**
+ * The controller with kubeql's defaults (10.244.0.0/16, /24 per node: room for 256 nodes, as
+ * in Kubernetes with these settings), or KUBEQL_CLUSTER_CIDR / KUBEQL_NODE_CIDR_MASK_SIZE
+ * (--cluster-cidr, --node-cidr-mask-size) for larger fleets, e.g. 10.0.0.0/8 or /26.
+ */
+export const nodeIpam: ControllerDescriptor = nodeIpamController({
+  clusterCIDR: process.env.KUBEQL_CLUSTER_CIDR || undefined,
+  nodeMaskSize: process.env.KUBEQL_NODE_CIDR_MASK_SIZE ? Number(process.env.KUBEQL_NODE_CIDR_MASK_SIZE) : undefined,
+});
 
 const ipToInt = (ip: string): number => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
 const intToIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
@@ -41,6 +48,8 @@ class NodeIpamController {
   private readonly blocks;
   /** CIDRs written but perhaps not yet seen by the informer: node name → CIDR. */
   private readonly pending = new Map<string, string>();
+  /** Nodes already reported as left without a range (reported once each). */
+  private readonly starved = new Set<string>();
 
   constructor(private readonly ctx: ControllerContext, clusterCIDR: string, mask: number) {
     this.blocks = cidrBlocks(clusterCIDR, mask);
@@ -56,7 +65,13 @@ class NodeIpamController {
       if (n.spec?.podCIDR) this.pending.delete(n.metadata.name);
       else this.controller.enqueue(n.metadata.name);
     };
-    this.nodes.addEventHandler({ onAdd: enqueue, onUpdate: (_, n) => enqueue(n), onDelete: (n) => this.pending.delete(n.metadata.name) });
+    const freed = (n: KubeObjectOf<'Node'>) => {
+      this.pending.delete(n.metadata.name);
+      this.starved.delete(n.metadata.name);
+      // a range came free: nodes still waiting for one try again
+      if (n.spec?.podCIDR) for (const waiting of this.starved) this.controller.enqueue(waiting);
+    };
+    this.nodes.addEventHandler({ onAdd: enqueue, onUpdate: (_, n) => enqueue(n), onDelete: freed });
     void this.nodes.waitForSync().then(() => this.controller.start());
     return { stop: () => this.controller.stop() };
   }
@@ -73,7 +88,8 @@ class NodeIpamController {
     let cidr: string | undefined;
     for (let i = 0; i < this.blocks.count && !cidr; i++) if (!used.has(this.blocks.block(i))) cidr = this.blocks.block(i);
     if (!cidr) {
-      this.ctx.log.error('node-ipam: the cluster CIDR is exhausted', { node: name });
+      if (!this.starved.has(name)) this.ctx.log.error('node-ipam: the cluster CIDR is exhausted (CIDRNotAvailable)', { node: name, clusterCIDRBlocks: this.blocks.count });
+      this.starved.add(name);
       return { requeueAfterMs: 30_000 };
     }
     this.pending.set(name, cidr);
@@ -82,7 +98,9 @@ class NodeIpamController {
     } catch (err) {
       this.pending.delete(name);
       if (err instanceof ApiError && err.code === ErrorCode.NOT_FOUND) return;
-      throw err; // CONFLICT: the Node changed; retried after backoff against the fresh cache
+      // the Node changed meanwhile (its kubelet posted status): try again against the fresh cache
+      if (err instanceof ApiError && err.code === ErrorCode.CONFLICT) return { requeue: true };
+      throw err;
     }
   }
 }
