@@ -81,6 +81,8 @@ interface SimPod {
   pod: KubeObjectOf<'Pod'>;
   runtime?: PodRuntime;
   podIP?: string;
+  /** The address went back to the node's range (the pod finished: its sandbox is gone); status keeps it. */
+  ipReleased?: boolean;
   dirty: boolean;
   posting: boolean;
   gone: boolean;
@@ -331,6 +333,10 @@ export class NodeFleet {
       while (p.dirty && !p.gone && !this.stopped && p.runtime) {
         p.dirty = false;
         const status = podStatus(p.pod, p.runtime, { hostIP: nodeIP(p.node.name), podIP: p.podIP }, this.clock.now());
+        if ((status.phase === 'Succeeded' || status.phase === 'Failed') && p.podIP && !p.ipReleased) {
+          p.ipReleased = true; // the kubelet tears the finished pod's sandbox down
+          p.node.ips?.release(p.podIP);
+        }
         try {
           const updated = await this.client.resource('Pod').updateStatus(p.namespace, p.name, status);
           if (updated.metadata.uid !== p.uid) { p.gone = true; return; }
@@ -376,7 +382,7 @@ export class NodeFleet {
     if (!p) return;
     p.gone = true;
     p.runtime?.stop();
-    if (p.podIP) p.node.ips?.release(p.podIP);
+    if (p.podIP && !p.ipReleased) p.node.ips?.release(p.podIP);
     this.pods.delete(p.key);
   }
 }

@@ -51,7 +51,7 @@ test('nodes register with capacity, labels, conditions, a Lease and a unique pod
   const nodes = await eventually(async () => {
     const list = (await admin.resource('Node').list()).items;
     return list.length === 4 && list.every((n) => n.spec?.podCIDR) ? list : undefined;
-  }, 20_000, 'four nodes with pod CIDRs');
+  }, 60_000, 'four nodes with pod CIDRs');
   const cidrs = nodes.map((n) => n.spec!.podCIDR!);
   assert.equal(new Set(cidrs).size, 4);
   for (const n of nodes) {
@@ -85,7 +85,7 @@ test('a Deployment\'s pods reach Running and Ready with IPs inside their nodes\'
   const pods = await eventually(async () => {
     const items = (await admin.resource('Pod').list({ namespace: 'web' })).items;
     return items.length === 6 && items.every((p) => p.status?.phase === 'Running' && isReady(p)) ? items : undefined;
-  }, 30_000, 'six pods Running and Ready');
+  }, 90_000, 'six pods Running and Ready');
   const nodes = new Map((await admin.resource('Node').list()).items.map((n) => [n.metadata.name, n]));
   const ips = new Set<string>();
   for (const p of pods) {
@@ -108,18 +108,18 @@ test('a Deployment\'s pods reach Running and Ready with IPs inside their nodes\'
     const items = (await admin.resource('Event').list({ namespace: 'web', fieldSelector: `involvedObject.name=${pods[0].metadata.name}` })).items;
     const reasons = new Set(items.filter((e) => e.source?.component === 'kubelet').map((e) => e.reason));
     return ['Pulled', 'Created', 'Started'].every((r) => reasons.has(r)) ? items : undefined;
-  }, 20_000, 'Pulled, Created and Started events');
+  }, 60_000, 'Pulled, Created and Started events');
   const started = events.find((e) => e.reason === 'Started')!;
   assert.equal(started.message, 'Started container web');
   assert.equal(started.source!.host, pods[0].spec!.nodeName);
-  await eventually(async () => (await admin.resource('Deployment').get('web', 'web'))?.status?.readyReplicas === 6, 20_000, 'deployment readyReplicas 6');
+  await eventually(async () => (await admin.resource('Deployment').get('web', 'web'))?.status?.readyReplicas === 6, 60_000, 'deployment readyReplicas 6');
 });
 
 test('graceful delete: the kubelet stops the containers and finishes the delete', async () => {
   await admin.resource('Namespace').create({ metadata: { name: 'grace' } });
   // the container takes 20 s (0.4 s scaled) to stop on SIGTERM, within the 30 s grace period
   await admin.resource('Pod').create({ metadata: { name: 'p', namespace: 'grace', annotations: { 'sim.kubeql.io/stop-seconds': '20' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
-  await eventually(async () => isReady((await admin.resource('Pod').get('grace', 'p')) ?? {}), 20_000, 'pod ready');
+  await eventually(async () => isReady((await admin.resource('Pod').get('grace', 'p')) ?? {}), 60_000, 'pod ready');
   const left = await admin.resource('Pod').delete('grace', 'p');
   assert.ok(left?.metadata.deletionTimestamp, 'deleted gracefully (still there, terminating)');
   let lastSeen = left;
@@ -127,7 +127,7 @@ test('graceful delete: the kubelet stops the containers and finishes the delete'
     const p = await admin.resource('Pod').get('grace', 'p');
     if (p) lastSeen = p;
     return p === null;
-  }, 20_000, 'pod gone');
+  }, 60_000, 'pod gone');
   assert.ok(lastSeen.metadata.deletionTimestamp);
 });
 
@@ -144,13 +144,13 @@ test('crash-looping container: back-off and restartCount climbing; Never and OnF
     const p = await admin.resource('Pod').get('crash', 'loop');
     const cs = p?.status?.containerStatuses?.[0];
     return cs && cs.restartCount! >= 2 && cs.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
-  }, 20_000, 'CrashLoopBackOff with restarts');
+  }, 60_000, 'CrashLoopBackOff with restarts');
   assert.equal(loop.status!.phase, 'Running');
   assert.equal(loop.status!.containerStatuses![0].lastState!.terminated!.exitCode, 1);
-  const failed = await eventually(async () => { const p = await admin.resource('Pod').get('crash', 'never-fails'); return p?.status?.phase === 'Failed' ? p : undefined; }, 20_000, 'Never → Failed');
+  const failed = await eventually(async () => { const p = await admin.resource('Pod').get('crash', 'never-fails'); return p?.status?.phase === 'Failed' ? p : undefined; }, 60_000, 'Never → Failed');
   assert.equal(failed.status!.containerStatuses![0].state!.terminated!.exitCode, 2);
   assert.equal(failed.status!.containerStatuses![0].restartCount, 0);
-  const done = await eventually(async () => { const p = await admin.resource('Pod').get('crash', 'onfailure-ok'); return p?.status?.phase === 'Succeeded' ? p : undefined; }, 20_000, 'OnFailure exit 0 → Succeeded');
+  const done = await eventually(async () => { const p = await admin.resource('Pod').get('crash', 'onfailure-ok'); return p?.status?.phase === 'Succeeded' ? p : undefined; }, 60_000, 'OnFailure exit 0 → Succeeded');
   assert.equal(done.status!.containerStatuses![0].state!.terminated!.reason, 'Completed');
 });
 
@@ -173,18 +173,18 @@ test('a fleet that dies: its nodes go Ready=Unknown, its pods are evicted and re
   const before = await eventually(async () => {
     const items = (await admin.resource('Pod').list({ namespace: 'move' })).items;
     return items.length === 4 && items.every((p) => isReady(p)) ? items : undefined;
-  }, 30_000, 'four movers ready');
+  }, 90_000, 'four movers ready');
   const onA = before.filter((p) => p.spec!.nodeName!.startsWith('a-')).length;
   assert.ok(onA > 0, 'the scheduler spread some movers onto fleet a');
   await fleetA.stop({ crash: true });
   await eventually(async () => {
     const nodes = (await admin.resource('Node').list()).items.filter((n) => n.metadata.name.startsWith('a-'));
     return nodes.every((n) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown');
-  }, 30_000, 'fleet a\'s nodes Ready=Unknown');
+  }, 90_000, 'fleet a\'s nodes Ready=Unknown');
   await eventually(async () => {
     const items = (await admin.resource('Pod').list({ namespace: 'move' })).items.filter((p) => !p.metadata.deletionTimestamp);
     return items.length === 4 && items.every((p) => p.spec?.nodeName?.startsWith('b-') && isReady(p)) ? items : undefined;
-  }, 45_000, `all four movers Ready on fleet b (${onA} were on fleet a)`);
+  }, 120_000, `all four movers Ready on fleet b (${onA} were on fleet a)`);
   // fleet b's nodes stayed Ready throughout
   for (const n of (await admin.resource('Node').list()).items.filter((x) => x.metadata.name.startsWith('b-'))) {
     assert.equal(n.status!.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
@@ -201,7 +201,7 @@ test('a fleet restarted (its process replaced) takes its pods back: same IPs, st
   await eventually(async () => {
     const items = (await admin.resource('Pod').list({ namespace: 'move' })).items.filter((p) => !p.metadata.deletionTimestamp);
     return items.length === 4 && items.every((p) => isReady(p) && p.status?.containerStatuses?.[0].restartCount === (before.find((b) => b.metadata.uid === p.metadata.uid)?.status?.containerStatuses?.[0].restartCount ?? -9) + 1);
-  }, 30_000, 'every mover Ready again with one more restart');
+  }, 90_000, 'every mover Ready again with one more restart');
   const after = (await admin.resource('Pod').list({ namespace: 'move' })).items.filter((p) => !p.metadata.deletionTimestamp);
   for (const p of after) {
     const was = before.find((b) => b.metadata.uid === p.metadata.uid)!;

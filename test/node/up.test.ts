@@ -41,7 +41,7 @@ test('kubeql up: /readyz is 200 once its nodes are Ready, and a Deployment\'s po
   const pods = await eventually(async () => {
     const items = (await admin.resource('Pod').list({ labelSelector: 'app=hello' })).items;
     return items.length === 3 && items.every((p) => p.status?.phase === 'Running' && isReady(p) && p.status.podIP) ? items : undefined;
-  }, 30_000, 'three pods Running');
+  }, 90_000, 'three pods Running');
   assert.equal(new Set(pods.map((p) => p.status!.podIP)).size, 3);
 });
 
@@ -53,7 +53,7 @@ test('kubeql node: a separate fleet registers; kill -9 is a node crash (Ready=Un
   await eventually(async () => {
     const ns = await extra();
     return ns.length === 2 && ns.every((n) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' && n.spec?.podCIDR);
-  }, 30_000, 'extra nodes Ready with pod CIDRs');
+  }, 90_000, 'extra nodes Ready with pod CIDRs');
   assert.equal((await extra())[0].status!.allocatable!.cpu, '8');
   await fleet.stop('SIGKILL');
   await eventually(async () => (await extra()).every((n) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown'), 30_000, 'extra nodes Ready=Unknown');
