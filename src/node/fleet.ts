@@ -284,6 +284,16 @@ export class NodeFleet {
     }
     p.pod = pod;
     if (pod.metadata.deletionTimestamp && !p.deleting) this.finishDelete(p);
+    else if (p.runtime && pod.spec?.readinessGates?.length && !p.posting) {
+      // a readiness gate's condition is someone else's to set: Ready follows it
+      const ready = (status: { conditions?: { type: string; status: string }[] } | undefined) => status?.conditions?.find((c) => c.type === 'Ready')?.status;
+      if (ready(this.statusOf(p)) !== ready(pod.status)) this.postPodStatus(p);
+    }
+  }
+
+  private statusOf(p: SimPod) {
+    const hostIP = nodeIP(p.node.name);
+    return podStatus(p.pod, p.runtime!, { hostIP, podIP: p.podIP ?? (p.pod.spec?.hostNetwork ? hostIP : undefined) }, this.clock.now());
   }
 
   private startPod(p: SimPod): void {
@@ -332,7 +342,7 @@ export class NodeFleet {
     void this.limiter.run(async () => {
       while (p.dirty && !p.gone && !this.stopped && p.runtime) {
         p.dirty = false;
-        const status = podStatus(p.pod, p.runtime, { hostIP: nodeIP(p.node.name), podIP: p.podIP }, this.clock.now());
+        const status = this.statusOf(p);
         if ((status.phase === 'Succeeded' || status.phase === 'Failed') && p.podIP && !p.ipReleased) {
           p.ipReleased = true; // the kubelet tears the finished pod's sandbox down
           p.node.ips?.release(p.podIP);

@@ -131,6 +131,19 @@ test('graceful delete: the kubelet stops the containers and finishes the delete'
   assert.ok(lastSeen.metadata.deletionTimestamp);
 });
 
+test('a readiness gate holds Ready until its condition is set True by its owner', async () => {
+  await admin.resource('Namespace').create({ metadata: { name: 'gates' } });
+  await admin.resource('Pod').create({ metadata: { name: 'g', namespace: 'gates' }, spec: { readinessGates: [{ conditionType: 'example.com/lb' }], containers: [{ name: 'c', image: 'nginx' }] } });
+  const running = await eventually(async () => {
+    const p = await admin.resource('Pod').get('gates', 'g');
+    return p?.status?.conditions?.find((c) => c.type === 'ContainersReady')?.status === 'True' ? p : undefined;
+  }, 60_000, 'containers ready');
+  assert.equal(running.status!.conditions!.find((c) => c.type === 'Ready')!.status, 'False');
+  assert.equal(running.status!.conditions!.find((c) => c.type === 'Ready')!.reason, 'ReadinessGatesNotReady');
+  await admin.resource('Pod').updateStatus('gates', 'g', { ...running.status, conditions: [...running.status!.conditions!, { type: 'example.com/lb', status: 'True' }] });
+  await eventually(async () => isReady((await admin.resource('Pod').get('gates', 'g')) ?? {}), 60_000, 'Ready once the gate is True');
+});
+
 test('crash-looping container: back-off and restartCount climbing; Never and OnFailure semantics', async () => {
   await admin.resource('Namespace').create({ metadata: { name: 'crash' } });
   const make = (name: string, restartPolicy: string, code: string) => admin.resource('Pod').create({
