@@ -41,6 +41,8 @@ export const LEASE_DURATION_SECONDS = 40;
 export const NODE_STATUS_REPORT_MS = 300_000;
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 const RETRY_MS = 1_000;
+/** Event writes in flight at once for the whole fleet. */
+const EVENT_WRITES = 4;
 
 export interface NodeFleetOptions extends TransportOptions {
   clock: Clock;
@@ -119,6 +121,7 @@ export class NodeFleet {
   private readonly log: Logger;
   private readonly bootID = randomUUID();
   private readonly recorders = new Map<string, EventRecorder>();
+  private readonly eventLimiter = new Limiter(EVENT_WRITES);
   private stopped = false;
 
   constructor(private readonly options: NodeFleetOptions) {
@@ -327,13 +330,30 @@ export class NodeFleet {
     return Object.assign(this.wheel.after(Math.max(0, ready - now), done), { present });
   }
 
-  /** The kubelet's Events (source.component kubelet, source.host the node), one recorder per node, made on first use. */
+  /**
+   * The kubelet's Events (source.component kubelet, source.host the node), one recorder per
+   * node, made on first use. Their writes share a small fleet-wide allowance (EVENT_WRITES)
+   * apart from the status writes: events trail behind under load (and the recorders drop
+   * them past their backlog) rather than hold pods back — with every write in one pool,
+   * 10,000 pods on 1,000 nodes took 82 s to run (p99 67 s) instead of 35 s (p99 3.3 s).
+   */
   private recordEvent(p: SimPod, type: 'Normal' | 'Warning', reason: string, message: string): void {
     if (this.stopped) return;
     let recorder = this.recorders.get(p.node.name);
-    if (!recorder) this.recorders.set(p.node.name, (recorder = eventRecorder(this.client, this.clock, 'kubelet', p.node.name)));
+    if (!recorder) this.recorders.set(p.node.name, (recorder = eventRecorder(this.eventClient, this.clock, 'kubelet', p.node.name)));
     recorder.event(p.pod, type, reason, message);
   }
+
+  /** The client as the event recorders see it: Event writes through the events' own limiter. */
+  private readonly eventClient = {
+    resource: (kind: 'Event') => {
+      const events = this.client.resource(kind);
+      return {
+        create: (...args: Parameters<typeof events.create>) => this.eventLimiter.run(() => events.create(...args)),
+        patch: (...args: Parameters<typeof events.patch>) => this.eventLimiter.run(() => events.patch(...args)),
+      };
+    },
+  } as unknown as Client;
 
   private postPodStatus(p: SimPod): void {
     p.dirty = true;
