@@ -1,0 +1,111 @@
+// npm run bench:nodes — the simulated node fleet at scale, measured from outside. For each
+// size (1,000 then 5,000 nodes) a fresh cluster of separate processes: the apiserver
+// (`kubeql up`, bare), the controller-manager, the scheduler, and one `kubeql node --count
+// N` fleet process; this process is a client of them.
+//   steady state: once every node is Ready, CPU (% of one core) and resident memory of the
+//     fleet and the apiserver over a window, and node Lease renewals/s (a watch of
+//     kube-node-lease);
+//   startup: a Deployment of 10,000 pods — the time until all are Running, and the pod
+//     startup latency p50 / p99 from a pod's first sight (ADDED) to Running, both as a watch
+//     observes them (Kubernetes' pod startup SLO: p99 ≤ 5 s).
+// The pod CIDR range is widened (KUBEQL_CLUSTER_CIDR=10.128.0.0/9) so that 5,000 nodes get a
+// /24 each (Kubernetes' default 10.244.0.0/16 holds 256).
+//   DATABASE_URL=postgresql://…  PostgreSQL (a fresh database per size, dropped after).
+// Flags: --nodes 1000,5000  --pods 10000  --window 20 (seconds of steady state)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchProcesses, commitOf } from './lib/processes.ts';
+import { Client } from '../src/client/index.ts';
+
+const { values } = parseArgs({ options: { nodes: { type: 'string' }, pods: { type: 'string' }, window: { type: 'string' } } });
+const SIZES = (values.nodes ?? '1000,5000').split(',').map(Number);
+const PODS = Number(values.pods ?? 10_000);
+const WINDOW_S = Number(values.window ?? 20);
+
+/** CPU seconds (user + system) and resident memory of a process, from /proc. */
+function usage(pid: number): { cpuS: number; rssMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return { cpuS: ticks / 100, rssMiB: Number(rss) / 1024 };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const rows: string[] = [];
+console.log(`kubeql bench:nodes — ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, every component in its own process, commit ${commitOf()}; ${PODS} pods per size`);
+
+for (const size of SIZES) {
+  const processes = new BenchProcesses();
+  try {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-bench-nodes-'));
+    processes.onCleanUp(() => rmSync(dataDir, { recursive: true, force: true }));
+    const databaseUrl = await processes.freshDatabase(`kubeql_bench_nodes_${size}`);
+    const api = await processes.kubeql(['up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: databaseUrl, KUBEQL_NODES: '0', KUBEQL_CONTROLLERS: '0', KUBEQL_SCHEDULER: '0' }, /listening on (http:\/\/\S+)/);
+    const server = api.match[1].replace('localhost', '127.0.0.1');
+    const { token } = JSON.parse(readFileSync(path.join(dataDir, 'client-config.json'), 'utf8')) as { token: string };
+    const client = new Client({ server, token });
+    await processes.kubeql(['controller-manager', '--data-dir', dataDir], { KUBEQL_CLUSTER_CIDR: '10.128.0.0/9' }, /controller-manager \S+ started/);
+    await processes.kubeql(['scheduler', '--data-dir', dataDir], {}, /scheduler \S+ started/);
+    const t0 = performance.now();
+    const fleet = await processes.kubeql(['node', '--count', String(size), '--name-prefix', 'sim-', '--data-dir', dataDir], {}, /nodes registered and Ready/);
+    const readyS = (performance.now() - t0) / 1000;
+
+    // steady state
+    let renewals = 0;
+    const stopLeases = client.resource('Lease').watch({ namespace: 'kube-node-lease' }, {
+      next: ({ type }) => { if (type === 'MODIFIED') renewals++; },
+      error: () => undefined,
+      complete: () => undefined,
+    });
+    await new Promise((r) => setTimeout(r, 2000)); // the watch is established
+    renewals = 0;
+    const fleetBefore = usage(fleet.child.pid!);
+    const apiBefore = usage(api.child.pid!);
+    await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+    const fleetAfter = usage(fleet.child.pid!);
+    const apiAfter = usage(api.child.pid!);
+    const renewalsPerS = renewals / WINDOW_S;
+    stopLeases();
+
+    // 10,000 pods of one Deployment to Running
+    const firstSeen = new Map<string, number>();
+    const running = new Map<string, number>();
+    let allRunning!: () => void;
+    const done = new Promise<void>((r) => { allRunning = r; });
+    const stopPods = client.resource('Pod').watch({ namespace: 'default' }, {
+      next: ({ type, object }) => {
+        if (type === 'BOOKMARK') return;
+        const name = object.metadata.name;
+        if (!firstSeen.has(name)) firstSeen.set(name, performance.now());
+        if (object.status?.phase === 'Running' && !running.has(name)) {
+          running.set(name, performance.now());
+          if (running.size >= PODS) allRunning();
+        }
+      },
+      error: (e) => console.error('pod watch', e),
+      complete: () => undefined,
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const s0 = performance.now();
+    await client.resource('Deployment').create({
+      metadata: { name: 'bench', namespace: 'default' },
+      spec: { replicas: PODS, selector: { matchLabels: { app: 'bench' } }, template: { metadata: { labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    });
+    await done;
+    const runningS = (performance.now() - s0) / 1000;
+    stopPods();
+    const startup = [...running].map(([name, at]) => at - firstSeen.get(name)!).sort((a, b) => a - b);
+    rows.push(`| ${size} | ${readyS.toFixed(1)} s | ${(100 * (fleetAfter.cpuS - fleetBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${fleetAfter.rssMiB.toFixed(0)} MiB | ${(100 * (apiAfter.cpuS - apiBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${apiAfter.rssMiB.toFixed(0)} MiB | ${renewalsPerS.toFixed(1)} | ${runningS.toFixed(1)} s | ${(percentile(startup, 50) / 1000).toFixed(2)} s | ${(percentile(startup, 99) / 1000).toFixed(2)} s |`);
+    console.log(rows[rows.length - 1]);
+    await client.close();
+  } finally {
+    await processes.cleanUp();
+  }
+}
+console.log('');
+console.log(`| nodes | all Ready | fleet CPU | fleet RSS | apiserver CPU | apiserver RSS | Lease renewals/s | ${PODS} pods Running | startup p50 | startup p99 |`);
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(r);
