@@ -50,13 +50,14 @@ describe('priority levels (default budgets for components, a small one for users
   before(async () => (t = await startTestServer({ rateLimit: { 'global-default': { ratePerSecond: 0.5, burst: USER_BURST } } })));
   after(() => t.stop());
 
-  test('a user flooding gets 429 with Retry-After; at the same time scheduler, masters, nodes and kube-system service accounts get none', async () => {
+  test('a user flooding gets 429 with Retry-After; at the same time scheduler, masters, nodes, the node fleet and kube-system service accounts get none', async () => {
     const user = await t.token('alice', ['developers']);
     const components = {
       'system:kube-scheduler': await t.token('system:kube-scheduler'),
       'system:kube-controller-manager': await t.token('system:kube-controller-manager'),
       'system:masters': await t.token('ops', ['system:masters']),
       'system:node:n1': await t.token('system:node:n1', ['system:nodes']),
+      'the node fleet': await t.token('system:kubeql-node-fleet'),
       'kube-system service account': await t.token('system:serviceaccount:kube-system:replicaset-controller', ['system:serviceaccounts', 'system:serviceaccounts:kube-system']),
     };
     const N = 3 * USER_BURST;

@@ -11,7 +11,7 @@ import { RateLimiter, checkBudget, type Budget, type Caller, type Route } from '
 /**
  * - `exempt`: group `system:masters` — never limited (APF's exempt level).
  * - `system`: the cluster's components — group `system:nodes`, users
- *   `system:kube-controller-manager` and `system:kube-scheduler`, service accounts in
+ *   `system:kube-controller-manager`, `system:kube-scheduler` and the node fleet's `system:kubeql-node-fleet`, service accounts in
  *   `kube-system` (APF's system, workload-high and leader-election levels, folded into one).
  * - `global-default`: every other authenticated caller.
  * - `catch-all`: anonymous callers (`system:anonymous`, group `system:unauthenticated`).
@@ -34,7 +34,8 @@ export const DEFAULT_PRIORITY_BUDGETS: Readonly<Record<Exclude<PriorityLevel, 'e
  */
 export type RateLimitOptions = PriorityBudgets | Budget | 0;
 
-const SYSTEM_USERS = new Set(['system:kube-controller-manager', 'system:kube-scheduler']);
+// The simulated node fleet acts for thousands of kubelets under one identity (src/node/fleet.ts).
+const SYSTEM_USERS = new Set(['system:kube-controller-manager', 'system:kube-scheduler', 'system:kubeql-node-fleet']);
 const KUBE_SYSTEM_SERVICE_ACCOUNTS = 'system:serviceaccount:kube-system:';
 
 /** The priority level of a caller (undefined: anonymous). */
