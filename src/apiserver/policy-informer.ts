@@ -3,6 +3,7 @@
 // failure — e.g. EXPIRED after a long pause — it lists again.
 import type { KubeObject } from '../apis/kinds.ts';
 import type { Store } from '../store/index.ts';
+import { listEvery } from '../store/list-every.ts';
 import { realClock, retryWithBackoff, type Clock } from '../apimachinery/clock.ts';
 
 export const RBAC_KINDS = ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'] as const;
@@ -28,13 +29,9 @@ export class PolicyInformer {
     const objects: KubeObject[] = [];
     let revision = Infinity;
     for (const kind of RBAC_KINDS) {
-      let token: string | undefined;
-      do {
-        const page = await this.store.list({ kind, limit: 1000, continue: token });
-        objects.push(...page.items);
-        token = page.continue;
-        revision = Math.min(revision, page.revision);
-      } while (token);
+      const listed = await listEvery(this.store, kind);
+      objects.push(...listed.items);
+      revision = Math.min(revision, listed.revision);
     }
     this.cache.replace(objects);
     this.started = true;

@@ -138,13 +138,26 @@ async function up(argv: string[]): Promise<void> {
   console.log(`client config (server and a cluster-admin token, 48 h): ${configFile}`);
   console.log(`controller-manager: ${controllers ? 'running' : 'off'}; scheduler: ${scheduling ? 'running' : 'off'}; nodes: ${nodeCount || 'none'}`);
   console.log(`a cluster-admin token: npx kubeql token create --user admin --group system:masters${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}`);
-  const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
+  runUntilSignalled(async () => {
     await Promise.all([manager?.stop(), scheduler?.stop(), fleet?.stop()]); // each releases its Lease first, so a standby elsewhere takes over at once
     fleetToken?.stop();
     managerToken?.stop();
     schedulerToken?.stop();
     await server.stop();
+  });
+}
+
+/**
+ * Holds the process open until SIGINT or SIGTERM, then runs `stop` and exits. The cluster
+ * clock's timers do not hold a process open, and a standby component (or a fleet waiting
+ * for its apiserver) has nothing else that does — hence the idle interval.
+ */
+function runUntilSignalled(stop: () => Promise<void>): void {
+  const keepAlive = setInterval(() => undefined, 3_600_000);
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    await stop();
+    clearInterval(keepAlive);
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -181,18 +194,12 @@ async function nodes(argv: string[]): Promise<void> {
     zones: values.zones === undefined ? undefined : countOf(values.zones, '--zones'),
   });
   fleet.start();
-  const keepAlive = setInterval(() => undefined, 3_600_000);
   console.log(`kubeql node: ${fleet.nodeNames.length} simulated nodes (${fleet.nodeNames[0] ?? '-'} …) against ${credentials.server}`);
   void fleet.waitForReady().then(() => console.log(`kubeql node: ${fleet.nodeNames.length} nodes registered and Ready`));
-  const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
+  runUntilSignalled(async () => {
     await fleet.stop();
     credentials.stop();
-    clearInterval(keepAlive);
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 function timeScaleOf(values: { 'time-scale'?: string }): number {
@@ -217,18 +224,11 @@ async function component(kind: 'controller-manager' | 'scheduler', argv: string[
   const options = { server: credentials.server, token: credentials.token, clock, leaderElection: !values['no-leader-elect'], log };
   const running = kind === 'scheduler' ? new SchedulerServer(options) : new ControllerManager(options);
   running.start();
-  // The cluster clock's timers do not hold a process open; a standby has nothing else that does.
-  const keepAlive = setInterval(() => undefined, 3_600_000);
   console.log(`kubeql ${kind} ${running.identity} started against ${credentials.server}${values['no-leader-elect'] ? ' (no leader election)' : ` (campaigning for kube-system/kube-${kind})`}`);
-  const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
+  runUntilSignalled(async () => {
     await running.stop();
     credentials.stop();
-    clearInterval(keepAlive);
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 /** `3600`, `90s`, `30m`, `1h`, `2d` → seconds. */

@@ -14,6 +14,7 @@ export { Cache, STANDARD_INDEXES, keyOf, splitKey, type IndexFunc } from './cach
 export { Informer, type EventHandler, type InformerOptions } from './informer.ts';
 export { SharedInformers } from './shared-informers.ts';
 export { LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
+export { LeaderElected, type LeaderElectedOptions } from './leader-elected.ts';
 export { BucketRateLimiter, ExponentialFailureRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.ts';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';
 export { Controller, TerminalError, type ControllerOptions, type Reconciler, type Result } from './controller.ts';

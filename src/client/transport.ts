@@ -37,14 +37,13 @@ const source = (doc: DocumentNode): string => {
   return text;
 };
 
-const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
-
 /** The first GraphQL error of an answer, as the API's typed error. */
 export function toApiError(errors: readonly { message: string; extensions?: Record<string, unknown> }[]): ApiError {
   const [first] = errors;
   const code = String(first?.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
   const causes = Array.isArray(first?.extensions?.causes) ? (first.extensions.causes as Cause[]) : [];
-  return new ApiError((KNOWN_CODES.has(code) ? code : code) as ErrorCode, first?.message ?? 'unknown error', causes);
+  // A code this SDK does not know (a newer server's) is passed on as it came.
+  return new ApiError(code as ErrorCode, first?.message ?? 'unknown error', causes);
 }
 
 const RETRIABLE = new Set<string>([ErrorCode.TOO_MANY_REQUESTS, ErrorCode.UNAVAILABLE]);

@@ -4,11 +4,9 @@
 // exactly one acts (API.md "Running a cluster"). Losing the lease stops the loops and the
 // informers (kube-controller-manager exits; here the process campaigns again, which a
 // supervisor restarting it would amount to).
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../apimachinery/clock.ts';
 import { Client } from '../client/client.ts';
-import { LeaderElector } from '../client/leader-election.ts';
+import { LeaderElected } from '../client/leader-elected.ts';
 import { SharedInformers } from '../client/shared-informers.ts';
 import type { TransportOptions } from '../client/transport.ts';
 import { consoleLogger, type ControllerContext, type ControllerDescriptor, type Logger, type RunningController } from './context.ts';
@@ -31,63 +29,49 @@ export interface ControllerManagerOptions extends TransportOptions {
 
 export class ControllerManager {
   readonly client: Client;
-  readonly identity: string;
-  private readonly elector?: LeaderElector;
+  private readonly election: LeaderElected;
   private running: RunningController[] = [];
   private informers?: SharedInformers;
   private readonly recorders: EventRecorder[] = [];
-  private transition: Promise<void> = Promise.resolve();
   private readonly log: Logger;
 
   constructor(private readonly options: ControllerManagerOptions) {
     this.client = new Client(options);
-    this.identity = options.identity ?? `${hostname()}_${randomUUID()}`;
     this.log = options.log ?? consoleLogger;
-    if (options.leaderElection !== false) {
-      this.elector = new LeaderElector({
-        client: this.client,
-        clock: options.clock,
-        name: 'kube-controller-manager',
-        identity: this.identity,
-        leaseDurationMs: options.leaseDurationMs,
-        renewDeadlineMs: options.renewDeadlineMs,
-        retryPeriodMs: options.retryPeriodMs,
-        onStartedLeading: () => this.serially(() => this.startControllers()),
-        onStoppedLeading: () => this.serially(() => this.stopControllers()),
-        onNewLeader: (leader) => this.log.info('controller-manager: the leader is now another instance', { leader }),
-        onError: (error) => this.log.error('controller-manager: leader election', { error: String(error) }),
-      });
-    }
+    this.election = new LeaderElected({
+      ...options,
+      client: this.client,
+      lease: 'kube-controller-manager',
+      log: this.log,
+      run: () => this.startControllers(),
+      halt: () => this.stopControllers(),
+    });
+  }
+
+  get identity(): string {
+    return this.election.identity;
   }
 
   start(): void {
-    if (this.elector) this.elector.start();
-    else void this.serially(() => this.startControllers());
+    this.election.start();
   }
 
   isLeader(): boolean {
-    return this.elector ? this.elector.isLeader() : this.running.length > 0;
+    return this.election.isLeader();
   }
 
   /** Resolves once the informers of the running loops have synced. */
   async waitForSync(): Promise<void> {
-    await this.transition;
+    await this.election.settled();
     await this.informers?.waitForSync();
   }
 
   async stop(): Promise<void> {
-    await this.elector?.stop(); // releases the Lease once the loops are stopped (onStoppedLeading)
-    await this.serially(() => this.stopControllers());
+    await this.election.stop(); // the loops stop, then the Lease is released
     await this.client.close();
   }
 
-  private serially(step: () => Promise<void>): Promise<void> {
-    this.transition = this.transition.then(step).catch((error) => this.log.error('controller-manager', { error: String(error) }));
-    return this.transition;
-  }
-
   private async startControllers(): Promise<void> {
-    if (this.running.length) return;
     const { clock } = this.options;
     const informers = new SharedInformers(this.client, { clock, onError: (error) => this.log.error('informer', { error: String(error) }) });
     this.informers = informers;

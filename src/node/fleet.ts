@@ -115,6 +115,7 @@ export class NodeFleet {
   private readonly wheel: TimerWheel;
   private readonly nodes = new Map<string, SimNode>();
   private readonly pods = new Map<string, SimPod>();
+  private readonly readyWaiters: (() => void)[] = [];
   private readonly nodeInformer: Informer<'Node'>;
   private readonly podInformer: Informer<'Pod'>;
   private readonly limiter: Limiter;
@@ -172,9 +173,15 @@ export class NodeFleet {
     return true;
   }
 
+  /** Resolves once every node is registered (or the fleet stopped) and the pod informer has listed. */
   async waitForReady(): Promise<void> {
-    while (!this.allReady() && !this.stopped) await new Promise((r) => setTimeout(r, 20));
+    if (!this.allReady() && !this.stopped) await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
     await this.podInformer.waitForSync();
+  }
+
+  /** Wakes waitForReady once the last node has registered, or the fleet stops. */
+  private wakeReadyWaiters(): void {
+    if (this.allReady() || this.stopped) for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
 
   /** Pods this fleet runs (for tests and metrics). */
@@ -190,6 +197,7 @@ export class NodeFleet {
   async stop(_options: { crash?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.wakeReadyWaiters();
     this.wheel.close();
     for (const p of this.pods.values()) p.runtime?.stop();
     await Promise.all([this.nodeInformer.stop(), this.podInformer.stop()]);
@@ -212,6 +220,7 @@ export class NodeFleet {
         await this.postNodeStatus(node);
         await this.renew(node);
         node.registered = true;
+        this.wakeReadyWaiters();
         return;
       } catch (err) {
         if (this.stopped) return;

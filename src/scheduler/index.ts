@@ -3,11 +3,9 @@
 // Lease `kube-system/kube-scheduler`, so that of several schedulers exactly one binds.
 // Losing the lease stops the scheduling loop (and its informers); a new leader starts
 // from a fresh list, so nothing the old one assumed survives it.
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../apimachinery/clock.ts';
 import { Client } from '../client/client.ts';
-import { LeaderElector } from '../client/leader-election.ts';
+import { LeaderElected } from '../client/leader-elected.ts';
 import type { TransportOptions } from '../client/transport.ts';
 import { consoleLogger, type Logger } from '../controllers/context.ts';
 import { Scheduler } from './scheduler.ts';
@@ -28,51 +26,43 @@ export interface SchedulerServerOptions extends TransportOptions {
 
 export class SchedulerServer {
   readonly client: Client;
-  readonly identity: string;
-  private readonly elector?: LeaderElector;
+  private readonly election: LeaderElected;
   private scheduler?: Scheduler;
-  private transition: Promise<void> = Promise.resolve();
   private readonly log: Logger;
 
   constructor(private readonly options: SchedulerServerOptions) {
     this.client = new Client(options);
-    this.identity = options.identity ?? `${hostname()}_${randomUUID()}`;
     this.log = options.log ?? consoleLogger;
-    if (options.leaderElection !== false) {
-      this.elector = new LeaderElector({
-        client: this.client, clock: options.clock, name: 'kube-scheduler', identity: this.identity,
-        leaseDurationMs: options.leaseDurationMs, renewDeadlineMs: options.renewDeadlineMs, retryPeriodMs: options.retryPeriodMs,
-        onStartedLeading: () => this.serially(() => this.startScheduling()),
-        onStoppedLeading: () => this.serially(() => this.stopScheduling()),
-        onNewLeader: (leader) => this.log.info('scheduler: the leader is now another instance', { leader }),
-        onError: (error) => this.log.error('scheduler: leader election', { error: String(error) }),
-      });
-    }
+    this.election = new LeaderElected({
+      ...options,
+      client: this.client,
+      lease: 'kube-scheduler',
+      log: this.log,
+      run: () => this.startScheduling(),
+      halt: () => this.stopScheduling(),
+    });
+  }
+
+  get identity(): string {
+    return this.election.identity;
   }
 
   start(): void {
-    if (this.elector) this.elector.start();
-    else void this.serially(() => this.startScheduling());
+    this.election.start();
   }
 
   isLeader(): boolean {
-    return this.elector ? this.elector.isLeader() : Boolean(this.scheduler);
+    return this.election.isLeader();
   }
 
   async waitForSync(): Promise<void> {
-    await this.transition;
+    await this.election.settled();
     await this.scheduler?.waitForSync();
   }
 
   async stop(): Promise<void> {
-    await this.elector?.stop();
-    await this.serially(() => this.stopScheduling());
+    await this.election.stop(); // scheduling stops, then the Lease is released
     await this.client.close();
-  }
-
-  private serially(step: () => Promise<void>): Promise<void> {
-    this.transition = this.transition.then(step).catch((error) => this.log.error('scheduler', { error: String(error) }));
-    return this.transition;
   }
 
   private async startScheduling(): Promise<void> {

@@ -24,6 +24,7 @@ import { DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS, type PreemptionPolicy } 
 import { ApiError, ErrorCode, badInput } from '../../apimachinery/errors.ts';
 import { realClock, retryWithBackoff, type Clock } from '../../apimachinery/clock.ts';
 import type { ChangeType, Store, Watch } from '../../store/index.ts';
+import { listEvery } from '../../store/list-every.ts';
 import type { AdmissionAttributes } from '../registry/index.ts';
 
 const KIND = 'PriorityClass';
@@ -57,14 +58,8 @@ export class PriorityClassCache {
   /** Lists the classes and follows them from there; until it resolves, every question reads the store. */
   async start(): Promise<void> {
     const listed = new Map<string, { info: PriorityClassInfo; revision: number }>();
-    let revision = 0;
-    let token: string | undefined;
-    do {
-      const page = await this.store.list({ kind: KIND, limit: 1000, continue: token });
-      revision = page.revision;
-      for (const pc of page.items) listed.set(pc.metadata.name!, { info: infoOf(pc), revision: Number(pc.metadata.resourceVersion) });
-      token = page.continue;
-    } while (token);
+    const { items, revision } = await listEvery(this.store, KIND);
+    for (const pc of items) listed.set(pc.metadata.name!, { info: infoOf(pc), revision: Number(pc.metadata.resourceVersion) });
     if (this.stopped) return;
     for (const [name, e] of this.classes) if (e.revision > revision) listed.set(name, e);
     this.classes = listed;

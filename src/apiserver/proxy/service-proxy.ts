@@ -6,6 +6,7 @@
 import type { Clock } from '../../apimachinery/clock.ts';
 import { realClock, retryWithBackoff } from '../../apimachinery/clock.ts';
 import type { Store, Watch } from '../../store/index.ts';
+import { listEvery } from '../../store/list-every.ts';
 import type { Registry } from '../registry/index.ts';
 import { ProxyRules, type Backend } from './proxy-rules.ts';
 
@@ -29,15 +30,7 @@ export class ServiceProxy {
   }
 
   private async list(kind: Followed): Promise<void> {
-    let revision = 0;
-    const items = [];
-    let token: string | undefined;
-    do {
-      const page = await this.store.list({ kind, limit: 1000, continue: token });
-      revision = page.revision;
-      items.push(...page.items);
-      token = page.continue;
-    } while (token);
+    const { items, revision } = await listEvery(this.store, kind);
     if (this.stopped) return;
     this.rules.clear(kind);
     for (const o of items) this.rules.set(o);

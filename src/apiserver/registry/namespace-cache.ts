@@ -12,6 +12,7 @@
 import type { KubeObject } from '../../apis/kinds.ts';
 import { ApiError, ErrorCode, notFound } from '../../apimachinery/errors.ts';
 import type { ChangeType, Store, Watch } from '../../store/index.ts';
+import { listEvery } from '../../store/list-every.ts';
 import { realClock, retryWithBackoff, type Clock } from '../../apimachinery/clock.ts';
 
 const KIND = 'Namespace';
@@ -46,15 +47,9 @@ export class NamespaceCache implements NamespaceLifecycle {
 
   /** Lists the Namespaces and follows them from there; until it resolves, every check reads the store. */
   async start(): Promise<void> {
-    let revision = 0;
     const listed = new Map<string, Entry>();
-    let token: string | undefined;
-    do {
-      const page = await this.store.list({ kind: KIND, limit: 1000, continue: token });
-      revision = page.revision;
-      for (const ns of page.items) listed.set(ns.metadata.name!, entryOf(ns, 'ADDED', Number(ns.metadata.resourceVersion)));
-      token = page.continue;
-    } while (token);
+    const { items, revision } = await listEvery(this.store, KIND);
+    for (const ns of items) listed.set(ns.metadata.name!, entryOf(ns, 'ADDED', Number(ns.metadata.resourceVersion)));
     if (this.stopped) return;
     // Writes observed while listing, newer than the list, stay.
     for (const [name, e] of this.entries) if (e.revision > revision) listed.set(name, e);
