@@ -30,6 +30,7 @@ import { serveMetrics } from './metrics/endpoint.ts';
 import { liveStores } from './metrics/storage-metrics.ts';
 import { attachRecord, requestPlugin } from './request-log.ts';
 import { createRateLimiter, type RateLimitOptions } from './hardening/priority.ts';
+import { rateLimitCharge } from './hardening/index.ts';
 import { PolicyInformer, RBAC_KINDS } from './policy-informer.ts';
 import { Registry, realClock, type Clock } from './registry/index.ts';
 import { NamespaceCache } from './registry/namespace-cache.ts';
@@ -217,7 +218,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     context: async (req, record) => {
       try {
         const who = await identify(authenticator?.fromHeader(req.headers.authorization));
-        return attachRecord(createContext(registry, who.access, who.admit, record.id, authenticator), record);
+        return attachRecord(createContext(registry, who.access, who.admit, record.id, authenticator, rateLimitCharge(limiter, who.user)), record);
       } catch (err) {
         if (err instanceof ApiError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
         throw err;

@@ -23,7 +23,7 @@ import { formatError } from './errors.ts';
 import { createContext } from './graphql/context.ts';
 import { DocumentCache } from './graphql/document-cache.ts';
 import { createSharedSubscribe, type SharedSubscribeOptions } from './graphql/shared-execution.ts';
-import { checkOperationLimits, checkVariables, tooManyRequests, type QueryLimits, type RateLimiter } from './hardening/index.ts';
+import { checkOperationLimits, checkVariables, rateLimitCharge, tooManyRequests, type QueryLimits, type RateLimiter } from './hardening/index.ts';
 import type { AdmitHook, Registry } from './registry/index.ts';
 import { RequestRecord, finishRequest } from './request-log.ts';
 
@@ -125,7 +125,7 @@ export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOpti
     if (over.length) return over;
     return {
       schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables,
-      contextValue: createContext(o.registry, who.access, who.admit, extra.requestId, o.authenticator),
+      contextValue: createContext(o.registry, who.access, who.admit, extra.requestId, o.authenticator, rateLimitCharge(o.limiter, who.user)),
     };
   }
 

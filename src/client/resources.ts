@@ -12,7 +12,8 @@ import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import { kindInfo, type KindInfo } from '../apis/kinds.ts';
 import * as operations from './generated/graphql.ts';
-import type { Sink, Transport } from './transport.ts';
+import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
+import { toApiError, type Sink, type Transport } from './transport.ts';
 
 /** Every kind kubeql serves, with its Kubernetes type. */
 export interface KindTypes {
@@ -77,7 +78,7 @@ function documentOf(field: string): Doc {
 
 export class ResourceClient<K extends Kind> {
   readonly info: KindInfo;
-  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'replace' | 'patch' | 'delete', Doc> & { status?: Doc };
+  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'replace' | 'patch' | 'delete', Doc> & { status?: Doc; statuses?: Doc };
   private readonly inputName: string;
 
   constructor(private readonly transport: Transport, readonly kind: K) {
@@ -94,6 +95,7 @@ export class ResourceClient<K extends Kind> {
       patch: documentOf(`patch${kind}`),
       delete: documentOf(`delete${kind}`),
       status: info.hasStatus ? documentOf(`update${kind}Status`) : undefined,
+      statuses: info.hasStatus ? documentOf(`update${kind}Statuses`) : undefined,
     };
   }
 
@@ -174,6 +176,35 @@ export class ResourceClient<K extends Kind> {
     const data = await this.transport.request(this.docs.status, { ...this.scope(namespace), name, status, resourceVersion });
     return ResourceClient.manifest(data[`update${this.kind}Status`]);
   }
+
+  /**
+   * Many objects' status subresources in one request (at most 500): per item, in order,
+   * the object as written or the ApiError that item met (the others are written all the
+   * same). Throws only when the whole request failed.
+   */
+  async updateStatuses(items: readonly StatusUpdate[]): Promise<Array<KubeObjectOf<K> | ApiError>> {
+    if (!this.docs.statuses) throw new Error(`${this.kind} has no status subresource`);
+    const { data, errors } = await this.transport.requestPartial(this.docs.statuses, {
+      items: items.map((i) => ({ ...(this.info.namespaced ? { namespace: i.namespace } : {}), name: i.name, status: i.status, resourceVersion: i.resourceVersion })),
+    });
+    const field = `update${this.kind}Statuses`;
+    const results = data[field] as ({ manifest: KubeObjectOf<K> } | null)[];
+    const failed = new Map<number, ApiError>();
+    for (const e of errors) {
+      const index = e.path?.[0] === field ? e.path[1] : undefined;
+      if (typeof index === 'number') failed.set(index, toApiError([e]));
+    }
+    return results.map((r, i) => r?.manifest ?? failed.get(i) ?? new ApiError(ErrorCode.INTERNAL_SERVER_ERROR, `no result for item ${i}`));
+  }
+}
+
+/** One object's status for `updateStatuses`. */
+export interface StatusUpdate {
+  namespace?: string;
+  name: string;
+  status: unknown;
+  /** When given, a stale one is a CONFLICT for this item. */
+  resourceVersion?: string;
 }
 
 /** The metadata a client may write (ObjectMetaInput); the rest is the server's. */

@@ -38,6 +38,13 @@ const source = (doc: DocumentNode): string => {
 };
 
 /** The first GraphQL error of an answer, as the API's typed error. */
+/** A GraphQL error as it comes over the wire. */
+export interface GraphQLErrorJson {
+  message: string;
+  path?: readonly (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+
 export function toApiError(errors: readonly { message: string; extensions?: Record<string, unknown> }[]): ApiError {
   const [first] = errors;
   const code = String(first?.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
@@ -72,6 +79,19 @@ export class Transport {
 
   /** A query or mutation over HTTP; throws ApiError. */
   async request<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables?: V): Promise<R> {
+    return (await this.send(document, variables, false)).data;
+  }
+
+  /**
+   * A query or mutation whose answer may hold data and errors side by side (a bulk
+   * operation: one error per failed item, at its path). Throws ApiError only when the
+   * whole request failed (no data).
+   */
+  async requestPartial<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables?: V): Promise<{ data: R; errors: readonly GraphQLErrorJson[] }> {
+    return this.send(document, variables, true);
+  }
+
+  private async send<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V | undefined, partial: boolean): Promise<{ data: R; errors: readonly GraphQLErrorJson[] }> {
     const body = JSON.stringify({ query: source(document), variables: variables ?? {} });
     for (let attempt = 0; ; attempt++) {
       const token = this.token();
@@ -81,12 +101,13 @@ export class Transport {
       } catch (err) {
         throw new ApiError(ErrorCode.UNAVAILABLE, `cannot reach the apiserver at ${this.server}: ${(err as Error).message}`);
       }
-      let parsed: { data?: R; errors?: { message: string; extensions?: Record<string, unknown> }[] } | undefined;
+      let parsed: { data?: R | null; errors?: GraphQLErrorJson[] } | undefined;
       try {
         parsed = JSON.parse(response.text);
       } catch {
         parsed = undefined;
       }
+      if (partial && parsed?.data) return { data: parsed.data, errors: parsed.errors ?? [] };
       if (parsed?.errors?.length) {
         const error = toApiError(parsed.errors);
         if (RETRIABLE.has(error.code) && attempt < this.maxRetries) {
@@ -97,7 +118,7 @@ export class Transport {
         throw error;
       }
       if (!parsed?.data) throw new ApiError(ErrorCode.INTERNAL_SERVER_ERROR, `the apiserver answered HTTP ${response.status} without data`);
-      return parsed.data;
+      return { data: parsed.data, errors: [] };
     }
   }
 

@@ -126,6 +126,22 @@ export class NamespacedStatusArgs extends StatusArgs {
   @Field(() => String, { nullable: true, defaultValue: 'default' }) namespace?: string | null;
 }
 
+/** At most this many objects per bulk status write (update<Kind>Statuses). */
+export const MAX_STATUS_UPDATES = 500;
+
+@InputType({ description: 'One object\'s status for a bulk status write (update<Kind>Statuses).' })
+export class StatusUpdate {
+  @Field(() => String, { nullable: true, description: 'The object\'s namespace (namespaced kinds; default "default"); ignored for cluster-scoped kinds.' }) namespace?: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => GraphQLJSON) status!: unknown;
+  @Field(() => String, { nullable: true, description: 'When given, a stale one is a CONFLICT for this object.' }) resourceVersion?: string;
+}
+
+@ArgsType()
+export class StatusUpdatesArgs {
+  @Field(() => [StatusUpdate], { description: `At most ${MAX_STATUS_UPDATES}.` }) items!: StatusUpdate[];
+}
+
 @ArgsType()
 export class WatchArgs {
   @Field(() => String, { nullable: true }) labelSelector?: string;

@@ -8,13 +8,14 @@ import {
   type ClassType,
 } from 'type-graphql';
 import { kindInfo, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
+import { badInput } from '../../apimachinery/errors.ts';
 import { watchKind, type ApiWatchEvent } from '../registry/index.ts';
 import type { Context } from './context.ts';
 import { KIND_SHAPES } from './kinds/index.ts';
 import {
   DeleteArgs, ListArgs, ListMeta, NameArgs, NamespacedDeleteArgs, NamespacedListArgs, NamespacedNameArgs,
   NamespacedPatchArgs, NamespacedStatusArgs, NamespacedWatchArgs, ObjectMeta, ObjectMetaInput, PatchArgs,
-  StatusArgs, WatchArgs, WatchEventType,
+  MAX_STATUS_UPDATES, StatusArgs, StatusUpdatesArgs, WatchArgs, WatchEventType,
 } from './meta.type.ts';
 
 export interface KindTypes {
@@ -151,6 +152,23 @@ export function createKindResolver(types: KindTypes): ClassType {
       return ctx.registry.updateStatus(Kind, ns(args), args.name, args.status, args.resourceVersion, ctx.admit);
     }
 
+    /**
+     * Many objects' status subresources in one request (a fleet of kubelets posting at
+     * once): each item is authorized, validated and written exactly as update<Kind>Status
+     * would, on its own — one failing (null, with its error at its index) leaves the others
+     * written. Each item counts against the caller's rate limit as one request.
+     */
+    updateStatuses(args: StatusUpdatesArgs, ctx: Context) {
+      if (args.items.length > MAX_STATUS_UPDATES) {
+        throw badInput(`too many items: ${args.items.length} (at most ${MAX_STATUS_UPDATES} per request)`, [{ field: 'items', message: `at most ${MAX_STATUS_UPDATES} items` }]);
+      }
+      ctx.charge?.(args.items.length - 1);
+      return args.items.map(async (item) => {
+        ctx.access.check('update', info, ns(item), item.name, 'status');
+        return ctx.registry.updateStatus(Kind, ns(item), item.name, item.status, item.resourceVersion, ctx.admit);
+      });
+    }
+
     watch(event: ApiWatchEvent) {
       return event;
     }
@@ -172,6 +190,11 @@ export function createKindResolver(types: KindTypes): ClassType {
   op('delete', Mutation(() => types.object, { name: `delete${Kind}`, nullable: true, description: 'The object as it now stands (with deletionTimestamp while it terminates).' }) as Decorate, nsd ? NamespacedDeleteArgs : DeleteArgs);
   if (info.hasStatus) {
     op('updateStatus', Mutation(() => types.object, { name: `update${Kind}Status`, description: 'The status subresource.' }) as Decorate, nsd ? NamespacedStatusArgs : StatusArgs);
+    op('updateStatuses', Mutation(() => [types.object], {
+      name: `update${Kind}Statuses`,
+      nullable: 'items',
+      description: `The status subresource of many ${info.plural} at once, each as update${Kind}Status would write it: in the order given, null (with an error at its index) where that one failed; the others are written.`,
+    }) as Decorate, StatusUpdatesArgs);
   }
   decorate(KindResolver, 'watch',
     Subscription(() => types.event, {

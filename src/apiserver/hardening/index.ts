@@ -17,7 +17,7 @@ export { parseWithLimits, countTokens, apolloParseOptions, maxTokensRule } from 
 export { operationCost, documentCost, costLimitRule, DEFAULT_LIST_SIZE, INTROSPECTION_LIST_SIZE } from './cost.ts';
 export { checkListLimits } from './list-limit.ts';
 export { RateLimiter, type RateLimiterOptions } from './rate-limit.ts';
-export { hardeningPlugin, tooManyRequests, ANONYMOUS_USERNAME, type HardeningPluginOptions } from './plugin.ts';
+export { hardeningPlugin, rateLimitCharge, tooManyRequests, ANONYMOUS_USERNAME, type HardeningPluginOptions } from './plugin.ts';
 export { stripSuggestions } from './suggestions.ts';
 export { jsonBodyErrorHandler } from './http.ts';
 export { checkOperationLimits } from './operation.ts';

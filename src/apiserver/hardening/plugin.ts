@@ -60,6 +60,16 @@ export function tooManyRequests(retryAfterMs?: number): GraphQLError {
   });
 }
 
+/** Context.charge for `caller`: a bulk operation's extra items taken from its rate limit, or TOO_MANY_REQUESTS. */
+export function rateLimitCharge(limiter: RateLimiter | undefined, caller: Caller): ((units: number) => void) | undefined {
+  if (!limiter) return undefined;
+  return (units) => {
+    if (units <= 0) return;
+    const admission = limiter.admit(caller, units);
+    if (!admission.allowed) throw tooManyRequests(admission.retryAfterMs);
+  };
+}
+
 export function hardeningPlugin<TContext extends BaseContext = { user: { username: string } }>(opts: HardeningPluginOptions<TContext> = {}): ApolloServerPlugin<TContext> {
   const limits = resolveLimits(opts.limits);
   const identify = opts.identify ?? defaultIdentify;

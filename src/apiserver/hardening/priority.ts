@@ -70,8 +70,8 @@ export function createRateLimiter(options: RateLimitOptions | undefined, clock?:
 /** Counts refusals in apiserver_flowcontrol_rejected_requests_total, by priority level (kubeql's flow schemas are its levels). */
 function countRejections(limiter: RateLimiter): RateLimiter {
   const admit = limiter.admit.bind(limiter);
-  limiter.admit = (caller) => {
-    const admission = admit(caller);
+  limiter.admit = (caller, cost) => {
+    const admission = admit(caller, cost);
     if (!admission.allowed) {
       const level = priorityLevel(caller);
       rejectedRequests.inc({ flow_schema: level, priority_level: level, reason: 'rate-limited' });

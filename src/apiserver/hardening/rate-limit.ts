@@ -61,12 +61,12 @@ export class RateLimiter {
     this.route = opts.route ?? ((caller) => ({ key: caller.username, budget: this.budget }));
   }
 
-  /** One request by `caller`: admitted (a token taken from its bucket) or not, and when to retry. */
-  admit(caller: Caller): Admission {
+  /** One request by `caller` (`cost` requests' worth): admitted (tokens taken from its bucket) or not, and when to retry. */
+  admit(caller: Caller, cost = 1): Admission {
     const to = this.route(caller);
     if (!to) return { allowed: true };
-    if (this.take(to.key, 1, to.budget)) return { allowed: true };
-    return { allowed: false, retryAfterMs: this.retryAfterMs(to.key, 1, to.budget) };
+    if (this.take(to.key, cost, to.budget)) return { allowed: true };
+    return { allowed: false, retryAfterMs: this.retryAfterMs(to.key, cost, to.budget) };
   }
 
   /** Takes `cost` tokens from the bucket `key`; false (and nothing taken) when it has fewer. */

@@ -33,6 +33,7 @@ for (const k of KINDS) {
   FIELDS.set(`patch${name}`, resourceInfo(k, 'PATCH'));
   FIELDS.set(`delete${name}`, resourceInfo(k, 'DELETE'));
   FIELDS.set(`update${name}Status`, resourceInfo(k, 'PUT', 'status'));
+  FIELDS.set(`update${name}Statuses`, resourceInfo(k, 'PUT', 'status'));
   FIELDS.set(`bind${name}`, resourceInfo(k, 'POST', 'binding'));
   FIELDS.set(`scale${name}`, resourceInfo(k, 'PATCH', 'scale'));
   FIELDS.set(`rollback${name}`, resourceInfo(k, 'POST', 'rollback'));
