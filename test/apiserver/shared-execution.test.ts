@@ -34,6 +34,8 @@ function setup() {
       fields: {
         watch: {
           type: Event,
+          // the root field's arguments choose a subscriber's events (as selectors do), not their execution
+          args: { selector: { type: GraphQLString }, resourceVersion: { type: GraphQLString } },
           resolve: (e) => e,
           subscribe: () => {
             const queue: object[] = [];
@@ -118,6 +120,23 @@ test('different documents or variables never share a result', async () => {
   assert.deepEqual((await c.next()).data?.watch, { type: 'ADDED', object: { name: 'x' } });
   assert.deepEqual((await d.next()).data?.watch, { object: { name: 'x' } });
   assert.equal(s.executions.length, 4);
+});
+
+test('watchers whose variables differ only in the root field\'s arguments (selectors, resourceVersion) share each event', async () => {
+  const s = setup();
+  const query = 'subscription($sel: String, $rv: String, $t: Boolean!) { watch(selector: $sel, resourceVersion: $rv) { type @include(if: $t) object { name } } }';
+  const subs = await Promise.all([
+    s.subscriber(query, 'fleet', { sel: 'spec.nodeName!=', rv: '10', t: true }),
+    s.subscriber(query, 'scheduler', { sel: 'status.phase!=Succeeded', t: true }),
+    s.subscriber(query, 'manager', { t: true }),
+    s.subscriber(query, 'viewer', { sel: 'app=web', t: false }), // a variable the execution reads: its own
+  ]);
+  s.publish({ type: 'MODIFIED', object: { name: 'p' } });
+  const results = await Promise.all(subs.map((x) => x.next()));
+  assert.deepEqual(results.map((r) => r.data?.watch), [
+    { type: 'MODIFIED', object: { name: 'p' } }, { type: 'MODIFIED', object: { name: 'p' } }, { type: 'MODIFIED', object: { name: 'p' } }, { object: { name: 'p' } },
+  ]);
+  assert.deepEqual(s.executions, ['fleet', 'viewer'], 'one execution for the three that read the same variables, one for the other');
 });
 
 test('the same object under a different event type is executed again', async () => {

@@ -11,7 +11,7 @@
 // the event, and every subscriber of that document and those variables takes it. If the
 // context was touched, the result is kept for that subscriber's identity only, and every
 // other identity executes the event itself (with its own context, its own RBAC).
-import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { Kind, createSourceEventStream, execute, getOperationAST, visit, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Context } from './context.ts';
 
 type Result = ExecutionResult | AsyncIterable<ExecutionResult>;
@@ -42,11 +42,19 @@ export function createSharedSubscribe(options: SharedSubscribeOptions = {}): (ar
   const documentIds = new WeakMap<DocumentNode, number>();
   let nextDocumentId = 0;
 
-  /** The key of everything but the caller: document, operation, variables. */
+  /**
+   * The key of everything but the caller: document, operation, and the variables an
+   * event's execution reads. The root field's own arguments (namespace, selectors,
+   * resourceVersion) choose which events a watcher gets, not what an event executes to:
+   * watchers of one kind with different selectors share each event they both receive.
+   */
   const documentKey = (args: ExecutionArgs): string => {
     let id = documentIds.get(args.document);
     if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
-    return JSON.stringify([id, args.operationName ?? null, args.variableValues ?? null]);
+    const read = variablesReadPerEvent(args.document, args.operationName);
+    const values = args.variableValues ?? null;
+    const kept = read === undefined || values === null ? values : Object.fromEntries(Object.entries(values).filter(([k]) => read.has(k)));
+    return JSON.stringify([id, args.operationName ?? null, kept]);
   };
   const identityKey = (args: ExecutionArgs): string => {
     const user = (args.contextValue as Context | undefined)?.access?.user;
@@ -158,6 +166,35 @@ class SharedSubscription implements AsyncIterableIterator<ExecutionResult> {
     if (!own) byKey.set(ownKey, (own = this.executeEvent(this.args, event, {}, false)));
     return this.take(own, byKey, ownKey, event);
   }
+}
+
+const perEventVariables = new WeakMap<DocumentNode, Map<string | null, ReadonlySet<string> | undefined>>();
+
+/**
+ * The variables an operation reads anywhere but in its root fields' arguments (those feed
+ * the subscription's source stream, not the execution of an event); undefined when that
+ * cannot be told (fragments at the root): then every variable counts.
+ */
+export function variablesReadPerEvent(document: DocumentNode, operationName?: string | null): ReadonlySet<string> | undefined {
+  let byOperation = perEventVariables.get(document);
+  if (!byOperation) perEventVariables.set(document, (byOperation = new Map()));
+  const key = operationName ?? null;
+  if (byOperation.has(key)) return byOperation.get(key);
+  let read: Set<string> | undefined;
+  const operation = getOperationAST(document, operationName);
+  const hasFragments = document.definitions.some((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  if (operation && !hasFragments && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD)) {
+    read = new Set();
+    const names = read;
+    const collect = (node: Parameters<typeof visit>[0]) => visit(node, { Variable: (v) => { names.add(v.name.value); } });
+    for (const field of operation.selectionSet.selections) {
+      if (field.kind !== Kind.FIELD) continue;
+      for (const d of field.directives ?? []) collect(d);
+      if (field.selectionSet) collect(field.selectionSet);
+    }
+  }
+  byOperation.set(key, read);
+  return read;
 }
 
 const yielded = (value: ExecutionResult): IteratorYieldResult<ExecutionResult> => ({ value, done: false });
