@@ -11,7 +11,8 @@
 //   kubelet would (the node lifecycle controller marked it Unknown);
 // - pods: once the node has its spec.podCIDR (node IPAM), each pod bound to it gets an
 //   address from it and a PodRuntime (pod-runtime.ts); its status goes through
-//   updatePodStatus, one write in flight per pod (later changes coalesce); a pod with a
+//   updatePodStatuses, many pods per request and one write in flight per pod (later
+//   changes coalesce); a pod with a
 //   deletionTimestamp has its containers stopped, its final status posted, and is deleted
 //   with grace 0 (uid precondition); its address is freed when the pod is gone.
 //
@@ -43,6 +44,11 @@ const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 const RETRY_MS = 1_000;
 /** Event writes in flight at once for the whole fleet. */
 const EVENT_WRITES = 4;
+/** Bulk pod status writes in flight at once for the whole fleet, and pods per write. */
+const STATUS_REQUESTS = 4;
+const STATUS_BATCH = 100;
+/** How long a pod's status change waits for the changes that follow it before it is written (wall-clock). */
+const STATUS_COALESCE_MS = 100;
 
 export interface NodeFleetOptions extends TransportOptions {
   clock: Clock;
@@ -123,6 +129,10 @@ export class NodeFleet {
   private readonly bootID = randomUUID();
   private readonly recorders = new Map<string, EventRecorder>();
   private readonly eventLimiter = new Limiter(EVENT_WRITES);
+  /** Pods whose status waits for the next bulk write (postPodStatus). */
+  private readonly statusQueue = new Set<SimPod>();
+  private statusRequests = 0;
+  private flushScheduled = false;
   private stopped = false;
 
   constructor(private readonly options: NodeFleetOptions) {
@@ -364,33 +374,88 @@ export class NodeFleet {
     },
   } as unknown as Client;
 
+  /**
+   * A pod's status changed: it joins the next bulk status write (updatePodStatuses), at
+   * most one write in flight per pod — changes made meanwhile coalesce into the next.
+   */
   private postPodStatus(p: SimPod): void {
     p.dirty = true;
     if (p.posting || p.gone || this.stopped) return;
-    p.posting = true;
-    void this.limiter.run(async () => {
-      while (p.dirty && !p.gone && !this.stopped && p.runtime) {
-        p.dirty = false;
-        const status = this.statusOf(p);
-        if ((status.phase === 'Succeeded' || status.phase === 'Failed') && p.podIP && !p.ipReleased) {
-          p.ipReleased = true; // the kubelet tears the finished pod's sandbox down
-          p.node.ips?.release(p.podIP);
+    this.statusQueue.add(p);
+    this.scheduleStatusFlush();
+  }
+
+  /**
+   * Flushes the queue when a request slot is free, STATUS_COALESCE_MS after the first
+   * change queued: a pod whose containers pull, start and get ready at once (the default)
+   * is written once, Running and Ready, not three times — as the kubelet's PLEG, relisting
+   * every second, reports what happened since it last looked. A state that lasts longer
+   * (a pull, a start delay, a back-off) is still written when it begins.
+   */
+  private scheduleStatusFlush(delayMs = STATUS_COALESCE_MS): void {
+    if (this.flushScheduled || this.statusQueue.size === 0 || this.statusRequests >= STATUS_REQUESTS || this.stopped) return;
+    this.flushScheduled = true;
+    setTimeout(() => {
+      this.flushScheduled = false;
+      while (this.statusQueue.size > 0 && this.statusRequests < STATUS_REQUESTS && !this.stopped) {
+        const batch: SimPod[] = [];
+        for (const p of this.statusQueue) {
+          this.statusQueue.delete(p);
+          if (!p.gone && p.runtime && !p.posting) batch.push(p);
+          if (batch.length >= STATUS_BATCH) break;
         }
-        try {
-          const updated = await this.client.resource('Pod').updateStatus(p.namespace, p.name, status);
-          if (updated.metadata.uid !== p.uid) { p.gone = true; return; }
-          if (Number(updated.metadata.resourceVersion) > Number(p.pod.metadata.resourceVersion)) p.pod = updated;
-        } catch (err) {
-          if (err instanceof ApiError && err.code === ErrorCode.NOT_FOUND) { p.gone = true; return; }
-          if (!this.stopped) this.log.error('node fleet: pod status update failed; retrying', { pod: `${p.namespace}/${p.name}`, error: String(err) });
+        if (batch.length === 0) return;
+        this.statusRequests++;
+        void this.writeStatuses(batch).finally(() => {
+          this.statusRequests--;
+          this.scheduleStatusFlush(0); // what queued while every slot was busy has waited already
+        });
+      }
+    }, delayMs).unref();
+  }
+
+  /**
+   * One bulk status write. Under load the queue fills while the slots are busy, so a
+   * request carries many pods (group commit, as the store batches its writes); at rest
+   * a change goes alone, at once.
+   */
+  private async writeStatuses(batch: SimPod[]): Promise<void> {
+    const items = batch.map((p) => {
+      p.posting = true;
+      p.dirty = false;
+      const status = this.statusOf(p);
+      if ((status.phase === 'Succeeded' || status.phase === 'Failed') && p.podIP && !p.ipReleased) {
+        p.ipReleased = true; // the kubelet tears the finished pod's sandbox down
+        p.node.ips?.release(p.podIP);
+      }
+      return { namespace: p.namespace, name: p.name, status };
+    });
+    let results: Array<KubeObjectOf<'Pod'> | ApiError>;
+    try {
+      results = await this.client.resource('Pod').updateStatuses(items);
+    } catch (err) {
+      const failed = err instanceof ApiError ? err : new ApiError(ErrorCode.UNAVAILABLE, String(err));
+      results = batch.map(() => failed);
+    }
+    batch.forEach((p, i) => {
+      p.posting = false;
+      const r = results[i]!;
+      if (r instanceof ApiError) {
+        if (r.code === ErrorCode.NOT_FOUND) {
+          p.gone = true;
+        } else {
+          if (!this.stopped) this.log.error('node fleet: pod status update failed; retrying', { pod: `${p.namespace}/${p.name}`, error: String(r) });
           this.wheel.after(RETRY_MS, () => this.postPodStatus(p));
           return;
         }
+      } else if (r.metadata.uid !== p.uid) {
+        p.gone = true;
+      } else if (Number(r.metadata.resourceVersion) > Number(p.pod.metadata.resourceVersion)) {
+        p.pod = r;
       }
-    }).finally(() => {
-      p.posting = false;
-      if (p.dirty && !p.gone) this.postPodStatus(p);
-      else if (p.deleting && !p.dirty && p.runtime?.stopped !== false) this.deleteNow(p);
+      if (p.gone) return;
+      if (p.dirty) this.postPodStatus(p);
+      else if (p.deleting && p.runtime?.stopped !== false) this.deleteNow(p);
     });
   }
 
