@@ -2,6 +2,8 @@
 // `target.hasOwnProperty(…)`, which a patch with a key named "hasOwnProperty" breaks;
 // keys such as "__proto__" must also land as plain data, never on a prototype.
 
+import { deepCopy } from './deep-copy.ts';
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -13,7 +15,7 @@ export function defineKey(o: Record<string, unknown>, key: string, value: unknow
 
 /** `target` with `patch` applied; neither is changed. */
 export function applyMergePatch(target: unknown, patch: unknown): Json {
-  if (!isRecord(patch)) return structuredClone(patch) as Json;
+  if (!isRecord(patch)) return deepCopy(patch) as Json;
   const result: Record<string, unknown> = {};
   if (isRecord(target)) for (const [k, v] of Object.entries(target)) defineKey(result, k, v);
   for (const [k, v] of Object.entries(patch)) {

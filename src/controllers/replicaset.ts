@@ -8,6 +8,7 @@
 // creates in slow-start batches (1, 2, 4, …) that stop at the first failure. Then the status
 // counters are written if they changed. Expectations (expectations.ts) make a cache that
 // lags behind the controller's own writes harmless.
+import { deepCopy } from '../apimachinery/deep-copy.ts';
 import type { ReplicaSetCondition, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { Clock } from '../apimachinery/clock.ts';
@@ -352,7 +353,7 @@ export class ReplicaSetController {
           ...(template.metadata?.finalizers ? { finalizers: [...template.metadata.finalizers] } : {}),
           ownerReferences: [controllerRef(rs)],
         },
-        spec: structuredClone(template.spec) as never,
+        spec: deepCopy(template.spec) as never,
       });
       this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
     } catch (error) {

@@ -11,6 +11,7 @@
 //   default     the strategy's defaults;
 //   validate    the strategy's Validate (+ ValidateUpdate) on the final object;
 // then the namespace lifecycle check and the admission hooks, then the store.
+import { deepCopy } from '../../apimachinery/deep-copy.ts';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import jsonpatch, { type Operation } from 'fast-json-patch';
@@ -65,7 +66,7 @@ const SYSTEM_META = ['uid', 'creationTimestamp', 'generation', 'deletionTimestam
 
 const STATUS = ['status'] as const;
 
-const clone = <T>(v: T): T => structuredClone(v);
+const clone = deepCopy;
 /** A client's value in a message: a string as it is, anything else as JSON (String() throws on `{ toString: null }`). */
 const printed = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
 const nameOf = (o: KubeObject): string => o.metadata.name ?? o.metadata.generateName ?? '';
