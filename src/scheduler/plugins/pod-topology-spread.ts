@@ -88,6 +88,54 @@ function countMatching(pods: readonly Pod[], c: Constraint): number {
   return n;
 }
 
+/**
+ * Matching pods per domain of `topologyKey` over every node, for a same-owner constraint
+ * counted on every node (no node affinity to honour): kept per node list and owner, and
+ * brought up to date by the NodeInfos that changed since the last cycle (the scheduler's
+ * cache replaces a NodeInfo when its pods change, and keeps its node list in place) —
+ * consecutive pods of one ReplicaSet cost a pass of identity checks, not a count over
+ * every pod in the cluster.
+ */
+interface DomainTotals {
+  /** The NodeInfo counted at each index of the node list. */
+  seen: (NodeInfo | undefined)[];
+  /** Its domain and count, as counted. */
+  domain: (string | undefined)[];
+  count: number[];
+  totals: Map<string, number>;
+}
+const domainTotalsByList = new WeakMap<readonly NodeInfo[], Map<string, DomainTotals>>();
+
+function ownerDomainTotals(nodes: readonly NodeInfo[], c: Constraint & { ownerUID: string }): ReadonlyMap<string, number> {
+  let byKey = domainTotalsByList.get(nodes);
+  if (!byKey) domainTotalsByList.set(nodes, (byKey = new Map()));
+  const key = `${c.ownerUID}\0${c.topologyKey}`;
+  let t = byKey.get(key);
+  if (!t) {
+    if (byKey.size >= 64) byKey.delete(byKey.keys().next().value!); // owners scheduled long ago
+    byKey.set(key, (t = { seen: [], domain: [], count: [], totals: new Map() }));
+  } else {
+    byKey.delete(key); // most recently used last
+    byKey.set(key, t);
+  }
+  const { seen, domain, count, totals } = t;
+  const add = (v: string | undefined, n: number) => { if (v !== undefined && n !== 0) totals.set(v, (totals.get(v) ?? 0) + n); };
+  for (let i = nodes.length; i < seen.length; i++) add(domain[i], -count[i]!); // the list got shorter
+  seen.length = domain.length = count.length = Math.min(seen.length, nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const ni = nodes[i]!;
+    if (seen[i] === ni) continue;
+    if (seen[i] !== undefined) add(domain[i], -count[i]!);
+    const v = labelsOf(ni.node)[c.topologyKey];
+    const n = v === undefined ? 0 : countMatching(ni.pods, c);
+    seen[i] = ni;
+    domain[i] = v;
+    count[i] = n;
+    add(v, n);
+  }
+  return totals;
+}
+
 const hasAllKeys = (labels: Readonly<Record<string, string>>, cs: readonly Constraint[]): boolean => cs.every((c) => labels[c.topologyKey] !== undefined);
 
 function nodeCounts(pod: Pod, node: NodeInfo, c: Constraint): boolean {
@@ -208,8 +256,20 @@ export function podTopologySpreadPlugin(options: PodTopologySpreadOptions = {}):
       // Domain counts over every node (hostname counts are taken per node in score).
       const domainIdx: number[] = [];
       for (let i = 0; i < constraints.length; i++) if (counts[i]!.size > 0) domainIdx.push(i);
+      const noNodeAffinity = !pod.spec?.nodeSelector && !pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+      if (!requireAllTopologies && noNodeAffinity) {
+        // the system defaults over a controller's pods: every node counts, totals kept between cycles
+        for (let d = domainIdx.length - 1; d >= 0; d--) {
+          const i = domainIdx[d]!;
+          const c = constraints[i]!;
+          if (c.ownerUID === undefined || c.honorNodeTaints) continue;
+          const totals = ownerDomainTotals(snapshot.nodes, c as Constraint & { ownerUID: string });
+          const m = counts[i]!;
+          for (const v of m.keys()) m.set(v, totals.get(v) ?? 0);
+          domainIdx.splice(d, 1);
+        }
+      }
       if (domainIdx.length > 0) {
-        const noNodeAffinity = !pod.spec?.nodeSelector && !pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
         const nodes = snapshot.nodes;
         for (let n = 0; n < nodes.length; n++) {
           const ni = nodes[n]!;

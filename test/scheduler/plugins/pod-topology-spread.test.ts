@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
+import type { Pod, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import { podTopologySpread } from '../../../src/scheduler/plugins/pod-topology-spread.ts';
 import { cluster, mkNode, mkPod, runFilter, runScore } from './fixtures.ts';
 
@@ -67,4 +67,49 @@ test('PodTopologySpread score: system default constraints spread a ReplicaSet’
   assert.equal(s.b1, 100);
   // a pod without an owner has no default constraints
   assert.equal(runScore(podTopologySpread, mkPod('lonely', {}, { labels: { app: 'web' } }), snap), 'skip');
+});
+
+test('PodTopologySpread score: the system defaults\' zone totals kept between cycles equal a fresh count, whatever changed in between (property)', async () => {
+  const { default: fc } = await import('fast-check');
+  const { SchedulerCache } = await import('../../../src/scheduler/cache.ts');
+  const { snapshotOf } = await import('../../../src/scheduler/snapshot.ts');
+  const owners = ['rs-1', 'rs-2'].map((uid) => [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: uid, uid, controller: true }]);
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('bind' as const), owner: fc.integer({ min: 0, max: 1 }), node: fc.integer({ min: 0, max: 7 }) }),
+    fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('terminate' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('removeNode' as const), node: fc.integer({ min: 0, max: 7 }) }),
+    fc.record({ kind: fc.constant('addNode' as const), node: fc.integer({ min: 0, max: 7 }) }),
+    fc.record({ kind: fc.constant('score' as const), owner: fc.integer({ min: 0, max: 1 }) }),
+  );
+  fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), (ops) => {
+    const cache = new SchedulerCache();
+    const node = (i: number) => mkNode(`n${i}`, { labels: { 'kubernetes.io/hostname': `n${i}`, 'topology.kubernetes.io/zone': `z${i % 3}` } });
+    for (let i = 0; i < 6; i++) cache.setNode(node(i));
+    const pods: Pod[] = [];
+    let seq = 0;
+    for (const o of ops) {
+      if (o.kind === 'bind') {
+        const p = mkPod(`p${seq}`, { nodeName: `n${o.node}` }, { uid: `u${seq++}`, labels: { app: 'web' }, ownerReferences: owners[o.owner] });
+        pods.push(p);
+        cache.setPod(p);
+      } else if (o.kind === 'remove' && pods.length) {
+        cache.removePod(pods.splice(o.pick % pods.length, 1)[0]!);
+      } else if (o.kind === 'terminate' && pods.length) {
+        const i = o.pick % pods.length;
+        pods[i] = { ...pods[i]!, metadata: { ...pods[i]!.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } };
+        cache.setPod(pods[i]!);
+      } else if (o.kind === 'removeNode') {
+        cache.removeNode(node(o.node));
+      } else if (o.kind === 'addNode') {
+        cache.setNode(node(o.node));
+      } else if (o.kind === 'score') {
+        const snap = cache.snapshot();
+        const incoming = mkPod(`new${seq++}`, {}, { labels: { app: 'web' }, ownerReferences: owners[o.owner] });
+        const kept = runScore(podTopologySpread, incoming, snap);
+        const fresh = runScore(podTopologySpread, incoming, snapshotOf([...snap.nodes])); // a new node list: counted afresh
+        assert.deepEqual(kept, fresh);
+      }
+    }
+  }), { numRuns: 200 });
 });
