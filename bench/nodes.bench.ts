@@ -33,6 +33,20 @@ function usage(pid: number): { cpuS: number; rssMiB: number } {
   return { cpuS: ticks / 100, rssMiB: Number(rss) / 1024 };
 }
 
+/** apiserver_request_total by verb and resource (subresource), and watch events by kind, from /metrics. */
+async function requestCounts(server: string, token: string): Promise<Map<string, number>> {
+  const text = await (await fetch(server.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${token}` } })).text();
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(apiserver_request_total|apiserver_watch_events_total)\{(.*)\} (\d+(?:\.\d+)?)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    const key = m[1] === 'apiserver_request_total' ? `${labels.verb} ${labels.resource}${labels.subresource ? '/' + labels.subresource : ''}` : `watch events ${labels.kind}`;
+    counts.set(key, (counts.get(key) ?? 0) + Number(m[3]));
+  }
+  return counts;
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const rows: string[] = [];
 console.log(`kubeql bench:nodes — ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, every component in its own process, commit ${commitOf()}; ${PODS} pods per size`);
@@ -47,8 +61,8 @@ for (const size of SIZES) {
     const server = api.match[1].replace('localhost', '127.0.0.1');
     const { token } = JSON.parse(readFileSync(path.join(dataDir, 'client-config.json'), 'utf8')) as { token: string };
     const client = new Client({ server, token });
-    await processes.kubeql(['controller-manager', '--data-dir', dataDir], { KUBEQL_CLUSTER_CIDR: '10.128.0.0/9' }, /controller-manager \S+ started/);
-    await processes.kubeql(['scheduler', '--data-dir', dataDir], {}, /scheduler \S+ started/);
+    const manager = await processes.kubeql(['controller-manager', '--data-dir', dataDir], { KUBEQL_CLUSTER_CIDR: '10.128.0.0/9' }, /controller-manager \S+ started/);
+    const scheduler = await processes.kubeql(['scheduler', '--data-dir', dataDir], {}, /scheduler \S+ started/);
     const t0 = performance.now();
     const fleet = await processes.kubeql(['node', '--count', String(size), '--name-prefix', 'sim-', '--data-dir', dataDir], {}, /nodes registered and Ready/);
     const readyS = (performance.now() - t0) / 1000;
@@ -60,7 +74,9 @@ for (const size of SIZES) {
       error: () => undefined,
       complete: () => undefined,
     });
-    await new Promise((r) => setTimeout(r, 2000)); // the watch is established
+    // the watch established, and a whole renew interval (10 s) gone since the nodes registered:
+    // the first heartbeats are spread over the interval after start-up
+    await new Promise((r) => setTimeout(r, 12_000));
     renewals = 0;
     const fleetBefore = usage(fleet.child.pid!);
     const apiBefore = usage(api.child.pid!);
@@ -89,6 +105,9 @@ for (const size of SIZES) {
       complete: () => undefined,
     });
     await new Promise((r) => setTimeout(r, 500));
+    const components = { apiserver: api, 'controller-manager': manager, scheduler, fleet };
+    const cpuBefore = Object.fromEntries(Object.entries(components).map(([k, c]) => [k, usage(c.child.pid!).cpuS]));
+    const requestsBefore = await requestCounts(server, token);
     const s0 = performance.now();
     await client.resource('Deployment').create({
       metadata: { name: 'bench', namespace: 'default' },
@@ -96,7 +115,11 @@ for (const size of SIZES) {
     });
     await done;
     const runningS = (performance.now() - s0) / 1000;
+    console.log(`  CPU seconds while the pods started (${runningS.toFixed(1)} s): ${Object.entries(components).map(([k, c]) => `${k} ${(usage(c.child.pid!).cpuS - cpuBefore[k]).toFixed(1)}`).join(', ')}`);
     stopPods();
+    const requestsAfter = await requestCounts(server, token);
+    const perPod = [...requestsAfter].map(([k, n]) => [k, (n - (requestsBefore.get(k) ?? 0)) / PODS] as const).filter(([, n]) => n >= 0.01).sort((a, b) => b[1] - a[1]);
+    console.log(`  requests and watch events per pod: ${perPod.map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`);
     const startup = [...running].map(([name, at]) => at - firstSeen.get(name)!).sort((a, b) => a - b);
     rows.push(`| ${size} | ${readyS.toFixed(1)} s | ${(100 * (fleetAfter.cpuS - fleetBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${fleetAfter.rssMiB.toFixed(0)} MiB | ${(100 * (apiAfter.cpuS - apiBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${apiAfter.rssMiB.toFixed(0)} MiB | ${renewalsPerS.toFixed(1)} | ${runningS.toFixed(1)} s | ${(percentile(startup, 50) / 1000).toFixed(2)} s | ${(percentile(startup, 99) / 1000).toFixed(2)} s |`);
     console.log(rows[rows.length - 1]);

@@ -10,8 +10,14 @@ export class BenchProcesses {
   private readonly children: ChildProcess[] = [];
   private readonly cleanups: (() => Promise<unknown> | unknown)[] = [];
 
-  /** Spawns `kubeql …` (with `nodeArgs` for node itself, e.g. --cpu-prof) and resolves once a line matches `ready`. */
+  /**
+   * Spawns `kubeql …` (with `nodeArgs` for node itself, e.g. --cpu-prof) and resolves once a
+   * line matches `ready`. BENCH_CPU_PROF=dir profiles every program (--cpu-prof into
+   * dir/<command>; clean-up then stops them with SIGTERM so that the profiles are written).
+   */
   kubeql(args: string[], env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<{ match: RegExpMatchArray; child: ChildProcess }> {
+    const profiles = process.env.BENCH_CPU_PROF;
+    if (profiles && !nodeArgs.includes('--cpu-prof')) nodeArgs = [...nodeArgs, '--cpu-prof', `--cpu-prof-dir=${profiles}/${args[0]}`];
     const child = spawn('node', [...nodeArgs, 'bin/kubeql.js', ...args], { cwd: ROOT, env: { ...process.env, KUBEQL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.push(child);
     let out = '';
@@ -53,6 +59,13 @@ export class BenchProcesses {
 
   /** Kills every spawned program, then runs the clean-ups in reverse. */
   async cleanUp(): Promise<void> {
+    if (process.env.BENCH_CPU_PROF) {
+      await Promise.all(this.children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => {
+        c.once('exit', r);
+        c.kill('SIGTERM');
+        setTimeout(r, 15_000).unref();
+      })));
+    }
     for (const c of this.children) c.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 300));
     for (const c of this.cleanups.reverse()) await c();

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `kubeql` — the command line. `kubeql up` starts the control plane (the apiserver with
-// its store, and the controller-manager as its client); `kubeql controller-manager` runs
-// the control loops as a separate program; `kubeql token create` mints a token with the
-// cluster key.
+// `kubeql` — the command line. `kubeql up` starts a whole cluster in one process (the
+// apiserver with its store, and the controller-manager, the scheduler and a fleet of
+// simulated nodes as its clients); `kubeql apiserver` the apiserver alone; `kubeql
+// controller-manager`, `kubeql scheduler` and `kubeql node` run the components as separate
+// programs; `kubeql token create` mints a token with the cluster key.
 import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,8 +19,11 @@ import { clientConfigPath, componentCredentials, mintedToken, writeClientConfig 
 const USAGE = `Usage: kubeql <command> [flags]
 
 Commands:
-  up                  Start the control plane: the apiserver (embedded PGlite store unless
-                      DATABASE_URL is set) and the controller-manager
+  up                  Start a cluster in one process: the apiserver (embedded PGlite store
+                      unless DATABASE_URL is set), the controller-manager, the scheduler and
+                      a fleet of simulated nodes
+  apiserver           The apiserver alone (as up --nodes 0 --no-controllers --no-scheduler);
+                      the components join it as separate programs
   controller-manager  Run the control loops (ReplicaSet, Deployment, garbage collector, …) as a
                       client of an apiserver; several may run, one leads (Lease
                       kube-system/kube-controller-manager)
@@ -29,7 +33,7 @@ Commands:
                       --count N --name-prefix P; killing it is a node crash
   token create        Mint a bearer token signed by the cluster key (like kubectl create token)
 
-Flags for up:
+Flags for up (apiserver: the same, without --nodes, --no-controllers, --no-scheduler):
   --port N                 HTTP port (env PORT, default 4000)
   --data-dir DIR           kubeql's data directory (env KUBEQL_DATA, default ./.kubeql/data):
                            the PGlite store (DIR/pglite) and the signing key (DIR/signing-key.jwk)
@@ -82,7 +86,8 @@ function paths(values: { 'data-dir'?: string; 'signing-key-file'?: string }) {
   return { dataDir, signingKeyFile };
 }
 
-async function up(argv: string[]): Promise<void> {
+/** `kubeql up`; `apiserverOnly`: `kubeql apiserver` — no controller-manager, scheduler or nodes, whatever the environment says. */
+async function up(argv: string[], apiserverOnly = false): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -96,7 +101,10 @@ async function up(argv: string[]): Promise<void> {
   const { dataDir, signingKeyFile } = paths(values);
   const pgliteDir = path.join(dataDir, 'pglite');
   const clock = realClock(timeScaleOf(values)); // refuses a scale that is not a positive number
-  const nodeCount = countOf(values.nodes ?? process.env.KUBEQL_NODES ?? '3', '--nodes');
+  if (apiserverOnly && (values.nodes !== undefined || values['no-controllers'] || values['no-scheduler'])) {
+    throw new Error('kubeql apiserver runs no components: --nodes, --no-controllers and --no-scheduler are flags of kubeql up');
+  }
+  const nodeCount = apiserverOnly ? 0 : countOf(values.nodes ?? process.env.KUBEQL_NODES ?? '3', '--nodes');
   let fleet: NodeFleet | undefined;
   const server = await startApiServer({
     readinessCheck: nodeCount > 0 ? () => Boolean(fleet?.allReady()) : undefined,
@@ -111,7 +119,7 @@ async function up(argv: string[]): Promise<void> {
   const authenticator = server.authenticator!;
   const configFile = clientConfigPath(dataDir);
   writeClientConfig(configFile, { server: server.url, token: await authenticator.mint({ username: 'admin', groups: ['system:masters'] }, 48 * 3600) });
-  const controllers = !values['no-controllers'] && process.env.KUBEQL_CONTROLLERS !== '0';
+  const controllers = !apiserverOnly && !values['no-controllers'] && process.env.KUBEQL_CONTROLLERS !== '0';
   let manager: ControllerManager | undefined;
   let managerToken: Awaited<ReturnType<typeof mintedToken>> | undefined;
   if (controllers) {
@@ -119,7 +127,7 @@ async function up(argv: string[]): Promise<void> {
     manager = new ControllerManager({ server: server.url, token: managerToken, clock, log: createLogger({ level: values['log-level'], base: { component: 'controller-manager' } }) });
     manager.start();
   }
-  const scheduling = !values['no-scheduler'] && process.env.KUBEQL_SCHEDULER !== '0';
+  const scheduling = !apiserverOnly && !values['no-scheduler'] && process.env.KUBEQL_SCHEDULER !== '0';
   let scheduler: SchedulerServer | undefined;
   let schedulerToken: Awaited<ReturnType<typeof mintedToken>> | undefined;
   if (scheduling) {
@@ -257,6 +265,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'up':
       return up(rest);
+    case 'apiserver':
+      return up(rest, true);
     case 'controller-manager':
     case 'scheduler':
       return component(command, rest);
