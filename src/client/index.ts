@@ -18,3 +18,5 @@ export { LeaderElected, type LeaderElectedOptions } from './leader-elected.ts';
 export { BucketRateLimiter, ExponentialFailureRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.ts';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';
 export { Controller, TerminalError, type ControllerOptions, type Reconciler, type Result } from './controller.ts';
+export { eventRecorder, type EventRecorder } from './event-recorder.ts';
+export { consoleLogger, type Logger } from './logger.ts';

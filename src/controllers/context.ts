@@ -5,12 +5,10 @@
 import type { Clock } from '../apimachinery/clock.ts';
 import type { Client } from '../client/client.ts';
 import type { SharedInformers } from '../client/shared-informers.ts';
-import type { EventRecorder } from './events.ts';
+import type { EventRecorder } from '../client/event-recorder.ts';
+import type { Logger } from '../client/logger.ts';
 
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export { consoleLogger, type Logger } from '../client/logger.ts';
 
 export interface ControllerContext {
   client: Client;
@@ -36,8 +34,3 @@ export interface ControllerDescriptor {
    */
   start(context: ControllerContext): RunningController | Promise<RunningController>;
 }
-
-export const consoleLogger: Logger = {
-  info: (message, fields) => console.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
-  error: (message, fields) => console.error(fields ? `${message} ${JSON.stringify(fields)}` : message),
-};

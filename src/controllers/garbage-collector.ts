@@ -23,7 +23,7 @@ import { Controller, type Result } from '../client/controller.ts';
 import type { Informer } from '../client/informer.ts';
 import type { AnyObject, Kind } from '../client/resources.ts';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.ts';
-import type { EventRecorder } from './events.ts';
+import type { EventRecorder } from '../client/event-recorder.ts';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';

@@ -10,7 +10,7 @@ import { LeaderElected } from '../client/leader-elected.ts';
 import { SharedInformers } from '../client/shared-informers.ts';
 import type { TransportOptions } from '../client/transport.ts';
 import { consoleLogger, type ControllerContext, type ControllerDescriptor, type Logger, type RunningController } from './context.ts';
-import { eventRecorder, type EventRecorder } from './events.ts';
+import { eventRecorder, type EventRecorder } from '../client/event-recorder.ts';
 import { CONTROLLERS } from './index.ts';
 
 export interface ControllerManagerOptions extends TransportOptions {

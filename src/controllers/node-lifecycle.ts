@@ -28,7 +28,7 @@ import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { keyOf } from '../client/cache.ts';
 import type { KubeObjectOf } from '../client/resources.ts';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.ts';
-import type { EventRecorder } from './events.ts';
+import type { EventRecorder } from '../client/event-recorder.ts';
 
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';

@@ -21,7 +21,7 @@ import { Controller, type Result } from '../client/controller.ts';
 import type { Informer } from '../client/informer.ts';
 import type { KubeObjectOf } from '../client/resources.ts';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.ts';
-import type { EventRecorder } from './events.ts';
+import type { EventRecorder } from '../client/event-recorder.ts';
 import { ControllerExpectations } from './expectations.ts';
 import { isPodActive, isPodReady, podsToDelete, readyCondition } from './pod-ordering.ts';
 

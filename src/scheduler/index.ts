@@ -7,7 +7,7 @@ import type { Clock } from '../apimachinery/clock.ts';
 import { Client } from '../client/client.ts';
 import { LeaderElected } from '../client/leader-elected.ts';
 import type { TransportOptions } from '../client/transport.ts';
-import { consoleLogger, type Logger } from '../controllers/context.ts';
+import { consoleLogger, type Logger } from '../client/logger.ts';
 import { Scheduler } from './scheduler.ts';
 
 export { Scheduler, DEFAULT_SCHEDULER_NAME } from './scheduler.ts';

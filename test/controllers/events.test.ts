@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { FakeClock, timestamp } from '../../src/apimachinery/clock.ts';
 import { Client } from '../../src/client/index.ts';
-import { eventRecorder } from '../../src/controllers/events.ts';
+import { eventRecorder } from '../../src/client/event-recorder.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let t: TestServer;

@@ -11,7 +11,7 @@ import { keyOf, splitKey } from '../../client/cache.ts';
 import { Controller, type Reconciler, type Result } from '../../client/controller.ts';
 import type { Informer } from '../../client/informer.ts';
 import type { ControllerContext } from '../context.ts';
-import type { EventRecorder } from '../events.ts';
+import type { EventRecorder } from '../../client/event-recorder.ts';
 import { ProgressClock } from './progress.ts';
 import { rolloutRecreate } from './recreate.ts';
 import { isRollingUpdate } from './replicas.ts';

@@ -8,7 +8,7 @@ import type { Clock } from '../../apimachinery/clock.ts';
 import { ApiError, ErrorCode } from '../../apimachinery/errors.ts';
 import type { Client } from '../../client/client.ts';
 import type { Result } from '../../client/controller.ts';
-import type { EventRecorder } from '../events.ts';
+import type { EventRecorder } from '../../client/event-recorder.ts';
 import { computeHash, equalIgnoreHash } from './hash.ts';
 import { cleanupHistory, setNewReplicaSetAnnotations } from './history.ts';
 import {

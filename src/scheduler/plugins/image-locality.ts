@@ -14,20 +14,23 @@ export function normalizedImageName(name: string): string {
 }
 
 export function imageLocalityScore(pod: Pod, node: NodeInfo, snapshot: Snapshot): number {
-  const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+  const init = pod.spec?.initContainers ?? [];
+  const regular = pod.spec?.containers ?? [];
   const total = snapshot.nodes.length;
   let sum = 0;
   if (node.images.size > 0) {
-    for (const c of containers) {
-      if (!c.image) continue;
-      const name = normalizedImageName(c.image);
-      const size = node.images.get(name) ?? (name !== c.image ? node.images.get(c.image) : undefined);
-      if (size === undefined) continue;
-      const spread = snapshot.imageNodeCount(node.images.has(name) ? name : c.image) / total;
-      sum += Math.trunc(size * spread);
+    for (const list of [init, regular]) {
+      for (const c of list) {
+        if (!c.image) continue;
+        const name = normalizedImageName(c.image);
+        const size = node.images.get(name) ?? (name !== c.image ? node.images.get(c.image) : undefined);
+        if (size === undefined) continue;
+        const spread = snapshot.imageNodeCount(node.images.has(name) ? name : c.image) / total;
+        sum += Math.trunc(size * spread);
+      }
     }
   }
-  const maxThreshold = MAX_CONTAINER_THRESHOLD * containers.length;
+  const maxThreshold = MAX_CONTAINER_THRESHOLD * (init.length + regular.length);
   if (sum < MIN_THRESHOLD) sum = MIN_THRESHOLD;
   else if (sum > maxThreshold) sum = maxThreshold;
   return Math.trunc((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));

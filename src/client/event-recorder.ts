@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../apimachinery/clock.ts';
 import { timestamp } from '../apimachinery/clock.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
-import type { Client } from '../client/client.ts';
+import type { Client } from './client.ts';
 
 export interface InvolvedObject {
   apiVersion?: string;
