@@ -5,7 +5,12 @@
 // key named "__proto__" (JSON.parse makes it an own property) would then set the copy's
 // prototype instead of landing as data.
 
-/** A deep copy of JSON data: objects, arrays and primitives (anything else is kept by reference). */
+/**
+ * A deep copy of JSON data: arrays, and objects of any prototype (a GraphQL input's class
+ * instance, a null-prototype object) copied as plain objects of their own enumerable keys,
+ * as structuredClone copies them; Dates, Maps, Sets, RegExps and binary data are kept by
+ * reference (not JSON data).
+ */
 export function deepCopy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
@@ -13,7 +18,7 @@ export function deepCopy<T>(value: T): T {
     for (let i = 0; i < value.length; i++) out[i] = deepCopy(value[i]);
     return out as T;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value; // Date, Buffer…: not JSON data
+  if (value instanceof Date || value instanceof Map || value instanceof Set || value instanceof RegExp || ArrayBuffer.isView(value)) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const v = deepCopy((value as Record<string, unknown>)[key]);

@@ -13,7 +13,7 @@ import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import { kindInfo, type KindInfo } from '../apis/kinds.ts';
 import * as operations from './generated/graphql.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
-import { toApiError, type Sink, type Transport } from './transport.ts';
+import { toApiError, type GraphQLErrorJson, type Sink, type Transport } from './transport.ts';
 
 /** Every kind kubeql serves, with its Kubernetes type. */
 export interface KindTypes {
@@ -78,7 +78,7 @@ function documentOf(field: string): Doc {
 
 export class ResourceClient<K extends Kind> {
   readonly info: KindInfo;
-  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'replace' | 'patch' | 'delete', Doc> & { status?: Doc; statuses?: Doc };
+  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'createMany' | 'replace' | 'patch' | 'delete', Doc> & { status?: Doc; statuses?: Doc };
   private readonly inputName: string;
 
   constructor(private readonly transport: Transport, readonly kind: K) {
@@ -91,6 +91,7 @@ export class ResourceClient<K extends Kind> {
       list: documentOf(info.plural),
       watch: documentOf(`watch${pascal(info.plural)}`),
       create: documentOf(`create${kind}`),
+      createMany: documentOf(`create${pascal(info.plural)}`),
       replace: documentOf(`replace${kind}`),
       patch: documentOf(`patch${kind}`),
       delete: documentOf(`delete${kind}`),
@@ -152,6 +153,17 @@ export class ResourceClient<K extends Kind> {
     return ResourceClient.manifest(data[`create${this.kind}`]);
   }
 
+  /**
+   * Many objects in one request (at most 500): per item, in order, the object as created
+   * or the ApiError that item met (the others are created all the same). Throws only when
+   * the whole request failed.
+   */
+  async createMany(objects: readonly (Partial<KindTypes[K]> & { metadata: ObjectMeta })[]): Promise<Array<KubeObjectOf<K> | ApiError>> {
+    const field = `create${pascal(this.info.plural)}`;
+    const { data, errors } = await this.transport.requestPartial(this.docs.createMany, { items: objects.map((o) => input(this.kind, o)) });
+    return perItem<KubeObjectOf<K>>(field, data[field] as ({ manifest: KubeObjectOf<K> } | null)[], errors);
+  }
+
   /** A full update; CONFLICT when `metadata.resourceVersion` is stale. */
   async replace(object: Partial<KindTypes[K]> & { metadata: ObjectMeta }): Promise<KubeObjectOf<K>> {
     const data = await this.transport.request(this.docs.replace, { [this.inputName]: input(this.kind, object) });
@@ -188,14 +200,18 @@ export class ResourceClient<K extends Kind> {
       items: items.map((i) => ({ ...(this.info.namespaced ? { namespace: i.namespace } : {}), name: i.name, status: i.status, resourceVersion: i.resourceVersion })),
     });
     const field = `update${this.kind}Statuses`;
-    const results = data[field] as ({ manifest: KubeObjectOf<K> } | null)[];
-    const failed = new Map<number, ApiError>();
-    for (const e of errors) {
-      const index = e.path?.[0] === field ? e.path[1] : undefined;
-      if (typeof index === 'number') failed.set(index, toApiError([e]));
-    }
-    return results.map((r, i) => r?.manifest ?? failed.get(i) ?? new ApiError(ErrorCode.INTERNAL_SERVER_ERROR, `no result for item ${i}`));
+    return perItem<KubeObjectOf<K>>(field, data[field] as ({ manifest: KubeObjectOf<K> } | null)[], errors);
   }
+}
+
+/** A bulk field's answer per item: the object, or the error reported at its index. */
+function perItem<T>(field: string, results: ({ manifest: T } | null)[], errors: readonly GraphQLErrorJson[]): Array<T | ApiError> {
+  const failed = new Map<number, ApiError>();
+  for (const e of errors) {
+    const index = e.path?.[0] === field ? e.path[1] : undefined;
+    if (typeof index === 'number') failed.set(index, toApiError([e]));
+  }
+  return results.map((r, i) => r?.manifest ?? failed.get(i) ?? new ApiError(ErrorCode.INTERNAL_SERVER_ERROR, `no result for item ${i}`));
 }
 
 /** One object's status for `updateStatuses`. */

@@ -311,7 +311,7 @@ export class ReplicaSetController {
       diff = Math.min(-diff, this.burstReplicas);
       // Expect them all before the first is sent: their adds may arrive before the answers.
       this.expectations.expectCreations(key, diff);
-      const { successes, error } = await slowStartBatch(diff, SLOW_START_INITIAL_BATCH_SIZE, () => this.createPod(rs));
+      const { successes, error } = await slowStartBatch(diff, SLOW_START_INITIAL_BATCH_SIZE, (n) => this.createPods(rs, n));
       // The creates never sent will never be observed.
       for (let skipped = diff - successes; skipped > 0; skipped--) this.expectations.creationObserved(key);
       if (error) throw error;
@@ -337,31 +337,43 @@ export class ReplicaSetController {
     }
   }
 
-  private async createPod(rs: RS): Promise<void> {
+  /**
+   * `n` pods from the template, in one request (createPods; each pod admitted and
+   * validated on its own): each one's failure, undefined where it was created.
+   */
+  private async createPods(rs: RS, n: number): Promise<unknown[]> {
     const template = rs.spec?.template ?? {};
     const labels = { ...(template.metadata?.labels ?? {}) };
-    if (!Object.keys(labels).length) throw new Error('unable to create pods, no labels');
+    if (!Object.keys(labels).length) return Array.from({ length: n }, () => new Error('unable to create pods, no labels'));
+    const pod = {
+      apiVersion: 'v1' as const,
+      kind: 'Pod' as const,
+      metadata: {
+        generateName: `${rs.metadata.name}-`,
+        namespace: rs.metadata.namespace,
+        labels,
+        ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+        ...(template.metadata?.finalizers ? { finalizers: [...template.metadata.finalizers] } : {}),
+        ownerReferences: [controllerRef(rs)],
+      },
+      spec: deepCopy(template.spec) as never,
+    };
+    let results: (KubeObjectOf<'Pod'> | ApiError | Error)[];
     try {
-      const pod = await this.client.resource('Pod').create({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          generateName: `${rs.metadata.name}-`,
-          namespace: rs.metadata.namespace,
-          labels,
-          ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-          ...(template.metadata?.finalizers ? { finalizers: [...template.metadata.finalizers] } : {}),
-          ownerReferences: [controllerRef(rs)],
-        },
-        spec: deepCopy(template.spec) as never,
-      });
-      this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+      results = await this.client.resource('Pod').createMany(Array.from({ length: n }, () => pod));
     } catch (error) {
-      // A namespace being deleted refuses new pods; that is not this ReplicaSet's failure.
-      if (error instanceof ApiError && error.code === ErrorCode.FORBIDDEN && error.message.includes('because it is being terminated')) return;
-      this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(error as Error).message}`);
-      throw error;
+      results = Array.from({ length: n }, () => error as Error);
     }
+    return results.map((r) => {
+      if (!(r instanceof Error)) {
+        this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${r.metadata.name}`);
+        return undefined;
+      }
+      // A namespace being deleted refuses new pods; that is not this ReplicaSet's failure.
+      if (r instanceof ApiError && r.code === ErrorCode.FORBIDDEN && r.message.includes('because it is being terminated')) return undefined;
+      this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${r.message}`);
+      return r;
+    });
   }
 
   /**
@@ -445,19 +457,19 @@ export function controllerRef(rs: { metadata: { name: string; uid: string } }): 
 }
 
 /**
- * slowStartBatch: calls `fn` `count` times in batches of 1, 2, 4, … (each batch at once),
- * stopping after the first batch with a failure, so that a template the apiserver refuses
- * costs one request, not five hundred.
+ * slowStartBatch: creates `count` in batches of 1, 2, 4, … — `batch(n)` makes n at once
+ * and resolves to each one's failure (undefined: made) — stopping after the first batch
+ * with a failure, so that a template the apiserver refuses costs one request, not five
+ * hundred.
  */
-export async function slowStartBatch(count: number, initialBatchSize: number, fn: () => Promise<void>): Promise<{ successes: number; error?: unknown }> {
+export async function slowStartBatch(count: number, initialBatchSize: number, batch: (size: number) => Promise<readonly unknown[]>): Promise<{ successes: number; error?: unknown }> {
   let remaining = count;
   let successes = 0;
-  for (let batch = Math.min(remaining, initialBatchSize); batch > 0; batch = Math.min(2 * batch, remaining)) {
-    const results = await Promise.allSettled(Array.from({ length: batch }, () => fn()));
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    successes += batch - failed.length;
-    if (failed.length) return { successes, error: failed[0].reason };
-    remaining -= batch;
+  for (let size = Math.min(remaining, initialBatchSize); size > 0; size = Math.min(2 * size, remaining)) {
+    const failures = (await batch(size)).filter((e) => e !== undefined);
+    successes += size - failures.length;
+    if (failures.length) return { successes, error: failures[0] };
+    remaining -= size;
   }
   return { successes };
 }

@@ -29,11 +29,18 @@ test('"__proto__" stays an own data key; the copy\'s prototype is Object.prototy
   assert.equal(o.spec.x, 1);
 });
 
-test('null-prototype objects are copied as plain objects; a Date is kept as is', () => {
+test('null-prototype objects and class instances (GraphQL inputs) are copied as plain objects; a Date is kept as is', () => {
   const input = Object.assign(Object.create(null), { a: Object.assign(Object.create(null), { b: 1 }) });
   const c = deepCopy(input);
   assert.equal(Object.getPrototypeOf(c), Object.prototype);
   assert.deepEqual(JSON.parse(JSON.stringify(c)), { a: { b: 1 } });
+  class PodInput { metadata = { name: 'p' }; }
+  const fromClass = deepCopy(new PodInput());
+  assert.equal(Object.getPrototypeOf(fromClass), Object.prototype);
+  assert.deepEqual(fromClass, { metadata: { name: 'p' } });
+  const original = new PodInput();
+  deepCopy(original).metadata.name = 'changed';
+  assert.equal(original.metadata.name, 'p', 'a copy, not the instance');
   const at = new Date(0);
   assert.equal(deepCopy({ at }).at, at);
 });

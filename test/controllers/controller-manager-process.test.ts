@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import { Client, type KubeObjectOf } from '../../src/client/index.ts';
 import { eventually } from '../helpers/cluster.ts';
-import { createPostgresDatabase, onPostgres } from '../helpers/database.ts';
+import { processDatabaseUrl } from '../helpers/database.ts';
 import { fakeKubelet, isReady } from '../helpers/kubelet.ts';
 import { BARE_APISERVER, mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
 
@@ -24,12 +24,7 @@ let admin: Client;
 const TIME_SCALE = '10';
 
 before(async () => {
-  let databaseUrl = '';
-  if (onPostgres) {
-    const db = await createPostgresDatabase();
-    databaseUrl = db.url;
-    cleanups.push(() => db.drop());
-  }
+  const databaseUrl = await processDatabaseUrl(cleanups);
   apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: databaseUrl, KUBEQL_LOG_LEVEL: 'warn', ...BARE_APISERVER });
   cleanups.push(() => apiserver.stop('SIGKILL'));
   admin = new Client({ server: apiserver.url, token: mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]) });

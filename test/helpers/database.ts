@@ -39,6 +39,17 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
+/**
+ * The DATABASE_URL for a kubeql process a suite spawns: a fresh PostgreSQL database when
+ * the suite runs on PostgreSQL (dropped by the clean-up it adds), else '' (PGlite).
+ */
+export async function processDatabaseUrl(cleanups: (() => Promise<unknown> | unknown)[]): Promise<string> {
+  if (!onPostgres) return '';
+  const db = await createPostgresDatabase();
+  cleanups.push(() => db.drop());
+  return db.url;
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!onPostgres) return { options: {}, drop: async () => undefined };
   const db = await createPostgresDatabase();

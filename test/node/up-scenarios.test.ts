@@ -19,7 +19,7 @@ import { Client } from '../../src/client/index.ts';
 import { ResolveServiceDocument } from '../../src/client/generated/graphql.ts';
 import type { Kind, KubeObjectOf, WatchEventType, WatchOptions } from '../../src/client/resources.ts';
 import { eventually } from '../helpers/cluster.ts';
-import { createPostgresDatabase, onPostgres } from '../helpers/database.ts';
+import { processDatabaseUrl } from '../helpers/database.ts';
 import { isReady } from '../helpers/kubelet.ts';
 import { mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
 
@@ -34,12 +34,7 @@ let fleet: KubeqlProcess;
 let admin: Client;
 
 before(async () => {
-  let databaseUrl = '';
-  if (onPostgres) {
-    const db = await createPostgresDatabase();
-    databaseUrl = db.url;
-    cleanups.push(() => db.drop());
-  }
+  const databaseUrl = await processDatabaseUrl(cleanups);
   up = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir, '--nodes', '2', '--time-scale', String(SCALE)],
     { KUBEQL_LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl });
   cleanups.push(() => up.stop('SIGKILL'));

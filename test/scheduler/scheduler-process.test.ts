@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client } from '../../src/client/index.ts';
 import { eventually } from '../helpers/cluster.ts';
-import { createPostgresDatabase, onPostgres } from '../helpers/database.ts';
+import { processDatabaseUrl } from '../helpers/database.ts';
 import { mintToken, spawnKubeql, type KubeqlProcess } from '../helpers/process.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-sched-'));
@@ -17,12 +17,7 @@ const cleanups: (() => Promise<unknown> | void)[] = [() => rmSync(dataDir, { rec
 let admin: Client;
 
 before(async () => {
-  let databaseUrl = '';
-  if (onPostgres) {
-    const db = await createPostgresDatabase();
-    databaseUrl = db.url;
-    cleanups.push(() => db.drop());
-  }
+  const databaseUrl = await processDatabaseUrl(cleanups);
   const apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl, KUBEQL_LOG_LEVEL: 'warn', KUBEQL_NODES: '0' });
   cleanups.push(() => apiserver.stop('SIGKILL'));
   admin = new Client({ server: apiserver.url, token: mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]) });

@@ -126,8 +126,8 @@ export class NamespacedStatusArgs extends StatusArgs {
   @Field(() => String, { nullable: true, defaultValue: 'default' }) namespace?: string | null;
 }
 
-/** At most this many objects per bulk status write (update<Kind>Statuses). */
-export const MAX_STATUS_UPDATES = 500;
+/** At most this many objects per bulk operation (create<Kinds>, update<Kind>Statuses). */
+export const MAX_BULK_ITEMS = 500;
 
 @InputType({ description: 'One object\'s status for a bulk status write (update<Kind>Statuses).' })
 export class StatusUpdate {
@@ -139,7 +139,7 @@ export class StatusUpdate {
 
 @ArgsType()
 export class StatusUpdatesArgs {
-  @Field(() => [StatusUpdate], { description: `At most ${MAX_STATUS_UPDATES}.` }) items!: StatusUpdate[];
+  @Field(() => [StatusUpdate], { description: `At most ${MAX_BULK_ITEMS}.` }) items!: StatusUpdate[];
 }
 
 @ArgsType()

@@ -15,7 +15,7 @@ import { KIND_SHAPES } from './kinds/index.ts';
 import {
   DeleteArgs, ListArgs, ListMeta, NameArgs, NamespacedDeleteArgs, NamespacedListArgs, NamespacedNameArgs,
   NamespacedPatchArgs, NamespacedStatusArgs, NamespacedWatchArgs, ObjectMeta, ObjectMetaInput, PatchArgs,
-  MAX_STATUS_UPDATES, StatusArgs, StatusUpdatesArgs, WatchArgs, WatchEventType,
+  MAX_BULK_ITEMS, StatusArgs, StatusUpdatesArgs, WatchArgs, WatchEventType,
 } from './meta.type.ts';
 
 export interface KindTypes {
@@ -98,6 +98,14 @@ function scopeLoadersPerEvent<T>(ctx: Context, events: AsyncIterable<T>): AsyncI
 
 const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** A bulk operation's size: at most MAX_BULK_ITEMS, each item beyond the first charged to the caller's rate limit. */
+function checkBulk(items: number, ctx: Context): void {
+  if (items > MAX_BULK_ITEMS) {
+    throw badInput(`too many items: ${items} (at most ${MAX_BULK_ITEMS} per request)`, [{ field: 'items', message: `at most ${MAX_BULK_ITEMS} items` }]);
+  }
+  ctx.charge?.(items - 1);
+}
+
 type NsArgs = { namespace?: string | null };
 
 export function createKindResolver(types: KindTypes): ClassType {
@@ -131,6 +139,17 @@ export function createKindResolver(types: KindTypes): ClassType {
       return ctx.registry.create(Kind, input, { admit: ctx.admit });
     }
 
+    /**
+     * Many objects created in one request (a controller creating a batch of pods): each
+     * item authorized, admitted, validated and written exactly as create<Kind> would, on
+     * its own — null with its error at its index where it failed, the others created.
+     * Each item counts against the caller's rate limit as one request.
+     */
+    createMany(items: KubeObject[], ctx: Context) {
+      checkBulk(items.length, ctx);
+      return items.map((input) => this.create(input, ctx));
+    }
+
     async replace(input: KubeObject, ctx: Context) {
       const namespace = info.namespaced ? input.metadata?.namespace ?? 'default' : undefined;
       ctx.access.check('update', info, namespace, input.metadata?.name);
@@ -159,10 +178,7 @@ export function createKindResolver(types: KindTypes): ClassType {
      * written. Each item counts against the caller's rate limit as one request.
      */
     updateStatuses(args: StatusUpdatesArgs, ctx: Context) {
-      if (args.items.length > MAX_STATUS_UPDATES) {
-        throw badInput(`too many items: ${args.items.length} (at most ${MAX_STATUS_UPDATES} per request)`, [{ field: 'items', message: `at most ${MAX_STATUS_UPDATES} items` }]);
-      }
-      ctx.charge?.(args.items.length - 1);
+      checkBulk(args.items.length, ctx);
       return args.items.map(async (item) => {
         ctx.access.check('update', info, ns(item), item.name, 'status');
         return ctx.registry.updateStatus(Kind, ns(item), item.name, item.status, item.resourceVersion, ctx.admit);
@@ -185,6 +201,15 @@ export function createKindResolver(types: KindTypes): ClassType {
   op('get', Query(() => types.object, { name: info.singular, nullable: true, description: `One ${Kind}; null when absent.` }) as Decorate, nsd ? NamespacedNameArgs : NameArgs);
   op('list', Query(() => types.list, { name: info.plural }) as Decorate, nsd ? NamespacedListArgs : ListArgs);
   op('create', Mutation(() => types.object, { name: `create${Kind}` }) as Decorate, undefined, info.singular);
+  decorate(KindResolver, 'createMany',
+    Mutation(() => [types.object], {
+      name: `create${Plural}`,
+      nullable: 'items',
+      description: `Many ${info.plural} at once, each as create${Kind} would create it: in the order given, null (with an error at its index) where that one failed; the others are created. At most ${MAX_BULK_ITEMS}.`,
+    }) as Decorate,
+    ((t: object, k: string) => Arg('items', () => [types.input])(t, k, 0)) as Decorate,
+    ((t: object, k: string) => Ctx()(t, k, 1)) as Decorate,
+  );
   op('replace', Mutation(() => types.object, { name: `replace${Kind}`, description: 'Full update; a stale metadata.resourceVersion is a CONFLICT.' }) as Decorate, undefined, info.singular);
   op('patch', Mutation(() => types.object, { name: `patch${Kind}` }) as Decorate, nsd ? NamespacedPatchArgs : PatchArgs);
   op('delete', Mutation(() => types.object, { name: `delete${Kind}`, nullable: true, description: 'The object as it now stands (with deletionTimestamp while it terminates).' }) as Decorate, nsd ? NamespacedDeleteArgs : DeleteArgs);

@@ -29,6 +29,7 @@ for (const k of KINDS) {
   FIELDS.set(k.plural, resourceInfo(k, 'LIST'));
   FIELDS.set(`watch${name[0]}${k.plural.slice(1)}`, resourceInfo(k, 'WATCH'));
   FIELDS.set(`create${name}`, resourceInfo(k, 'POST'));
+  FIELDS.set(`create${name[0]}${k.plural.slice(1)}`, resourceInfo(k, 'POST'));
   FIELDS.set(`replace${name}`, resourceInfo(k, 'PUT'));
   FIELDS.set(`patch${name}`, resourceInfo(k, 'PATCH'));
   FIELDS.set(`delete${name}`, resourceInfo(k, 'DELETE'));

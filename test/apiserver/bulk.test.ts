@@ -1,7 +1,8 @@
-// update<Kind>Statuses: many objects' status subresources in one request, each item
-// authorized, validated and written exactly as update<Kind>Status would, on its own — a
-// failed item is null with its typed error at its index and leaves the others written;
-// too many items, or more than the caller's rate limit allows, and nothing is written.
+// The bulk operations — create<Kinds> and update<Kind>Statuses: many objects in one
+// request, each item authorized, admitted, validated and written exactly as the single
+// operation would, on its own — a failed item is null with its typed error at its index
+// and leaves the others written; too many items, or more than the caller's rate limit
+// allows, and nothing is written.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ApiError, Client, ErrorCode } from '../../src/client/index.ts';
@@ -111,4 +112,43 @@ test('more than 500 items, or more than the caller\'s rate limit allows: a typed
   assert.equal(raw.data?.updatePodStatuses ?? null, null);
   const now = await admin.resource('Pod').get('team-a', 'limited');
   assert.equal(now?.metadata.resourceVersion, target.metadata.resourceVersion, 'nothing was written');
+});
+
+test('createPods: generateName gives each its own name; a failed item (exists, invalid, forbidden) leaves the others created', async () => {
+  const template = { metadata: { generateName: 'batch-', namespace: 'team-a', labels: { app: 'batch' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+  const made = await admin.resource('Pod').createMany([template, template, template]);
+  assert.ok(made.every((p) => !(p instanceof ApiError)));
+  const names = made.map((p) => (p as { metadata: { name: string } }).metadata.name);
+  assert.equal(new Set(names).size, 3);
+  assert.ok(names.every((n) => n.startsWith('batch-')));
+
+  await admin.resource('Role').create({ metadata: { name: 'pod-creator', namespace: 'team-a' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] });
+  await admin.resource('RoleBinding').create({ metadata: { name: 'pod-creator', namespace: 'team-a' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-creator' }, subjects: [{ kind: 'User', name: 'carol', apiGroup: 'rbac.authorization.k8s.io' }] });
+  const carol = new Client({ server: t.url, token: await t.token('carol') });
+  try {
+    const results = await carol.resource('Pod').createMany([
+      { metadata: { name: 'fresh', namespace: 'team-a' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      { metadata: { name: names[0], namespace: 'team-a' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      { metadata: { name: 'no-image', namespace: 'team-a' }, spec: { containers: [{ name: 'c' }] } },
+      { metadata: { name: 'elsewhere', namespace: 'team-b' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    ] as never);
+    assert.deepEqual(results.map((r) => (r instanceof ApiError ? r.code : 'ok')), ['ok', ErrorCode.ALREADY_EXISTS, ErrorCode.BAD_USER_INPUT, ErrorCode.FORBIDDEN]);
+    assert.ok((results[2] as ApiError).causes.some((c) => c.field === 'spec.containers[0].image'));
+  } finally {
+    await carol.close();
+  }
+  assert.ok(await admin.resource('Pod').get('team-a', 'fresh'));
+  assert.equal(await admin.resource('Pod').get('team-a', 'no-image'), null);
+  assert.equal(await admin.resource('Pod').get('team-b', 'elsewhere'), null);
+});
+
+test('create<Kinds> serves every kind: Namespaces (cluster-scoped) and Events; more than 500 is refused whole', async () => {
+  const namespaces = await admin.resource('Namespace').createMany([{ metadata: { name: 'bulk-x' } }, { metadata: { name: 'bulk-y' } }]);
+  assert.deepEqual(namespaces.map((n) => (n instanceof ApiError ? n.code : n.metadata.name)), ['bulk-x', 'bulk-y']);
+  const involved = { kind: 'Pod', namespace: 'bulk-x', name: 'p', apiVersion: 'v1' };
+  const events = await admin.resource('Event').createMany([1, 2].map((i) => ({ metadata: { name: `p.${i}`, namespace: 'bulk-x' }, involvedObject: involved, reason: 'Tested', message: `event ${i}`, type: 'Normal' })) as never);
+  assert.ok(events.every((e) => !(e instanceof ApiError)), JSON.stringify(events));
+  const many = Array.from({ length: 501 }, (_, i) => ({ metadata: { name: `too-many-${i}` } }));
+  await assert.rejects(admin.resource('Namespace').createMany(many), (e: ApiError) => e.code === ErrorCode.BAD_USER_INPUT && /at most 500/.test(e.message));
+  assert.equal(await admin.resource('Namespace').get(undefined, 'too-many-0'), null);
 });
