@@ -7,7 +7,7 @@ export { Client } from './client.ts';
 export { Transport, type TransportOptions, type Sink } from './transport.ts';
 export {
   ResourceClient, type AnyObject, type DeleteOptions, type Kind, type KindTypes, type KubeObjectOf, type ListOptions,
-  type ListResult, type StatusUpdate, type WatchEvent, type WatchEventType, type WatchOptions,
+  type ListResult, type PodBinding, type StatusUpdate, type WatchEvent, type WatchEventType, type WatchOptions,
 } from './resources.ts';
 export * as operations from './generated/graphql.ts';
 export { Cache, STANDARD_INDEXES, keyOf, splitKey, type IndexFunc } from './cache.ts';

@@ -78,7 +78,7 @@ function documentOf(field: string): Doc {
 
 export class ResourceClient<K extends Kind> {
   readonly info: KindInfo;
-  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'createMany' | 'replace' | 'patch' | 'delete', Doc> & { status?: Doc; statuses?: Doc };
+  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'createMany' | 'replace' | 'patch' | 'delete', Doc> & { status?: Doc; statuses?: Doc; bindings?: Doc };
   private readonly inputName: string;
 
   constructor(private readonly transport: Transport, readonly kind: K) {
@@ -97,6 +97,7 @@ export class ResourceClient<K extends Kind> {
       delete: documentOf(`delete${kind}`),
       status: info.hasStatus ? documentOf(`update${kind}Status`) : undefined,
       statuses: info.hasStatus ? documentOf(`update${kind}Statuses`) : undefined,
+      bindings: kind === 'Pod' ? documentOf('bindPods') : undefined,
     };
   }
 
@@ -190,6 +191,16 @@ export class ResourceClient<K extends Kind> {
   }
 
   /**
+   * Pods bound to nodes in one request (bindPods, at most 500; Pod only): per item, in
+   * order, the pod as bound or the ApiError that binding met (CONFLICT: bound already).
+   */
+  async bindMany(bindings: readonly PodBinding[]): Promise<Array<KubeObjectOf<K> | ApiError>> {
+    if (!this.docs.bindings) throw new Error(`${this.kind} has no binding subresource`);
+    const { data, errors } = await this.transport.requestPartial(this.docs.bindings, { items: bindings.map((b) => ({ namespace: b.namespace, name: b.name, nodeName: b.nodeName })) });
+    return perItem<KubeObjectOf<K>>('bindPods', data.bindPods as ({ manifest: KubeObjectOf<K> } | null)[], errors);
+  }
+
+  /**
    * Many objects' status subresources in one request (at most 500): per item, in order,
    * the object as written or the ApiError that item met (the others are written all the
    * same). Throws only when the whole request failed.
@@ -202,6 +213,13 @@ export class ResourceClient<K extends Kind> {
     const field = `update${this.kind}Statuses`;
     return perItem<KubeObjectOf<K>>(field, data[field] as ({ manifest: KubeObjectOf<K> } | null)[], errors);
   }
+}
+
+/** One pod's binding for `bindMany`. */
+export interface PodBinding {
+  namespace?: string;
+  name: string;
+  nodeName: string;
 }
 
 /** A bulk field's answer per item: the object, or the error reported at its index. */

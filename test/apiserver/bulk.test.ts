@@ -152,3 +152,25 @@ test('create<Kinds> serves every kind: Namespaces (cluster-scoped) and Events; m
   await assert.rejects(admin.resource('Namespace').createMany(many), (e: ApiError) => e.code === ErrorCode.BAD_USER_INPUT && /at most 500/.test(e.message));
   assert.equal(await admin.resource('Namespace').get(undefined, 'too-many-0'), null);
 });
+
+test('bindPods: each binding as bindPod makes it — bound, CONFLICT when bound already, NOT_FOUND, FORBIDDEN without the binding right', async () => {
+  await admin.resource('Node').create({ metadata: { name: 'bind-n1' } });
+  for (const name of ['b1', 'b2', 'b3']) await pod('team-a', name);
+  await admin.resource('Pod').bindMany([{ namespace: 'team-a', name: 'b3', nodeName: 'bind-n1' }]);
+  const results = await admin.resource('Pod').bindMany([
+    { namespace: 'team-a', name: 'b1', nodeName: 'bind-n1' },
+    { namespace: 'team-a', name: 'b3', nodeName: 'bind-n1' },
+    { namespace: 'team-a', name: 'absent', nodeName: 'bind-n1' },
+    { namespace: 'team-a', name: 'b2', nodeName: 'bind-n1' },
+  ]);
+  assert.deepEqual(results.map((r) => (r instanceof ApiError ? r.code : r.spec?.nodeName)), ['bind-n1', ErrorCode.CONFLICT, ErrorCode.NOT_FOUND, 'bind-n1']);
+  await pod('team-a', 'b4');
+  const dave = new Client({ server: t.url, token: await t.token('dave') });
+  try {
+    const [r] = await dave.resource('Pod').bindMany([{ namespace: 'team-a', name: 'b4', nodeName: 'bind-n1' }]);
+    assert.equal((r as ApiError).code, ErrorCode.FORBIDDEN);
+  } finally {
+    await dave.close();
+  }
+  assert.equal((await admin.resource('Pod').get('team-a', 'b4'))?.spec?.nodeName, undefined);
+});

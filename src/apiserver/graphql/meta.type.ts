@@ -137,6 +137,13 @@ export class StatusUpdate {
   @Field(() => String, { nullable: true, description: 'When given, a stale one is a CONFLICT for this object.' }) resourceVersion?: string;
 }
 
+@InputType({ description: 'One pod\'s binding for bindPods.' })
+export class PodBinding {
+  @Field(() => String, { nullable: true, defaultValue: 'default' }) namespace?: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => String) nodeName!: string;
+}
+
 @ArgsType()
 export class StatusUpdatesArgs {
   @Field(() => [StatusUpdate], { description: `At most ${MAX_BULK_ITEMS}.` }) items!: StatusUpdate[];

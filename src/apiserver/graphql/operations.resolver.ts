@@ -7,8 +7,8 @@ import { kindInfo, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
 import type { AdmitHook } from '../registry/index.ts';
 import { ApiError, ErrorCode, badInput, notFound } from '../../apimachinery/errors.ts';
 import type { Context } from './context.ts';
-import { NamespacedNameArgs, ScaleArgs } from './meta.type.ts';
-import type { KindTypes } from './resource.factory.ts';
+import { NamespacedNameArgs, PodBinding, ScaleArgs } from './meta.type.ts';
+import { checkBulk, type KindTypes } from './resource.factory.ts';
 
 @ObjectType({ description: 'The status of a TokenRequest: the token and when it expires.' })
 export class TokenRequestStatus {
@@ -55,6 +55,19 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
     bindPod(@Args(() => NamespacedNameArgs) a: NamespacedNameArgs, @Arg('nodeName', () => String) nodeName: string, @Ctx() ctx: Context) {
       ctx.access.check('create', info('Pod'), a.namespace, a.name, 'binding');
       return ctx.registry.updateSubresource('Pod', a.namespace, a.name, 'binding', { nodeName }, ctx.admit);
+    }
+
+    @Mutation(() => [type('Pod')], {
+      nullable: 'items',
+      description: 'Many bindings in one request (a scheduler binding a batch), each as bindPod would make it: in the order given, null (with an error at its index) where that one failed; the others are bound. At most 500.',
+    })
+    bindPods(@Arg('items', () => [PodBinding]) items: PodBinding[], @Ctx() ctx: Context) {
+      checkBulk(items.length, ctx);
+      return items.map(async (b) => {
+        const namespace = b.namespace ?? 'default';
+        ctx.access.check('create', info('Pod'), namespace, b.name, 'binding');
+        return ctx.registry.updateSubresource('Pod', namespace, b.name, 'binding', { nodeName: b.nodeName }, ctx.admit);
+      });
     }
 
     @Mutation(() => type('Deployment'))

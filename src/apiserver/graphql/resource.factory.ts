@@ -99,7 +99,7 @@ function scopeLoadersPerEvent<T>(ctx: Context, events: AsyncIterable<T>): AsyncI
 const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A bulk operation's size: at most MAX_BULK_ITEMS, each item beyond the first charged to the caller's rate limit. */
-function checkBulk(items: number, ctx: Context): void {
+export function checkBulk(items: number, ctx: Context): void {
   if (items > MAX_BULK_ITEMS) {
     throw badInput(`too many items: ${items} (at most ${MAX_BULK_ITEMS} per request)`, [{ field: 'items', message: `at most ${MAX_BULK_ITEMS} items` }]);
   }

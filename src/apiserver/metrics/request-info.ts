@@ -36,6 +36,7 @@ for (const k of KINDS) {
   FIELDS.set(`update${name}Status`, resourceInfo(k, 'PUT', 'status'));
   FIELDS.set(`update${name}Statuses`, resourceInfo(k, 'PUT', 'status'));
   FIELDS.set(`bind${name}`, resourceInfo(k, 'POST', 'binding'));
+  FIELDS.set(`bind${name[0]}${k.plural.slice(1)}`, resourceInfo(k, 'POST', 'binding'));
   FIELDS.set(`scale${name}`, resourceInfo(k, 'PATCH', 'scale'));
   FIELDS.set(`rollback${name}`, resourceInfo(k, 'POST', 'rollback'));
   FIELDS.set(`pause${name}`, resourceInfo(k, 'PATCH'));
