@@ -23,7 +23,8 @@ import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { Client } from '../client/client.ts';
 import { RenewLeaseDocument } from '../client/generated/graphql.ts';
 import { Informer } from '../client/informer.ts';
-import type { KubeObjectOf } from '../client/resources.ts';
+import type { KubeObjectOf, StatusUpdate } from '../client/resources.ts';
+import { Batcher } from '../client/batcher.ts';
 import type { TransportOptions } from '../client/transport.ts';
 import { consoleLogger, type Logger } from '../client/logger.ts';
 import { eventRecorder, type EventRecorder } from '../client/event-recorder.ts';
@@ -129,10 +130,11 @@ export class NodeFleet {
   private readonly bootID = randomUUID();
   private readonly recorders = new Map<string, EventRecorder>();
   private readonly eventLimiter = new Limiter(EVENT_WRITES);
-  /** Pods whose status waits for the next bulk write (postPodStatus). */
-  private readonly statusQueue = new Set<SimPod>();
-  private statusRequests = 0;
-  private flushScheduled = false;
+  /** Pod status, written in bulk (postPodStatus). */
+  private readonly statusWriter = new Batcher<SimPod, KubeObjectOf<'Pod'> | ApiError>(
+    (pods) => this.client.resource('Pod').updateStatuses(pods.map((p) => this.statusItem(p))),
+    { requests: STATUS_REQUESTS, batch: STATUS_BATCH, delayMs: STATUS_COALESCE_MS },
+  );
   private stopped = false;
 
   constructor(private readonly options: NodeFleetOptions) {
@@ -209,6 +211,7 @@ export class NodeFleet {
     this.stopped = true;
     this.wakeReadyWaiters();
     this.wheel.close();
+    this.statusWriter.close();
     for (const p of this.pods.values()) p.runtime?.stop();
     await Promise.all([this.nodeInformer.stop(), this.podInformer.stop()]);
     await this.client.close();
@@ -375,88 +378,52 @@ export class NodeFleet {
   } as unknown as Client;
 
   /**
-   * A pod's status changed: it joins the next bulk status write (updatePodStatuses), at
-   * most one write in flight per pod — changes made meanwhile coalesce into the next.
+   * A pod's status changed: it joins the next bulk status write (updatePodStatuses), one
+   * write queued or in flight per pod — changes made meanwhile go into it while it waits,
+   * or into the next once it is written. The first change waits STATUS_COALESCE_MS for
+   * those that follow: a pod whose containers pull, start and get ready at once (the
+   * default) is written once, Running and Ready, not three times — as the kubelet's PLEG,
+   * relisting every second, reports what happened since it last looked. A state that
+   * lasts longer (a pull, a start delay, a back-off) is still written when it begins.
    */
   private postPodStatus(p: SimPod): void {
     p.dirty = true;
-    if (p.posting || p.gone || this.stopped) return;
-    this.statusQueue.add(p);
-    this.scheduleStatusFlush();
+    if (p.posting || p.gone || this.stopped || !p.runtime) return;
+    p.posting = true;
+    void this.statusWriter.add(p).then(
+      (result) => this.statusWritten(p, result),
+      (err) => this.statusWritten(p, err instanceof ApiError ? err : new ApiError(ErrorCode.UNAVAILABLE, String(err))),
+    );
   }
 
-  /**
-   * Flushes the queue when a request slot is free, STATUS_COALESCE_MS after the first
-   * change queued: a pod whose containers pull, start and get ready at once (the default)
-   * is written once, Running and Ready, not three times — as the kubelet's PLEG, relisting
-   * every second, reports what happened since it last looked. A state that lasts longer
-   * (a pull, a start delay, a back-off) is still written when it begins.
-   */
-  private scheduleStatusFlush(delayMs = STATUS_COALESCE_MS): void {
-    if (this.flushScheduled || this.statusQueue.size === 0 || this.statusRequests >= STATUS_REQUESTS || this.stopped) return;
-    this.flushScheduled = true;
-    setTimeout(() => {
-      this.flushScheduled = false;
-      while (this.statusQueue.size > 0 && this.statusRequests < STATUS_REQUESTS && !this.stopped) {
-        const batch: SimPod[] = [];
-        for (const p of this.statusQueue) {
-          this.statusQueue.delete(p);
-          if (!p.gone && p.runtime && !p.posting) batch.push(p);
-          if (batch.length >= STATUS_BATCH) break;
-        }
-        if (batch.length === 0) return;
-        this.statusRequests++;
-        void this.writeStatuses(batch).finally(() => {
-          this.statusRequests--;
-          this.scheduleStatusFlush(0); // what queued while every slot was busy has waited already
-        });
-      }
-    }, delayMs).unref();
-  }
-
-  /**
-   * One bulk status write. Under load the queue fills while the slots are busy, so a
-   * request carries many pods (group commit, as the store batches its writes); at rest
-   * a change goes alone, at once.
-   */
-  private async writeStatuses(batch: SimPod[]): Promise<void> {
-    const items = batch.map((p) => {
-      p.posting = true;
-      p.dirty = false;
-      const status = this.statusOf(p);
-      if ((status.phase === 'Succeeded' || status.phase === 'Failed') && p.podIP && !p.ipReleased) {
-        p.ipReleased = true; // the kubelet tears the finished pod's sandbox down
-        p.node.ips?.release(p.podIP);
-      }
-      return { namespace: p.namespace, name: p.name, status };
-    });
-    let results: Array<KubeObjectOf<'Pod'> | ApiError>;
-    try {
-      results = await this.client.resource('Pod').updateStatuses(items);
-    } catch (err) {
-      const failed = err instanceof ApiError ? err : new ApiError(ErrorCode.UNAVAILABLE, String(err));
-      results = batch.map(() => failed);
+  /** The status a queued pod is written with, taken when its request goes out. */
+  private statusItem(p: SimPod): StatusUpdate {
+    p.dirty = false;
+    const status = this.statusOf(p);
+    if ((status.phase === 'Succeeded' || status.phase === 'Failed') && p.podIP && !p.ipReleased) {
+      p.ipReleased = true; // the kubelet tears the finished pod's sandbox down
+      p.node.ips?.release(p.podIP);
     }
-    batch.forEach((p, i) => {
-      p.posting = false;
-      const r = results[i]!;
-      if (r instanceof ApiError) {
-        if (r.code === ErrorCode.NOT_FOUND) {
-          p.gone = true;
-        } else {
-          if (!this.stopped) this.log.error('node fleet: pod status update failed; retrying', { pod: `${p.namespace}/${p.name}`, error: String(r) });
-          this.wheel.after(RETRY_MS, () => this.postPodStatus(p));
-          return;
-        }
-      } else if (r.metadata.uid !== p.uid) {
-        p.gone = true;
-      } else if (Number(r.metadata.resourceVersion) > Number(p.pod.metadata.resourceVersion)) {
-        p.pod = r;
+    return { namespace: p.namespace, name: p.name, status };
+  }
+
+  private statusWritten(p: SimPod, result: KubeObjectOf<'Pod'> | ApiError): void {
+    p.posting = false;
+    if (result instanceof ApiError) {
+      if (result.code !== ErrorCode.NOT_FOUND) {
+        if (!this.stopped) this.log.error('node fleet: pod status update failed; retrying', { pod: `${p.namespace}/${p.name}`, error: String(result) });
+        this.wheel.after(RETRY_MS, () => this.postPodStatus(p));
+        return;
       }
-      if (p.gone) return;
-      if (p.dirty) this.postPodStatus(p);
-      else if (p.deleting && p.runtime?.stopped !== false) this.deleteNow(p);
-    });
+      p.gone = true;
+    } else if (result.metadata.uid !== p.uid) {
+      p.gone = true;
+    } else if (Number(result.metadata.resourceVersion) > Number(p.pod.metadata.resourceVersion)) {
+      p.pod = result;
+    }
+    if (p.gone) return;
+    if (p.dirty) this.postPodStatus(p);
+    else if (p.deleting && p.runtime?.stopped !== false) this.deleteNow(p);
   }
 
   /** Graceful deletion: the containers stop (at once; a simulated process exits on SIGTERM), the final status is posted, then the pod is deleted with grace 0. */

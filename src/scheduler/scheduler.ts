@@ -1,20 +1,21 @@
 // The scheduler (kube-scheduler's scheduleOne loop) as a GraphQL client: informers feed
 // the queue (pods without a node) and the cache (nodes, bound pods); one pod at a time is
 // placed against a snapshot by the filter and score plugins, assumed on its node at once,
-// and bound asynchronously (bindPods, batched by binder.ts) — the next decision never
-// waits on the network. A pod that fits nowhere gets `PodScheduled=False` (reason Unschedulable) and a
+// and bound asynchronously (in bulk: bindPods) — the next decision never waits on the
+// network. A pod that fits nowhere gets `PodScheduled=False` (reason Unschedulable) and a
 // FailedScheduling event in Kubernetes' words, and waits in the queue until a cluster
 // event could make it fit.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../apimachinery/clock.ts';
 import { timestamp } from '../apimachinery/clock.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
+import { Batcher } from '../client/batcher.ts';
 import type { Client } from '../client/client.ts';
+import type { KubeObjectOf, PodBinding } from '../client/resources.ts';
 import { SharedInformers } from '../client/shared-informers.ts';
 import type { Logger } from '../client/logger.ts';
 import { eventRecorder, type EventRecorder } from '../client/event-recorder.ts';
 import { counter, gauge, histogram } from '../observability/index.ts';
-import { Binder } from './binder.ts';
 import { defaultPlugins, schedulePod, FitError } from './algorithm.ts';
 import { SchedulerCache } from './cache.ts';
 import { preempt } from './preemption.ts';
@@ -65,7 +66,12 @@ export class Scheduler {
   private readonly recorder: EventRecorder;
   private readonly schedulerName: string;
   private readonly bindConcurrency: number;
-  private readonly binder: Binder;
+  /**
+   * Bindings go out in bulk (bindPods): those decided while both request slots are busy
+   * leave together. kube-scheduler sends one request per binding; one per batch spares the
+   * apiserver and this process the per-request work of thousands a second.
+   */
+  private readonly binder: Batcher<PodBinding, KubeObjectOf<'Pod'> | ApiError>;
   private binding = 0;
   private readonly bindSlots: (() => void)[] = [];
   private readonly bindsInFlight = new Set<Promise<void>>();
@@ -83,7 +89,7 @@ export class Scheduler {
     this.recorder = eventRecorder(options.client, options.clock, DEFAULT_SCHEDULER_NAME);
     this.schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.bindConcurrency = options.bindConcurrency ?? 64;
-    this.binder = new Binder(options.client);
+    this.binder = new Batcher((bindings) => options.client.resource('Pod').bindMany(bindings), { requests: 2, batch: 100 });
   }
 
   /** Is the pod this scheduler's to place? */
@@ -219,7 +225,8 @@ export class Scheduler {
     const namespace = pod.metadata!.namespace!;
     const name = pod.metadata!.name!;
     try {
-      await this.binder.bind(namespace, name, nodeName);
+      const bound = await this.binder.add({ namespace, name, nodeName });
+      if (bound instanceof ApiError) throw bound;
       attempts.inc({ result: 'scheduled', profile: this.schedulerName });
       e2eDuration.observe({ attempts: String(Math.min(item.attempts, 15)) }, (this.options.clock.monotonic() - item.firstSeen) / 1000);
       this.queue.done(item);
