@@ -20,3 +20,4 @@ export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';
 export { Controller, TerminalError, type ControllerOptions, type Reconciler, type Result } from './controller.ts';
 export { eventRecorder, type EventRecorder } from './event-recorder.ts';
 export { consoleLogger, type Logger } from './logger.ts';
+export { Batcher, type BatcherOptions } from './batcher.ts';
