@@ -16,6 +16,9 @@ export interface NodeIpamOptions {
   nodeMaskSize?: number;
 }
 
+/** Kubernetes' cidrUpdateWorkers. */
+const CIDR_UPDATE_WORKERS = 30;
+
 export function nodeIpamController(options: NodeIpamOptions = {}): ControllerDescriptor {
   return { name: 'node-ipam', start: (ctx) => new NodeIpamController(ctx, options.clusterCIDR ?? '10.244.0.0/16', options.nodeMaskSize ?? 24).start() };
 }
@@ -56,6 +59,9 @@ class NodeIpamController {
     this.nodes = ctx.informers.informerFor('Node');
     this.controller = new Controller('node-ipam', { reconcile: (name) => this.reconcile(name) }, {
       clock: ctx.clock,
+      // the range allocator's cidrUpdateWorkers: 5,000 nodes registering at once are not
+      // served one patch at a time (a node's pods wait for its range)
+      workers: CIDR_UPDATE_WORKERS,
       onError: (key, error) => ctx.log.error('node-ipam: allocating a pod CIDR failed', { node: key, error: String(error) }),
     });
   }
