@@ -7,11 +7,15 @@
 //     kube-node-lease);
 //   startup: a Deployment of 10,000 pods — the time until all are Running, and the pod
 //     startup latency p50 / p99 from a pod's first sight (ADDED) to Running, both as a watch
-//     observes them (Kubernetes' pod startup SLO: p99 ≤ 5 s).
+//     observes them (Kubernetes' pod startup SLO: p99 ≤ 5 s) — at saturation, all at once;
+//   paced: then, as Kubernetes' density test measures its SLO, single pods created at a
+//     pace within the cluster's throughput (--latency-pods 300 at --latency-rate 20/s),
+//     each one's startup latency on the same watch.
 // The pod CIDR range is widened (KUBEQL_CLUSTER_CIDR=10.128.0.0/9) so that 5,000 nodes get a
 // /24 each (Kubernetes' default 10.244.0.0/16 holds 256).
 //   DATABASE_URL=postgresql://…  PostgreSQL (a fresh database per size, dropped after).
 // Flags: --nodes 1000,5000  --pods 10000  --window 20 (seconds of steady state)
+//        --latency-pods 300  --latency-rate 20 (pods/s)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,7 +23,9 @@ import { parseArgs } from 'node:util';
 import { BenchProcesses, commitOf } from './lib/processes.ts';
 import { Client } from '../src/client/index.ts';
 
-const { values } = parseArgs({ options: { nodes: { type: 'string' }, pods: { type: 'string' }, window: { type: 'string' } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string' }, pods: { type: 'string' }, window: { type: 'string' }, 'latency-pods': { type: 'string' }, 'latency-rate': { type: 'string' } } });
+const LATENCY_PODS = Number(values['latency-pods'] ?? 300);
+const LATENCY_RATE = Number(values['latency-rate'] ?? 20);
 const SIZES = (values.nodes ?? '1000,5000').split(',').map(Number);
 const PODS = Number(values.pods ?? 10_000);
 const WINDOW_S = Number(values.window ?? 20);
@@ -91,6 +97,9 @@ for (const size of SIZES) {
     const running = new Map<string, number>();
     let allRunning!: () => void;
     const done = new Promise<void>((r) => { allRunning = r; });
+    let latencyRunning = 0;
+    let allLatencyRunning!: () => void;
+    const latencyDone = new Promise<void>((r) => { allLatencyRunning = r; });
     const stopPods = client.resource('Pod').watch({ namespace: 'default' }, {
       next: ({ type, object }) => {
         if (type === 'BOOKMARK') return;
@@ -98,7 +107,8 @@ for (const size of SIZES) {
         if (!firstSeen.has(name)) firstSeen.set(name, performance.now());
         if (object.status?.phase === 'Running' && !running.has(name)) {
           running.set(name, performance.now());
-          if (running.size >= PODS) allRunning();
+          if (name.startsWith('latency-')) { if (++latencyRunning >= LATENCY_PODS) allLatencyRunning(); }
+          else if (running.size >= PODS) allRunning();
         }
       },
       error: (e) => console.error('pod watch', e),
@@ -116,12 +126,21 @@ for (const size of SIZES) {
     await done;
     const runningS = (performance.now() - s0) / 1000;
     console.log(`  CPU seconds while the pods started (${runningS.toFixed(1)} s): ${Object.entries(components).map(([k, c]) => `${k} ${(usage(c.child.pid!).cpuS - cpuBefore[k]).toFixed(1)}`).join(', ')}`);
-    stopPods();
     const requestsAfter = await requestCounts(server, token);
+    // paced: single pods at LATENCY_RATE/s, the SLO's conditions
+    const pod = (i: number) => ({ metadata: { name: `latency-${i}`, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    for (let i = 0; i < LATENCY_PODS; i++) {
+      void client.resource('Pod').create(pod(i)).catch((e) => console.error('latency pod', e));
+      await new Promise((r) => setTimeout(r, 1000 / LATENCY_RATE));
+    }
+    if (LATENCY_PODS > 0) await latencyDone;
+    stopPods();
+    const paced = [...running].filter(([name]) => name.startsWith('latency-')).map(([name, at]) => at - firstSeen.get(name)!).sort((a, b) => a - b);
+    if (paced.length) console.log(`  paced: ${paced.length} pods at ${LATENCY_RATE}/s — startup p50 ${(percentile(paced, 50) / 1000).toFixed(2)} s, p99 ${(percentile(paced, 99) / 1000).toFixed(2)} s`);
     const perPod = [...requestsAfter].map(([k, n]) => [k, (n - (requestsBefore.get(k) ?? 0)) / PODS] as const).filter(([, n]) => n >= 0.01).sort((a, b) => b[1] - a[1]);
     console.log(`  requests and watch events per pod: ${perPod.map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`);
-    const startup = [...running].map(([name, at]) => at - firstSeen.get(name)!).sort((a, b) => a - b);
-    rows.push(`| ${size} | ${readyS.toFixed(1)} s | ${(100 * (fleetAfter.cpuS - fleetBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${fleetAfter.rssMiB.toFixed(0)} MiB | ${(100 * (apiAfter.cpuS - apiBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${apiAfter.rssMiB.toFixed(0)} MiB | ${renewalsPerS.toFixed(1)} | ${runningS.toFixed(1)} s | ${(percentile(startup, 50) / 1000).toFixed(2)} s | ${(percentile(startup, 99) / 1000).toFixed(2)} s |`);
+    const startup = [...running].filter(([name]) => !name.startsWith('latency-')).map(([name, at]) => at - firstSeen.get(name)!).sort((a, b) => a - b);
+    rows.push(`| ${size} | ${readyS.toFixed(1)} s | ${(100 * (fleetAfter.cpuS - fleetBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${fleetAfter.rssMiB.toFixed(0)} MiB | ${(100 * (apiAfter.cpuS - apiBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${apiAfter.rssMiB.toFixed(0)} MiB | ${renewalsPerS.toFixed(1)} | ${runningS.toFixed(1)} s | ${(percentile(startup, 50) / 1000).toFixed(2)} s | ${(percentile(startup, 99) / 1000).toFixed(2)} s | ${paced.length ? `${(percentile(paced, 50) / 1000).toFixed(2)} s / ${(percentile(paced, 99) / 1000).toFixed(2)} s` : '–'} |`);
     console.log(rows[rows.length - 1]);
     await client.close();
   } finally {
@@ -129,6 +148,6 @@ for (const size of SIZES) {
   }
 }
 console.log('');
-console.log(`| nodes | all Ready | fleet CPU | fleet RSS | apiserver CPU | apiserver RSS | Lease renewals/s | ${PODS} pods Running | startup p50 | startup p99 |`);
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(`| nodes | all Ready | fleet CPU | fleet RSS | apiserver CPU | apiserver RSS | Lease renewals/s | ${PODS} pods Running | startup p50 | startup p99 | paced p50 / p99 (${LATENCY_RATE}/s) |`);
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) console.log(r);
