@@ -94,6 +94,7 @@ for (const size of SIZES) {
 
     // 10,000 pods of one Deployment to Running
     const firstSeen = new Map<string, number>();
+    const bound = new Map<string, number>();
     const running = new Map<string, number>();
     let allRunning!: () => void;
     const done = new Promise<void>((r) => { allRunning = r; });
@@ -105,6 +106,7 @@ for (const size of SIZES) {
         if (type === 'BOOKMARK') return;
         const name = object.metadata.name;
         if (!firstSeen.has(name)) firstSeen.set(name, performance.now());
+        if (object.spec?.nodeName && !bound.has(name)) bound.set(name, performance.now());
         if (object.status?.phase === 'Running' && !running.has(name)) {
           running.set(name, performance.now());
           if (name.startsWith('latency-')) { if (++latencyRunning >= LATENCY_PODS) allLatencyRunning(); }
@@ -139,7 +141,13 @@ for (const size of SIZES) {
     if (paced.length) console.log(`  paced: ${paced.length} pods at ${LATENCY_RATE}/s — startup p50 ${(percentile(paced, 50) / 1000).toFixed(2)} s, p99 ${(percentile(paced, 99) / 1000).toFixed(2)} s`);
     const perPod = [...requestsAfter].map(([k, n]) => [k, (n - (requestsBefore.get(k) ?? 0)) / PODS] as const).filter(([, n]) => n >= 0.01).sort((a, b) => b[1] - a[1]);
     console.log(`  requests and watch events per pod: ${perPod.map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`);
-    const startup = [...running].filter(([name]) => !name.startsWith('latency-')).map(([name, at]) => at - firstSeen.get(name)!).sort((a, b) => a - b);
+    const saturated = [...running].filter(([name]) => !name.startsWith('latency-'));
+    const startup = saturated.map(([name, at]) => at - firstSeen.get(name)!).sort((a, b) => a - b);
+    // where the time went: waiting to be scheduled (first sight → bound), then on the node (bound → Running)
+    const toBound = saturated.map(([name]) => (bound.get(name) ?? firstSeen.get(name)!) - firstSeen.get(name)!).sort((a, b) => a - b);
+    const onNode = saturated.map(([name, at]) => at - (bound.get(name) ?? firstSeen.get(name)!)).sort((a, b) => a - b);
+    const p = (xs: number[]) => `p50 ${(percentile(xs, 50) / 1000).toFixed(2)} s, p99 ${(percentile(xs, 99) / 1000).toFixed(2)} s`;
+    console.log(`  startup split: created → bound ${p(toBound)}; bound → Running ${p(onNode)}`);
     rows.push(`| ${size} | ${readyS.toFixed(1)} s | ${(100 * (fleetAfter.cpuS - fleetBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${fleetAfter.rssMiB.toFixed(0)} MiB | ${(100 * (apiAfter.cpuS - apiBefore.cpuS) / WINDOW_S).toFixed(1)} % | ${apiAfter.rssMiB.toFixed(0)} MiB | ${renewalsPerS.toFixed(1)} | ${runningS.toFixed(1)} s | ${(percentile(startup, 50) / 1000).toFixed(2)} s | ${(percentile(startup, 99) / 1000).toFixed(2)} s | ${paced.length ? `${(percentile(paced, 50) / 1000).toFixed(2)} s / ${(percentile(paced, 99) / 1000).toFixed(2)} s` : '–'} |`);
     console.log(rows[rows.length - 1]);
     await client.close();
