@@ -19,6 +19,30 @@ export interface KindInfo {
   hasStatus: boolean;
   /** Field selectors beyond metadata.name and metadata.namespace. */
   fieldSelectors: readonly string[];
+  /** The API group: `` for core, `apps`, `networking.k8s.io`, … */
+  group: string;
+  /** `v1`, `v2`, … */
+  version: string;
+  /** Discovery's singularName: the lowercased kind (`persistentvolumeclaim`). */
+  singularName: string;
+  /** kubectl's short names (`po`, `deploy`, `pvc`). */
+  shortNames: readonly string[];
+  /** Discovery categories (`all` for what `kubectl get all` lists). */
+  categories: readonly string[];
+  /** The scale subresource: where the replica counts and the selector are (absent when the kind does not scale). */
+  scale?: ScaleInfo;
+  /** Other apiVersions accepted on write and converted to `apiVersion` (autoscaling/v1 for HorizontalPodAutoscaler). */
+  acceptedVersions: readonly string[];
+}
+
+/** Where a scalable kind keeps its replica counts (apiextensions' CustomResourceSubresourceScale). */
+export interface ScaleInfo {
+  /** `spec.replicas` */
+  specReplicasPath: string;
+  /** `status.replicas` */
+  statusReplicasPath: string;
+  /** `status.selector` (a label selector string) or, for built-in kinds, `spec.selector` (a LabelSelector object) */
+  labelSelectorPath?: string;
 }
 
 export const KINDS: readonly KindInfo[] = STRATEGIES.map((s) => s.info);

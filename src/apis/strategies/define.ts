@@ -2,7 +2,7 @@
 // share (kube-apiserver's defaults for a strategy), which a kind's file overrides.
 import type { Allocator, PrintColumn, Strategy, SubresourceStrategy } from '../../apiserver/registry/strategy.ts';
 import type { Cause } from '../../apimachinery/errors.ts';
-import type { KindInfo, KubeObject } from '../kinds.ts';
+import type { KindInfo, KubeObject, ScaleInfo } from '../kinds.ts';
 import type { Errs } from '../validation/field.ts';
 import { validateObjectMetaUpdate } from '../validation/meta.ts';
 
@@ -13,6 +13,14 @@ export interface KindOptions {
   fieldSelectors?: string[];
   /** The GraphQL list field. @default the camelCase kind + `s` */
   plural?: string;
+  /** kubectl's short names (`po`, `deploy`). @default none */
+  shortNames?: string[];
+  /** Discovery categories; `['all']` for what `kubectl get all` lists. @default none */
+  categories?: string[];
+  /** The scale subresource (`scale<Kind>`, `kubectl scale`). @default none */
+  scale?: ScaleInfo;
+  /** Other apiVersions accepted on write, served as `apiVersion`. @default none */
+  acceptedVersions?: string[];
 }
 
 export function defineKind(kind: string, apiVersion: string, resource: string, namespaced: boolean, opts: KindOptions = {}): KindInfo {
@@ -25,6 +33,13 @@ export function defineKind(kind: string, apiVersion: string, resource: string, n
     namespaced,
     hasStatus: opts.hasStatus ?? true,
     fieldSelectors: ['metadata.name', 'metadata.namespace', ...(opts.fieldSelectors ?? [])],
+    group: apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '',
+    version: apiVersion.slice(apiVersion.indexOf('/') + 1),
+    singularName: kind.toLowerCase(),
+    shortNames: opts.shortNames ?? [],
+    categories: opts.categories ?? [],
+    ...(opts.scale ? { scale: opts.scale } : {}),
+    acceptedVersions: opts.acceptedVersions ?? [],
   };
 }
 
@@ -55,6 +70,9 @@ export interface StrategySpec {
   /** Values the apiserver hands out (a Service's clusterIP and node ports). @default none */
   allocator?: Allocator;
 }
+
+/** The scale subresource of the built-in replicated kinds (ReplicaSet, Deployment, StatefulSet, ReplicationController). */
+export const REPLICAS_SCALE: ScaleInfo = { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' };
 
 export const NAME_COLUMN: PrintColumn = { name: 'NAME', type: 'string', source: 'metadata.name', description: 'Name of the object.' };
 export const AGE_COLUMN: PrintColumn = { name: 'AGE', type: 'string', source: { age: 'metadata.creationTimestamp' }, description: 'Time since the object was created.' };

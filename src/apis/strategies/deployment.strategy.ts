@@ -2,10 +2,10 @@
 import { defaultDeployment } from '../defaults.ts';
 import { validateDeployment } from '../validation/deployment.ts';
 import { validateSelectorUpdate } from '../validation/replicaset.ts';
-import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy } from './define.ts';
+import { AGE_COLUMN, NAME_COLUMN, REPLICAS_SCALE as SCALE, defineKind, defineStrategy } from './define.ts';
 
 export const deploymentStrategy = defineStrategy({
-  info: defineKind('Deployment', 'apps/v1', 'deployments', true),
+  info: defineKind('Deployment', 'apps/v1', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], scale: SCALE }),
   validate: validateDeployment,
   validateUpdate: validateSelectorUpdate,
   defaults: defaultDeployment,

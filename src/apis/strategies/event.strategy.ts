@@ -5,6 +5,7 @@ import { defineKind, defineStrategy } from './define.ts';
 export const eventStrategy = defineStrategy({
   info: defineKind('Event', 'v1', 'events', true, {
     hasStatus: false,
+    shortNames: ['ev'],
     fieldSelectors: ['involvedObject.kind', 'involvedObject.name', 'involvedObject.namespace', 'involvedObject.uid', 'reason', 'type', 'source'],
   }),
   validate: validateEvent,

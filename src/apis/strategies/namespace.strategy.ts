@@ -10,7 +10,7 @@ const specFinalizers = (spec: unknown): string[] => {
 };
 
 export const namespaceStrategy = defineStrategy({
-  info: defineKind('Namespace', 'v1', 'namespaces', false, { fieldSelectors: ['status.phase'] }),
+  info: defineKind('Namespace', 'v1', 'namespaces', false, { shortNames: ['ns'], fieldSelectors: ['status.phase'] }),
   validate: validateNamespace,
   defaults: defaultNamespace,
   prepareForCreate(ns) {

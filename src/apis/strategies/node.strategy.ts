@@ -4,7 +4,7 @@ import { validateNode, validateNodeUpdate } from '../validation/node.ts';
 import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy } from './define.ts';
 
 export const nodeStrategy = defineStrategy({
-  info: defineKind('Node', 'v1', 'nodes', false, { fieldSelectors: ['spec.unschedulable'] }),
+  info: defineKind('Node', 'v1', 'nodes', false, { shortNames: ['no'], fieldSelectors: ['spec.unschedulable'] }),
   validate: validateNode,
   validateUpdate: validateNodeUpdate,
   defaults: defaultNode,

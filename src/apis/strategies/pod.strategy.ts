@@ -44,7 +44,7 @@ function keepResolvedPriority(pod: KubeObject, old: KubeObject): void {
 }
 
 export const podStrategy = defineStrategy({
-  info: defineKind('Pod', 'v1', 'pods', true, { fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.schedulerName', 'spec.restartPolicy'] }),
+  info: defineKind('Pod', 'v1', 'pods', true, { shortNames: ['po'], categories: ['all'], fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.schedulerName', 'spec.restartPolicy'] }),
   validate: validatePod,
   validateUpdate: validatePodUpdate,
   // A status write changes only the status: the stored spec and metadata were validated when written.

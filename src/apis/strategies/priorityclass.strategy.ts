@@ -11,7 +11,7 @@ export function defaultPriorityClass(pc: KubeObject): void {
 }
 
 export const priorityClassStrategy = defineStrategy({
-  info: defineKind('PriorityClass', 'scheduling.k8s.io/v1', 'priorityclasses', false, { hasStatus: false, plural: 'priorityClasses' }),
+  info: defineKind('PriorityClass', 'scheduling.k8s.io/v1', 'priorityclasses', false, { hasStatus: false, plural: 'priorityClasses', shortNames: ['pc'] }),
   validate: validatePriorityClass,
   validateUpdate: validatePriorityClassUpdate,
   defaults: defaultPriorityClass,

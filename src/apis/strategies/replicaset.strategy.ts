@@ -1,10 +1,10 @@
 // ReplicaSets (apps/v1): the selector is immutable.
 import { defaultReplicaSet } from '../defaults.ts';
 import { validateReplicaSet, validateSelectorUpdate } from '../validation/replicaset.ts';
-import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy } from './define.ts';
+import { AGE_COLUMN, NAME_COLUMN, REPLICAS_SCALE as SCALE, defineKind, defineStrategy } from './define.ts';
 
 export const replicaSetStrategy = defineStrategy({
-  info: defineKind('ReplicaSet', 'apps/v1', 'replicasets', true),
+  info: defineKind('ReplicaSet', 'apps/v1', 'replicasets', true, { shortNames: ['rs'], categories: ['all'], scale: SCALE }),
   validate: validateReplicaSet,
   validateUpdate: validateSelectorUpdate,
   defaults: defaultReplicaSet,

@@ -46,7 +46,7 @@ function prepareServiceUpdate(obj: KubeObject, old: KubeObject): void {
 }
 
 export const serviceStrategy = defineStrategy({
-  info: defineKind('Service', 'v1', 'services', true),
+  info: defineKind('Service', 'v1', 'services', true, { shortNames: ['svc'], categories: ['all'] }),
   validate: validateService,
   validateUpdate: validateServiceUpdate,
   defaults: defaultService,

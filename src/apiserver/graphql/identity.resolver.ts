@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Arg, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { KINDS, type KindInfo } from '../../apis/kinds.ts';
 import type { Context } from './context.ts';
+import { defineKind } from '../../apis/strategies/define.ts';
 
 @ObjectType({ description: 'Who the caller is, as the apiserver authenticated them.' })
 export class UserInfo {
@@ -29,7 +30,7 @@ export class IdentityResolver {
   ): boolean {
     const [plural, subresource] = resource.split('/', 2);
     // A resource kubeql does not serve is still a fair question for RBAC (its rules may name it).
-    const info: KindInfo = byResource.get(plural) ?? { kind: plural, apiVersion: 'v1', resource: plural, plural, singular: plural, namespaced: namespace !== null, hasStatus: false, fieldSelectors: [] };
+    const info: KindInfo = byResource.get(plural) ?? { ...defineKind(plural, 'v1', plural, namespace !== null, { hasStatus: false }), fieldSelectors: [] };
     return ctx.access.can(verb, info, namespace, name, subresource);
   }
 }
