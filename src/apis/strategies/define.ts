@@ -23,12 +23,28 @@ export interface KindOptions {
   acceptedVersions?: string[];
 }
 
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/**
+ * The GraphQL list field of a kind (API.md "Kinds"): the lowerCamel kind with the ending by
+ * which the plural extends the lowercased kind (`CronTab`/`crontabs` → `cronTabs`,
+ * `NetworkPolicy`/`networkpolicies` → `networkPolicies`), `<kind>List` where the two are one
+ * word (`Endpoints` → `endpointsList`), else the plural itself.
+ */
+export function listFieldName(kind: string, plural: string): string {
+  const lower = kind.toLowerCase();
+  if (plural === lower) return `${lowerFirst(kind)}List`;
+  if (plural.startsWith(lower)) return lowerFirst(kind) + plural.slice(lower.length);
+  if (lower.endsWith('y') && plural === `${lower.slice(0, -1)}ies`) return `${lowerFirst(kind.slice(0, -1))}ies`;
+  return plural;
+}
+
 export function defineKind(kind: string, apiVersion: string, resource: string, namespaced: boolean, opts: KindOptions = {}): KindInfo {
   return {
     kind,
     apiVersion,
     resource,
-    plural: opts.plural ?? kind.charAt(0).toLowerCase() + kind.slice(1) + 's',
+    plural: opts.plural ?? listFieldName(kind, resource),
     singular: kind.charAt(0).toLowerCase() + kind.slice(1),
     namespaced,
     hasStatus: opts.hasStatus ?? true,
@@ -67,6 +83,12 @@ export interface StrategySpec {
   subresources?: Record<string, SubresourceStrategy>;
   /** @default NAME and AGE */
   printColumns?: PrintColumn[];
+  /**
+   * Converts, in place, an object written in one of the kind's `acceptedVersions` into the
+   * served apiVersion (autoscaling/v1's targetCPUUtilizationPercentage into v2's metrics);
+   * sets `apiVersion` too. Runs before everything else on the object. @default none
+   */
+  convert?(obj: KubeObject): void;
   /** Values the apiserver hands out (a Service's clusterIP and node ports). @default none */
   allocator?: Allocator;
 }
@@ -115,6 +137,7 @@ export function defineStrategy(spec: StrategySpec): Strategy {
     prepareForDeletion: spec.prepareForDeletion ?? noop,
     subresources: spec.subresources ?? {},
     printColumns: spec.printColumns ?? [NAME_COLUMN, AGE_COLUMN],
+    convert: spec.convert ?? ((obj) => { obj.apiVersion = info.apiVersion; }),
     ...(spec.allocator ? { allocator: spec.allocator } : {}),
   };
 }

@@ -232,7 +232,9 @@ export class Registry {
     if (obj.kind !== undefined && obj.kind !== null && obj.kind !== info.kind) {
       throw badInput(`the kind of the provided object "${printed(obj.kind)}" does not match the operation's kind "${info.kind}"`, [{ field: 'kind', message: `Invalid value: "${printed(obj.kind)}"` }]);
     }
-    if (obj.apiVersion !== undefined && obj.apiVersion !== null && obj.apiVersion !== info.apiVersion) {
+    if (typeof obj.apiVersion === 'string' && info.acceptedVersions.includes(obj.apiVersion)) {
+      this.strategy(info.kind).convert(obj);
+    } else if (obj.apiVersion !== undefined && obj.apiVersion !== null && obj.apiVersion !== info.apiVersion) {
       throw badInput(`no matches for kind "${info.kind}" in version "${printed(obj.apiVersion)}"`, [{ field: 'apiVersion', message: `Unsupported value: "${printed(obj.apiVersion)}": supported values: "${info.apiVersion}"` }]);
     }
     if (!isRecord(obj.metadata)) throw badInput(`${info.kind} is invalid: metadata: Required value`, [{ field: 'metadata', message: 'Required value' }]);

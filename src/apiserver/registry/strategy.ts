@@ -50,6 +50,9 @@ export interface Strategy {
   /** `kubectl get`'s columns for the kind (metav1.TableColumnDefinition), as data. */
   readonly printColumns: readonly PrintColumn[];
 
+  /** An object written in one of `info.acceptedVersions`, converted in place to `info.apiVersion`. */
+  convert(obj: KubeObject): void;
+
   /** Values the apiserver hands out to objects of the kind (a Service's clusterIP and node ports); none when absent. */
   readonly allocator?: Allocator;
 }
