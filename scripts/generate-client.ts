@@ -66,7 +66,7 @@ export async function generateClient(sdl = readFileSync(SCHEMA_FILE, 'utf8')): P
     schema: parse(sdl),
     documents: [{ location: 'operations.graphql', document: parse(documents) }],
     config: {
-      scalars: { JSON: 'unknown', JSONObject: 'Record<string, unknown>' },
+      scalars: { JSON: 'unknown', JSONObject: 'Record<string, unknown>', SafeInt: 'number', IntOrString: 'number | string', Quantity: 'string | number' },
       enumsAsTypes: true,
       useTypeImports: true,
       avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },

@@ -11,9 +11,9 @@ import {
   GraphQLBoolean, GraphQLFloat, GraphQLInt, GraphQLString, getNullableType, isListType, isObjectType, isScalarType,
   type GraphQLObjectType, type GraphQLOutputType, type GraphQLScalarType, type GraphQLSchema,
 } from 'graphql';
-import type { KubeObject } from '../../apis/kinds.ts';
+import { kindInfo, type KubeObject } from '../../apis/kinds.ts';
 import type { Cause } from '../../apimachinery/errors.ts';
-import { KIND_SHAPES } from './kinds/index.ts';
+import { definitions, kindDefinition } from '../../apis/openapi/index.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -43,7 +43,11 @@ export function createConformanceCheck(schema: GraphQLSchema): ConformanceCheck 
     } else {
       const fields = type.getFields();
       k = { fields: new Map() };
-      for (const key of ['metadata', ...Object.keys(KIND_SHAPES[kind]?.fields ?? {})]) {
+      // The kind's own fields (Kubernetes' schema), not relations or `manifest`.
+      const info = kindInfo(kind);
+      const definition = info ? kindDefinition(info.apiVersion, kind) : undefined;
+      const own = Object.keys(definition ? definitions()[definition]?.properties ?? {} : { spec: 1, status: 1 }).filter((k) => k !== 'apiVersion' && k !== 'kind');
+      for (const key of own.includes('metadata') ? own : ['metadata', ...own]) {
         if (fields[key]) k.fields.set(key, { type: fields[key].type, check: compile(fields[key].type, compiled) });
       }
     }

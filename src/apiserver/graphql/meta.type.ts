@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-// ObjectMeta, ListMeta and the argument/input types shared by every kind.
+// ListMeta and the argument/input types shared by every kind (ObjectMeta is generated
+// from Kubernetes' schema with the kinds' types: openapi-types.ts).
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
@@ -20,23 +21,6 @@ export class OwnerReference {
   @Field(() => String) uid!: string;
   @Field(() => Boolean, { nullable: true }) controller?: boolean;
   @Field(() => Boolean, { nullable: true }) blockOwnerDeletion?: boolean;
-}
-
-@ObjectType({ description: 'Standard object metadata, as in Kubernetes.' })
-export class ObjectMeta {
-  @Field(() => String) name!: string;
-  @Field(() => String, { nullable: true }) generateName?: string;
-  @Field(() => String, { nullable: true, description: 'null for cluster-scoped kinds' }) namespace?: string;
-  @Field(() => String, { nullable: true }) uid?: string;
-  @Field(() => String, { description: 'Opaque to clients; strictly increasing cluster-wide.' }) resourceVersion!: string;
-  @Field(() => Int, { nullable: true }) generation?: number;
-  @Field(() => GraphQLJSONObject, { nullable: true }) labels?: Record<string, string>;
-  @Field(() => GraphQLJSONObject, { nullable: true }) annotations?: Record<string, string>;
-  @Field(() => String, { nullable: true }) creationTimestamp?: string;
-  @Field(() => String, { nullable: true }) deletionTimestamp?: string;
-  @Field(() => Int, { nullable: true }) deletionGracePeriodSeconds?: number;
-  @Field(() => [OwnerReference], { nullable: true }) ownerReferences?: OwnerReference[];
-  @Field(() => [String], { nullable: true }) finalizers?: string[];
 }
 
 @ObjectType()

@@ -11,10 +11,11 @@ import { kindInfo, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
 import { badInput } from '../../apimachinery/errors.ts';
 import { watchKind, type ApiWatchEvent } from '../registry/index.ts';
 import type { Context } from './context.ts';
-import { KIND_SHAPES } from './kinds/index.ts';
+import { definitions, kindDefinition, type Schema } from '../../apis/openapi/index.ts';
+import type { OpenApiTypes } from './openapi-types.ts';
 import {
   DeleteArgs, ListArgs, ListMeta, NameArgs, NamespacedDeleteArgs, NamespacedListArgs, NamespacedNameArgs,
-  NamespacedPatchArgs, NamespacedStatusArgs, NamespacedWatchArgs, ObjectMeta, ObjectMetaInput, PatchArgs,
+  NamespacedPatchArgs, NamespacedStatusArgs, NamespacedWatchArgs, ObjectMetaInput, PatchArgs,
   MAX_BULK_ITEMS, StatusArgs, StatusUpdatesArgs, WatchArgs, WatchEventType,
 } from './meta.type.ts';
 
@@ -32,20 +33,26 @@ const decorate = (cls: ClassType, key: string, ...decorators: Decorate[]) => {
   for (const d of decorators) d(cls.prototype, key, descriptor);
 };
 
-export function createKindTypes(info: KindInfo): KindTypes {
-  const shape = KIND_SHAPES[info.kind]?.fields ?? { spec: { type: () => GraphQLJSON }, status: { type: () => GraphQLJSON } };
-  const scope = info.namespaced ? 'Namespaced' : 'Cluster-scoped';
+/** meta/v1 ObjectMeta, every object's metadata. */
+export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
-  @ObjectType(info.kind, { description: `${scope} kind ${info.apiVersion} ${info.kind}.` })
+export function createKindTypes(info: KindInfo, types: OpenApiTypes): KindTypes {
+  const definition = kindDefinition(info.apiVersion, info.kind);
+  const schema = definition ? definitions()[definition] : undefined;
+  // Kubernetes has a definition for every built-in kind; anything else keeps spec and status as JSON.
+  const properties: Record<string, Schema> = Object.fromEntries(
+    Object.entries(schema?.properties ?? { spec: {}, status: {} }).filter(([k]) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata'),
+  );
+  const scope = info.namespaced ? 'Namespaced' : 'Cluster-scoped';
+  const description = `${scope} kind ${info.apiVersion} ${info.kind}.${schema?.description ? ` ${schema.description}` : ''}`;
+
+  @ObjectType(info.kind, { description })
   class KindObject {
     @Field(() => String) apiVersion!: string;
     @Field(() => String) kind!: string;
-    @Field(() => ObjectMeta) metadata!: ObjectMeta;
+    @Field(() => types.objectType(OBJECT_META), { description: "Standard object's metadata." }) metadata!: KubeObject['metadata'];
   }
-  for (const [name, f] of Object.entries(shape)) {
-    const nullable = Array.isArray(f.type()) ? 'itemsAndList' : true; // stored lists may hold nulls
-    decorate(KindObject, name, Field(f.type as () => ClassType, { nullable, description: f.description }) as Decorate);
-  }
+  for (const [name, property] of Object.entries(properties)) types.decorateField(KindObject, name, property);
 
   @ObjectType(`${info.kind}List`)
   class KindList {
@@ -60,15 +67,16 @@ export function createKindTypes(info: KindInfo): KindTypes {
   }
 
   // Inputs take the body as JSON so that every field of a Kubernetes manifest is
-  // accepted and kept (volumes, probes, …); the registry validates it with field paths.
+  // accepted and kept as written; the registry decodes it against the object type
+  // (conformance) and validates it with field paths.
   @InputType(`${info.kind}Input`, { description: `A ${info.kind} manifest: metadata plus the kind's top-level fields as JSON.` })
   class KindInput {
     @Field(() => String, { nullable: true }) apiVersion?: string;
     @Field(() => String, { nullable: true }) kind?: string;
     @Field(() => ObjectMetaInput) metadata!: ObjectMetaInput;
   }
-  for (const name of Object.keys(shape)) {
-    decorate(KindInput, name, Field(() => GraphQLJSON, { nullable: true }) as Decorate);
+  for (const [name, property] of Object.entries(properties)) {
+    decorate(KindInput, name, Field(() => GraphQLJSON, { nullable: true, ...(property.description ? { description: property.description } : {}) }) as Decorate);
   }
 
   return { info, object: KindObject, list: KindList, event: KindWatchEvent, input: KindInput };

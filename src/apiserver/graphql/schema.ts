@@ -1,20 +1,39 @@
 import 'reflect-metadata';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { getNullableType, isListType, isObjectType, type GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type ClassType, type NonEmptyArray } from 'type-graphql';
+import { kindDefinition } from '../../apis/openapi/index.ts';
 import { KINDS } from '../../apis/kinds.ts';
 import { IdentityResolver } from './identity.resolver.ts';
 import { createOperationsResolver, createResourceUnion } from './operations.resolver.ts';
 import { createRelationResolvers } from './relations.resolver.ts';
 import { createKindResolver, createKindTypes } from './resource.factory.ts';
 import { ServiceProxyResolver } from './service-proxy.resolver.ts';
+import { OwnerReference } from './meta.type.ts';
+import { builtinTypes } from './openapi-types.ts';
+
+/** kubeql's own GraphQL types, whose names the generated Kubernetes types may not take. */
+const KUBEQL_TYPES = ['Endpoint', 'ListMeta', 'ObjectMetaInput', 'OwnerReferenceInput', 'Resource', 'Preconditions', 'StatusUpdate', 'PodBinding', 'TokenRequestStatus', 'UserInfo'];
 
 let built: GraphQLSchema | undefined;
 
 /** The whole API schema, built once per process (type-graphql's metadata is global). */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   if (built) return built;
-  const all = KINDS.map(createKindTypes);
+  // A kind's definition is its object type wherever another type refers to it (a
+  // StatefulSet's volumeClaimTemplates are PersistentVolumeClaims).
+  const kindObjects = new Map<string, ClassType>();
+  const provided = new Map<string, () => unknown>([['io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference', () => OwnerReference]]);
+  for (const k of KINDS) {
+    const definition = kindDefinition(k.apiVersion, k.kind);
+    if (definition) provided.set(definition, () => kindObjects.get(k.kind));
+  }
+  const types = builtinTypes({
+    reserved: [...KINDS.flatMap((k) => [k.kind, `${k.kind}List`, `${k.kind}WatchEvent`, `${k.kind}Input`]), ...KUBEQL_TYPES],
+    provided,
+  });
+  const all = KINDS.map((k) => createKindTypes(k, types));
+  for (const t of all) kindObjects.set(t.info.kind, t.object);
   const resource = createResourceUnion(all);
   const resolvers = [
     ...all.map(createKindResolver),

@@ -7,7 +7,7 @@ import { kindInfo } from '../../apis/kinds.ts';
 import { ApiError, ErrorCode } from '../../apimachinery/errors.ts';
 import { serviceProxyOf } from '../proxy/service-proxy.ts';
 import type { Backend } from '../proxy/proxy-rules.ts';
-import { ObjectReference } from './kinds/common.type.ts';
+import { builtinTypes } from './openapi-types.ts';
 import type { Context } from './context.ts';
 
 @ObjectType({ description: 'One backend of a Service: the endpoint a connection reaches and the port it reaches it on (the Service port\'s targetPort, as the EndpointSlice resolved it).' })
@@ -30,8 +30,8 @@ export class Endpoint {
   @Field(() => String, { nullable: true })
   hostname!: string | null;
 
-  @Field(() => ObjectReference, { nullable: true, description: 'The pod behind the endpoint.' })
-  targetRef!: ObjectReference | null;
+  @Field(() => builtinTypes().objectType('io.k8s.api.core.v1.ObjectReference'), { nullable: true, description: 'The pod behind the endpoint.' })
+  targetRef!: Record<string, unknown> | null;
 
   @Field(() => String, { description: 'The EndpointSlice the endpoint was read from.' })
   endpointSlice!: string;

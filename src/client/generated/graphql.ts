@@ -10,16 +10,20 @@ export type ClusterRoleBindingInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable. */
   roleRef?: unknown;
+  /** Subjects holds references to the objects the role applies to. */
   subjects?: unknown;
 };
 
 /** A ClusterRole manifest: metadata plus the kind's top-level fields as JSON. */
 export type ClusterRoleInput = {
+  /** AggregationRule is an optional field that describes how to build the Rules for this ClusterRole. If AggregationRule is set, then the Rules are controller managed and direct changes to Rules will be stomped by the controller. */
   aggregationRule?: unknown;
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Rules holds all the PolicyRules for this ClusterRole */
   rules?: unknown;
 };
 
@@ -28,38 +32,57 @@ export type DeploymentInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Specification of the desired behavior of the Deployment. */
   spec?: unknown;
+  /** Most recently observed status of the Deployment. */
   status?: unknown;
 };
 
 /** A EndpointSlice manifest: metadata plus the kind's top-level fields as JSON. */
 export type EndpointSliceInput = {
+  /** addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name. */
   addressType?: unknown;
   apiVersion?: string | null | undefined;
+  /** endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints. */
   endpoints?: unknown;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates "all ports". Each slice may include a maximum of 100 ports. */
   ports?: unknown;
 };
 
 /** A Event manifest: metadata plus the kind's top-level fields as JSON. */
 export type EventInput = {
+  /** What action was taken/failed regarding to the Regarding object. */
   action?: unknown;
   apiVersion?: string | null | undefined;
+  /** The number of times this event has occurred. */
   count?: unknown;
+  /** Time when this Event was first observed. */
   eventTime?: unknown;
+  /** The time at which the event was first recorded. (Time of server receipt is in TypeMeta.) */
   firstTimestamp?: unknown;
+  /** The object that this event is about. */
   involvedObject?: unknown;
   kind?: string | null | undefined;
+  /** The time at which the most recent occurrence of this event was recorded. */
   lastTimestamp?: unknown;
+  /** A human-readable description of the status of this operation. */
   message?: unknown;
   metadata: ObjectMetaInput;
+  /** This should be a short, machine understandable string that gives the reason for the transition into the object's current status. */
   reason?: unknown;
+  /** Optional secondary object for more complex actions. */
   related?: unknown;
+  /** Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`. */
   reportingComponent?: unknown;
+  /** ID of the controller instance, e.g. `kubelet-xyzf`. */
   reportingInstance?: unknown;
+  /** Data about the Event series this event represents or nil if it's a singleton Event. */
   series?: unknown;
+  /** The component reporting this event. Should be a short machine understandable string. */
   source?: unknown;
+  /** Type of this event (Normal, Warning), new types could be added in the future */
   type?: unknown;
 };
 
@@ -68,6 +91,7 @@ export type LeaseInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** spec contains the specification of the Lease. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   spec?: unknown;
 };
 
@@ -76,7 +100,9 @@ export type NamespaceInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Spec defines the behavior of the Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   spec?: unknown;
+  /** Status describes the current status of a Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   status?: unknown;
 };
 
@@ -85,7 +111,9 @@ export type NodeInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Spec defines the behavior of a node. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   spec?: unknown;
+  /** Most recently observed status of the node. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   status?: unknown;
 };
 
@@ -132,7 +160,9 @@ export type PodInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   spec?: unknown;
+  /** Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   status?: unknown;
 };
 
@@ -144,11 +174,15 @@ export type Preconditions = {
 /** A PriorityClass manifest: metadata plus the kind's top-level fields as JSON. */
 export type PriorityClassInput = {
   apiVersion?: string | null | undefined;
+  /** description is an arbitrary string that usually provides guidelines on when this priority class should be used. */
   description?: unknown;
+  /** globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority. */
   globalDefault?: unknown;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset. */
   preemptionPolicy?: unknown;
+  /** value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec. */
   value?: unknown;
 };
 
@@ -163,7 +197,9 @@ export type ReplicaSetInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Spec defines the specification of the desired behavior of the ReplicaSet. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   spec?: unknown;
+  /** Status is the most recently observed status of the ReplicaSet. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   status?: unknown;
 };
 
@@ -172,7 +208,9 @@ export type RoleBindingInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable. */
   roleRef?: unknown;
+  /** Subjects holds references to the objects the role applies to. */
   subjects?: unknown;
 };
 
@@ -181,16 +219,20 @@ export type RoleInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Rules holds all the PolicyRules for this Role */
   rules?: unknown;
 };
 
 /** A ServiceAccount manifest: metadata plus the kind's top-level fields as JSON. */
 export type ServiceAccountInput = {
   apiVersion?: string | null | undefined;
+  /** AutomountServiceAccountToken indicates whether pods running as this service account should have an API token automatically mounted. Can be overridden at the pod level. */
   automountServiceAccountToken?: unknown;
+  /** ImagePullSecrets is a list of references to secrets in the same namespace to use for pulling any images in pods that reference this ServiceAccount. ImagePullSecrets are distinct from Secrets because Secrets can be mounted in the pod, but ImagePullSecrets are only accessed by the kubelet. More info: https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod */
   imagePullSecrets?: unknown;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a "kubernetes.io/enforce-mountable-secrets" annotation set to "true". This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret */
   secrets?: unknown;
 };
 
@@ -199,7 +241,9 @@ export type ServiceInput = {
   apiVersion?: string | null | undefined;
   kind?: string | null | undefined;
   metadata: ObjectMetaInput;
+  /** Spec defines the behavior of a service. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   spec?: unknown;
+  /** Most recently observed status of the service. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */
   status?: unknown;
 };
 
