@@ -28,6 +28,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly causes: Cause[] = [],
+    /** More of `extensions` for the client (`document`: which YAML document failed). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';

@@ -1,7 +1,8 @@
 // Kubernetes' defaulting (pkg/apis/*/v1/defaults.go) for kubeql's kinds, plus the two
 // values the Priority admission plugin always sets on a Pod (`priority`,
 // `preemptionPolicy`), so a stored object reads back as `kubectl get -o yaml` shows it.
-// Metadata is never touched (uid, timestamps and generation are the registry's).
+// Metadata is never touched (uid, timestamps and generation are the registry's), but for a
+// Namespace's kubernetes.io/metadata.name label, as Kubernetes sets it.
 //
 // Each kind's strategy (src/apis/strategies) names its defaulter here; the registry runs
 // it on every write, updates included: each default only fills a field that is absent
@@ -262,6 +263,12 @@ export function defaultService(svc: KubeObject): void {
  * starts Active.
  */
 export function defaultNamespace(ns: KubeObject): void {
+  // SetDefaults_Namespace: the immutable label that lets selectors (NetworkPolicy's
+  // namespaceSelector) name a namespace — the one default that touches metadata.
+  if (isRec(ns.metadata) && typeof ns.metadata.name === 'string' && ns.metadata.name) {
+    const labels = isRec(ns.metadata.labels) ? ns.metadata.labels : undefined;
+    if (labels || ns.metadata.labels === undefined || ns.metadata.labels === null) ns.metadata.labels = { ...labels, 'kubernetes.io/metadata.name': ns.metadata.name };
+  }
   const spec = obj(ns as Rec, 'spec');
   if (spec && unset(spec.finalizers) && !ns.metadata?.deletionTimestamp) spec.finalizers = ['kubernetes'];
   const status = obj(ns as Rec, 'status');

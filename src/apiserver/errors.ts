@@ -39,7 +39,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
       message: api.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: api.code, ...(api.causes.length ? { causes: api.causes } : {}) },
+      extensions: { ...api.extensions, code: api.code, ...(api.causes.length ? { causes: api.causes } : {}) },
     };
   }
   const original = (error as GraphQLError | undefined)?.originalError;

@@ -4,10 +4,10 @@ import 'reflect-metadata';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Args, Ctx, Field, Int, Mutation, ObjectType, Resolver, createUnionType, type ClassType } from 'type-graphql';
 import { kindInfo, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
-import type { AdmitHook } from '../registry/index.ts';
 import { ApiError, ErrorCode, badInput, notFound } from '../../apimachinery/errors.ts';
 import type { Context } from './context.ts';
-import { NamespacedNameArgs, PodBinding, ScaleArgs } from './meta.type.ts';
+import { NamespacedNameArgs, PodBinding } from './meta.type.ts';
+import { applyAdmission } from './generic.resolver.ts';
 import { checkBulk, type KindTypes } from './resource.factory.ts';
 
 @ObjectType({ description: 'The status of a TokenRequest: the token and when it expires.' })
@@ -48,7 +48,7 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun: boolean,
       @Ctx() ctx: Context,
     ): Promise<KubeObject[]> {
-      return ctx.registry.applyAll(manifests, { dryRun, admit: applyAdmission(ctx) });
+      return (await ctx.registry.applyAll(manifests, { dryRun, admit: applyAdmission(ctx) })).map((r) => r.object);
     }
 
     @Mutation(() => type('Pod'), { description: 'The binding subresource: assigns the pod to a node; CONFLICT if already bound.' })
@@ -68,16 +68,6 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
         ctx.access.check('create', info('Pod'), namespace, b.name, 'binding');
         return ctx.registry.updateSubresource('Pod', namespace, b.name, 'binding', { nodeName: b.nodeName }, ctx.admit);
       });
-    }
-
-    @Mutation(() => type('Deployment'))
-    scaleDeployment(@Args(() => ScaleArgs) a: ScaleArgs, @Ctx() ctx: Context) {
-      return scale(ctx, 'Deployment', a);
-    }
-
-    @Mutation(() => type('ReplicaSet'))
-    scaleReplicaSet(@Args(() => ScaleArgs) a: ScaleArgs, @Ctx() ctx: Context) {
-      return scale(ctx, 'ReplicaSet', a);
     }
 
     @Mutation(() => type('Deployment'))
@@ -155,17 +145,3 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
   }
   return OperationsResolver;
 }
-
-/** kubectl apply needs create for new objects and patch for existing ones. */
-const applyAdmission = (ctx: Context): AdmitHook => (attrs) => {
-  const meta = (attrs.object ?? attrs.oldObject)!.metadata;
-  ctx.access.check(attrs.operation === 'CREATE' ? 'create' : 'patch', attrs.info, meta.namespace, meta.name);
-  return ctx.admit(attrs);
-};
-
-async function scale(ctx: Context, kind: string, a: ScaleArgs) {
-  ctx.access.check('update', info(kind), a.namespace, a.name, 'scale');
-  if (a.replicas < 0) throw badInput(`${kind} is invalid: spec.replicas: Invalid value: ${a.replicas}: must be greater than or equal to 0`, [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }]);
-  return ctx.registry.patch(kind, a.namespace, a.name, { spec: { replicas: a.replicas } }, 'MERGE', ctx.admit);
-}
-

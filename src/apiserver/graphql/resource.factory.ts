@@ -13,14 +13,17 @@ import { watchKind, type ApiWatchEvent } from '../registry/index.ts';
 import type { Context } from './context.ts';
 import { definitions, kindDefinition, type Schema } from '../../apis/openapi/index.ts';
 import type { OpenApiTypes } from './openapi-types.ts';
+import { strategyFor } from '../../apis/strategies/index.ts';
 import {
   DeleteArgs, ListArgs, ListMeta, NameArgs, NamespacedDeleteArgs, NamespacedListArgs, NamespacedNameArgs,
   NamespacedPatchArgs, NamespacedStatusArgs, NamespacedWatchArgs, ObjectMetaInput, PatchArgs,
-  MAX_BULK_ITEMS, StatusArgs, StatusUpdatesArgs, WatchArgs, WatchEventType,
+  MAX_BULK_ITEMS, ScaleArgs, StatusArgs, StatusUpdatesArgs, WatchArgs, WatchEventType,
 } from './meta.type.ts';
 
 export interface KindTypes {
   info: KindInfo;
+  /** The subresources served (`status`, `scale`, `binding`), as discovery lists them. */
+  subresources: string[];
   object: ClassType;
   list: ClassType;
   event: ClassType;
@@ -79,7 +82,8 @@ export function createKindTypes(info: KindInfo, types: OpenApiTypes): KindTypes 
     decorate(KindInput, name, Field(() => GraphQLJSON, { nullable: true, ...(property.description ? { description: property.description } : {}) }) as Decorate);
   }
 
-  return { info, object: KindObject, list: KindList, event: KindWatchEvent, input: KindInput };
+  const subresources = [...(info.hasStatus ? ['status'] : []), ...(info.scale ? ['scale'] : []), ...Object.keys(strategyFor(info.kind)?.subresources ?? {})];
+  return { info, subresources, object: KindObject, list: KindList, event: KindWatchEvent, input: KindInput };
 }
 
 /**
@@ -115,6 +119,19 @@ export function checkBulk(items: number, ctx: Context): void {
 }
 
 type NsArgs = { namespace?: string | null };
+
+/** A watch of one kind, as watch<Kinds> and watchResources serve it. */
+export function subscribeToKind(info: KindInfo, a: WatchArgs & NsArgs, ctx: Context): AsyncIterable<ApiWatchEvent> {
+  const namespace = info.namespaced && a.namespace !== null ? (a.namespace ?? 'default') : undefined;
+  ctx.access.check('watch', info, namespace);
+  // Every event is checked too, on the delivered object's own kind and namespace:
+  // a watch ends when its caller loses the right to what it is about to receive.
+  const authorize = (o: KubeObject) => {
+    const own = kindInfo(o.kind);
+    return own !== undefined && ctx.access.can('watch', own, own.namespaced ? o.metadata.namespace : undefined);
+  };
+  return scopeLoadersPerEvent(ctx, watchKind(ctx.registry, info.kind, { ...a, namespace, authorize }));
+}
 
 export function createKindResolver(types: KindTypes): ClassType {
   const { info } = types;
@@ -193,6 +210,17 @@ export function createKindResolver(types: KindTypes): ClassType {
       });
     }
 
+    /** The scale subresource: `spec.replicas` (the kind's scale path) set, as `kubectl scale` does. */
+    async scale(args: ScaleArgs, ctx: Context) {
+      ctx.access.check('update', info, ns(args), args.name, 'scale');
+      const path = info.scale!.specReplicasPath;
+      if (!Number.isInteger(args.replicas) || args.replicas < 0) {
+        throw badInput(`${Kind} is invalid: ${path}: Invalid value: ${args.replicas}: must be greater than or equal to 0`, [{ field: path, message: 'must be greater than or equal to 0' }]);
+      }
+      const patch = path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), args.replicas);
+      return ctx.registry.patch(Kind, ns(args), args.name, patch, 'MERGE', ctx.admit);
+    }
+
     watch(event: ApiWatchEvent) {
       return event;
     }
@@ -229,22 +257,13 @@ export function createKindResolver(types: KindTypes): ClassType {
       description: `The status subresource of many ${info.plural} at once, each as update${Kind}Status would write it: in the order given, null (with an error at its index) where that one failed; the others are written.`,
     }) as Decorate, StatusUpdatesArgs);
   }
+  if (info.scale) {
+    op('scale', Mutation(() => types.object, { name: `scale${Kind}`, description: `The scale subresource: sets ${info.scale.specReplicasPath}.` }) as Decorate, ScaleArgs);
+  }
   decorate(KindResolver, 'watch',
     Subscription(() => types.event, {
       name: `watch${Plural}`,
-      subscribe: ({ args, context }) => {
-        const a = args as WatchArgs & NsArgs;
-        const ctx = context as Context;
-        const namespace = info.namespaced && a.namespace !== null ? (a.namespace ?? 'default') : undefined;
-        ctx.access.check('watch', info, namespace);
-        // Every event is checked too, on the delivered object's own kind and namespace:
-        // a watch ends when its caller loses the right to what it is about to receive.
-        const authorize = (o: KubeObject) => {
-          const own = kindInfo(o.kind);
-          return own !== undefined && ctx.access.can('watch', own, own.namespaced ? o.metadata.namespace : undefined);
-        };
-        return scopeLoadersPerEvent(ctx, watchKind(ctx.registry, Kind, { ...a, namespace, authorize }));
-      },
+      subscribe: ({ args, context }) => subscribeToKind(info, args as WatchArgs & NsArgs, context as Context),
     }) as Decorate,
     ((t: object, k: string) => Args(() => (nsd ? NamespacedWatchArgs : WatchArgs))(t, k, 1)) as Decorate,
     ((t: object, k: string) => Root()(t, k, 0)) as Decorate,

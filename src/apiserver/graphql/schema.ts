@@ -4,6 +4,7 @@ import { getNullableType, isListType, isObjectType, type GraphQLSchema } from 'g
 import { buildSchema, type ClassType, type NonEmptyArray } from 'type-graphql';
 import { kindDefinition } from '../../apis/openapi/index.ts';
 import { KINDS } from '../../apis/kinds.ts';
+import { createGenericResolver } from './generic.resolver.ts';
 import { IdentityResolver } from './identity.resolver.ts';
 import { createOperationsResolver, createResourceUnion } from './operations.resolver.ts';
 import { createRelationResolvers } from './relations.resolver.ts';
@@ -13,7 +14,7 @@ import { OwnerReference } from './meta.type.ts';
 import { builtinTypes } from './openapi-types.ts';
 
 /** kubeql's own GraphQL types, whose names the generated Kubernetes types may not take. */
-const KUBEQL_TYPES = ['Endpoint', 'ListMeta', 'ObjectMetaInput', 'OwnerReferenceInput', 'Resource', 'Preconditions', 'StatusUpdate', 'PodBinding', 'TokenRequestStatus', 'UserInfo'];
+const KUBEQL_TYPES = ['Endpoint', 'ListMeta', 'APIResource', 'APIResourceFields', 'Table', 'TableRow', 'TableColumnDefinition', 'ApplyResult', 'ResourceList', 'ResourceWatchEvent', 'ObjectMetaInput', 'OwnerReferenceInput', 'Resource', 'Preconditions', 'StatusUpdate', 'PodBinding', 'TokenRequestStatus', 'UserInfo'];
 
 let built: GraphQLSchema | undefined;
 
@@ -38,6 +39,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
   const resolvers = [
     ...all.map(createKindResolver),
     createOperationsResolver(all, resource),
+    ...createGenericResolver(all, resource as unknown as ClassType),
     ...createRelationResolvers(all, resource),
     IdentityResolver,
     ServiceProxyResolver,

@@ -30,6 +30,12 @@ import { generateName } from './names.ts';
 import type { AllocationRecord, Strategy } from './strategy.ts';
 
 export type PatchType = 'MERGE' | 'JSON';
+/** What apply did to an object: kubectl apply's created, configured, unchanged. */
+export type ApplyAction = 'CREATED' | 'CONFIGURED' | 'UNCHANGED';
+export interface ApplyOutcome {
+  action: ApplyAction;
+  object: KubeObject;
+}
 export type PropagationPolicy = 'BACKGROUND' | 'FOREGROUND' | 'ORPHAN';
 
 export interface DeleteOptions {
@@ -583,7 +589,7 @@ export class Registry {
    * from fresh reads. Errors name the manifest: `manifests[i].…`. A dry run plans the
    * same writes and returns what they would write.
    */
-  async applyAll(manifests: unknown[], options: { dryRun?: boolean; admit?: AdmitHook } = {}): Promise<KubeObject[]> {
+  async applyAll(manifests: unknown[], options: { dryRun?: boolean; admit?: AdmitHook } = {}): Promise<ApplyOutcome[]> {
     const { admit } = options;
     const read = manifests.map((m, i) => atManifest(i, () => this.readManifest(m)));
     const keys = read.map(({ strategy, applied }) => this.key(strategy.info, applied.metadata.namespace, applied.metadata.name!));
@@ -614,7 +620,8 @@ export class Registry {
           return { op: { verb: 'update' as const, key: keys[i], object: desired, expectedRevision: Number(current.metadata.resourceVersion) }, current, manifest: i };
         }));
       }
-      if (options.dryRun) return plans.map((p) => p.unchanged ?? (p.op!.verb === 'create' ? dryRunCreated(p.op!.object) : p.op!.object));
+      const actionOf = (p: (typeof plans)[number]): ApplyAction => (p.unchanged ? 'UNCHANGED' : p.op!.verb === 'create' ? 'CREATED' : 'CONFIGURED');
+      if (options.dryRun) return plans.map((p) => ({ action: actionOf(p), object: p.unchanged ?? (p.op!.verb === 'create' ? dryRunCreated(p.op!.object) : p.op!.object) }));
       const writes = plans.filter((p) => p.op);
       // Allocated values (a Service's clusterIP): chosen now, their records in the same unit.
       const unit: WriteOp[] = [];
@@ -649,10 +656,10 @@ export class Registry {
       }
       if (result.ok) {
         const written = new Map(writes.map((p, j) => [p.manifest, { object: result.objects[at[j]], type: p.op!.verb === 'create' ? 'ADDED' as const : 'MODIFIED' as const }]));
-        const out: KubeObject[] = [];
+        const out: ApplyOutcome[] = [];
         for (const p of plans) {
           const w = written.get(p.manifest);
-          out.push(w ? await this.settle(w.object, w.type) : p.unchanged!);
+          out.push({ action: actionOf(p), object: w ? await this.settle(w.object, w.type) : p.unchanged! });
         }
         return out;
       }
@@ -676,8 +683,9 @@ function withLastApplied(o: KubeObject, manifest: unknown): KubeObject {
 
 /** Errors of one manifest of a batch name it: `manifests[i].spec…`. */
 function atManifestError(i: number, err: unknown): unknown {
-  if (err instanceof ApiError) {
+  if (err instanceof ApiError && err.extensions.manifest === undefined) {
     (err as { causes: Cause[] }).causes = err.causes.map((c) => ({ ...c, field: `manifests[${i}]${c.field ? '.' + c.field : ''}` }));
+    err.extensions.manifest = i;
   }
   return err;
 }
