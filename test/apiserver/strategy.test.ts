@@ -11,7 +11,7 @@ import { createConformanceCheck } from '../../src/apiserver/graphql/conformance.
 import { buildApiSchema } from '../../src/apiserver/graphql/schema.ts';
 import { NamespaceCache } from '../../src/apiserver/registry/namespace-cache.ts';
 import { Registry } from '../../src/apiserver/registry/registry.ts';
-import { columnsOf, printRow, type Strategy } from '../../src/apiserver/registry/strategy.ts';
+import { columnsOf, printRow, type Strategy } from '../../src/apis/strategy.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let t: TestServer;

@@ -1,6 +1,6 @@
 // The building blocks of a kind's strategy: its KindInfo, and the behaviour most kinds
 // share (kube-apiserver's defaults for a strategy), which a kind's file overrides.
-import type { Allocator, PrintColumn, Strategy, SubresourceStrategy } from '../../apiserver/registry/strategy.ts';
+import type { Allocator, PrintColumn, Strategy, SubresourceStrategy } from '../strategy.ts';
 import type { Cause } from '../../apimachinery/errors.ts';
 import type { KindInfo, KubeObject, ScaleInfo } from '../kinds.ts';
 import type { Errs } from '../validation/field.ts';

@@ -1,7 +1,6 @@
 // Pods (pkg/registry/core/pod/strategy.go): Pending with a QoS class on create, graceful
 // deletion once a kubelet runs them, the binding subresource, and kubectl's columns.
 import { badInput, conflict } from '../../apimachinery/errors.ts';
-import { defaultTolerationSeconds } from '../../apiserver/admission/default-toleration-seconds.ts';
 import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, defaultPod } from '../defaults.ts';
 import type { KubeObject } from '../kinds.ts';
 import { readObject } from '../validation/field.ts';
@@ -53,11 +52,9 @@ export const podStrategy = defineStrategy({
 
   prepareForCreate(pod) {
     pod.status = { phase: 'Pending', qosClass: qosClass(pod) };
-    defaultTolerationSeconds(pod); // mutating admission: before validation, as in kube-apiserver
   },
   prepareForUpdate(pod, old) {
     keepStoredStatus(pod, old);
-    defaultTolerationSeconds(pod);
     keepResolvedPriority(pod, old);
   },
 

@@ -1,7 +1,7 @@
 // The four RBAC kinds (rbac.authorization.k8s.io/v1): a binding's roleRef is immutable.
 import { defaultBinding } from '../defaults.ts';
 import { validateBindingUpdate, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from '../validation/rbac.ts';
-import type { PrintColumn } from '../../apiserver/registry/strategy.ts';
+import type { PrintColumn } from '../strategy.ts';
 import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy } from './define.ts';
 
 const CREATED_AT: PrintColumn = { name: 'CREATED AT', type: 'string', source: 'metadata.creationTimestamp' };

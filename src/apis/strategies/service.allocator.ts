@@ -3,7 +3,7 @@
 // allocated value is a record object whose key is the value, written in the same atomic
 // unit as the Service (the registry does that), so two Services never hold one value.
 import { randomInt, randomUUID } from 'node:crypto';
-import type { AllocationRecord, Allocator } from '../../apiserver/registry/strategy.ts';
+import type { AllocationRecord, Allocator } from '../strategy.ts';
 import { ApiError, ErrorCode, invalid } from '../../apimachinery/errors.ts';
 import type { KubeObject } from '../kinds.ts';
 

@@ -11,7 +11,7 @@
 import type { Cause } from '../../apimachinery/errors.ts';
 import { KINDS, type KubeObject } from '../kinds.ts';
 import { strategyFor } from '../strategies/index.ts';
-import type { Strategy } from '../../apiserver/registry/strategy.ts';
+import type { Strategy } from '../strategy.ts';
 import { invalid, isRec, notSupported, type Errs } from './field.ts';
 
 export type { Cause };

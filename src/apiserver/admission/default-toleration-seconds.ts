@@ -4,14 +4,11 @@
 // tolerates them, so that a node that stops answering has its pods evicted five minutes
 // later rather than at once. Pods proper only, on create and update; subresources pass.
 //
-// A mutating plugin: kube-apiserver runs it after defaulting and before validation, which
-// is what lets a `replace` that omits the tolerations it once got pass the "existing
-// toleration can not be modified" rule (they are added back first). kubeql's admit hook
-// (admission/index.ts) runs after validation, so this plugin is called from where
-// mutating admission sits in kubeql's write path: the Pod strategy's prepareForCreate and
-// prepareForUpdate, which run before validation on create, replace, patch and apply, and
-// not on the status or binding subresources.
+// A mutating plugin: the registry runs it after defaulting and before validation, as
+// kube-apiserver does, which is what lets a `replace` that omits the tolerations it once
+// got pass the "existing toleration can not be modified" rule (they are added back first).
 import type { KubeObject } from '../../apis/kinds.ts';
+import type { MutatingAdmission } from '../registry/registry.ts';
 
 export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -40,3 +37,8 @@ export function defaultTolerationSeconds(pod: KubeObject): void {
   }
   if (added.length) spec.tolerations = [...tolerations, ...added];
 }
+
+/** The plugin: pods on create and update of the pod itself (subresources pass). */
+export const defaultTolerationSecondsPlugin: MutatingAdmission = (attrs) => {
+  if (attrs.info.kind === 'Pod' && !attrs.subresource) defaultTolerationSeconds(attrs.object);
+};

@@ -6,7 +6,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Args, ArgsType, Ctx, Field, ObjectType, Query, Resolver, Root, Subscription, registerEnumType, Int, Mutation, type ClassType } from 'type-graphql';
 import { KINDS, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
 import { ApiError, ErrorCode, badInput } from '../../apimachinery/errors.ts';
-import { columnsOf, printRow, type Cell } from '../registry/strategy.ts';
+import { columnsOf, printRow, type Cell } from '../../apis/strategy.ts';
 import type { ApiWatchEvent } from '../registry/index.ts';
 import type { Context } from './context.ts';
 import { ListMeta, WatchEventType } from './meta.type.ts';

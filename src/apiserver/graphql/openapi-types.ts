@@ -112,7 +112,8 @@ export class OpenApiTypes {
   /** Adds a property as a GraphQL field of a class (a kind's top-level fields). */
   decorateField(cls: ClassType, key: string, property: Schema): void {
     const f = this.field(property);
-    (Field(f.type as () => ClassType, { nullable: f.nullable, ...(f.description ? { description: f.description } : {}) }) as Decorate)(cls.prototype, key);
+    const name = graphqlFieldName(key);
+    (Field(f.type as () => ClassType, { nullable: f.nullable, ...(f.description ? { description: f.description } : {}), ...(name !== key ? { name } : {}) }) as Decorate)(cls.prototype, key);
   }
 
   private scalarOrObject(schema: Schema): FieldType {
@@ -142,6 +143,17 @@ export class OpenApiTypes {
         return () => GraphQLJSON; // maps, objects without properties, untyped nodes
     }
   }
+}
+
+/**
+ * The GraphQL name of a property: itself when it is a GraphQL name, else without `$` and
+ * in camelCase (JSONSchemaProps' `$ref` → `ref`, `x-kubernetes-int-or-string` →
+ * `xKubernetesIntOrString`). The field still reads the property by its own name.
+ */
+export function graphqlFieldName(property: string): string {
+  if (/^[_A-Za-z][_0-9A-Za-z]*$/.test(property)) return property;
+  const name = property.replace(/^\$/, '').replace(/[^_0-9A-Za-z]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''));
+  return /^[_A-Za-z]/.test(name) ? name : `_${name}`;
 }
 
 /** The definitions reachable from the roots through $refs (the roots included). */

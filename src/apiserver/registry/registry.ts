@@ -27,7 +27,8 @@ import { LAST_APPLIED, threeWayMergePatch } from './apply.ts';
 import { realClock, timestamp, type Clock } from '../../apimachinery/clock.ts';
 import { NamespaceCache, type NamespaceLifecycle } from './namespace-cache.ts';
 import { generateName } from './names.ts';
-import type { AllocationRecord, Strategy } from './strategy.ts';
+import { MUTATING_ADMISSION } from '../admission/mutating.ts';
+import type { AllocationRecord, Strategy } from '../../apis/strategy.ts';
 
 export type PatchType = 'MERGE' | 'JSON';
 /** What apply did to an object: kubectl apply's created, configured, unchanged. */
@@ -57,6 +58,9 @@ export interface AdmissionAttributes {
 
 /** Runs before every write; throws (FORBIDDEN, BAD_USER_INPUT…) to refuse it. */
 export type AdmitHook = (attrs: AdmissionAttributes) => void | Promise<void>;
+
+/** A mutating admission plugin: changes the object about to be validated, in place. */
+export type MutatingAdmission = (attrs: AdmissionAttributes & { object: KubeObject }) => void;
 
 export interface ListQuery {
   namespace?: string;
@@ -109,6 +113,12 @@ export interface RegistryOptions {
    * @default none
    */
   admission?: AdmitHook;
+  /**
+   * Mutating admission that needs nothing but the object (DefaultTolerationSeconds): run
+   * after the defaults and before validation on every write of the main resource, as
+   * kube-apiserver runs its mutating plugins. @default kube-apiserver's (src/apiserver/admission)
+   */
+  mutating?: readonly MutatingAdmission[];
 }
 
 export class Registry {
@@ -120,6 +130,7 @@ export class Registry {
   private readonly namespaces: NamespaceLifecycle;
   private readonly written: (object: KubeObject, type: ChangeType) => void | Promise<void>;
   private readonly admission: AdmitHook | undefined;
+  private readonly mutating: readonly MutatingAdmission[];
 
   constructor(readonly store: Store, options: RegistryOptions = {}) {
     this.clock = options.clock ?? realClock();
@@ -129,6 +140,7 @@ export class Registry {
     this.written = options.written ?? (() => undefined);
     this.recent = options.recent ?? (() => undefined);
     this.admission = options.admission;
+    this.mutating = options.mutating ?? MUTATING_ADMISSION;
   }
 
   private async settle(object: KubeObject, type: ChangeType): Promise<KubeObject> {
@@ -224,6 +236,7 @@ export class Registry {
     strategy.prepareForCreate(obj);
     await this.admission?.({ operation: 'CREATE', info, object: obj }); // before the defaults: it tells a given spec.priority from none
     strategy.defaults(obj);
+    this.mutate({ operation: 'CREATE', info, object: obj });
     this.validate(strategy, obj);
     if (info.namespaced && meta.namespace && !options.creatingNamespaces?.has(meta.namespace)) await this.namespaces.admit(info.resource, meta.namespace);
     await options.admit?.({ operation: 'CREATE', info, object: obj });
@@ -269,6 +282,11 @@ export class Registry {
    * Decoding: the object's typed fields hold values of their types. A refused object is
    * reported with everything wrong with it, validation's causes included.
    */
+  /** The mutating admission plugins, in order, on the defaulted object before validation. */
+  private mutate(attrs: AdmissionAttributes & { object: KubeObject }): void {
+    for (const plugin of this.mutating) plugin(attrs);
+  }
+
   private decode(strategy: Strategy, obj: KubeObject): void {
     const causes = this.conformance(obj);
     if (causes.length) throw invalid(strategy.info.kind, nameOf(obj), [...strategy.validate(obj), ...causes]);
@@ -358,6 +376,7 @@ export class Registry {
     strategy.prepareForUpdate(desired, current);
     this.decode(strategy, desired); // the shape first, as on create
     strategy.defaults(desired);
+    this.mutate({ operation: 'UPDATE', info, object: desired, oldObject: current });
     if (!isDeepStrictEqual(specOf(desired), specOf(current))) meta.generation = (current.metadata.generation ?? 0) + 1;
     meta.resourceVersion = current.metadata.resourceVersion;
     this.validate(strategy, desired, current);
@@ -529,6 +548,7 @@ export class Registry {
     const probe = clone(applied);
     this.decode(strategy, probe);
     strategy.defaults(probe);
+    this.mutate({ operation: 'CREATE', info: strategy.info, object: probe });
     this.validate(strategy, probe);
     return { info: strategy.info, applied };
   }

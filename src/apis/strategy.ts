@@ -3,9 +3,9 @@
 // kind (pkg/registry/core/pod/strategy.go and its siblings). The registry names no kind;
 // everything that differs between kinds is behind this interface. The objects themselves
 // live beside the API they serve, one file per kind: src/apis/strategies/<kind>.strategy.ts.
-import type { KindInfo, KubeObject } from '../../apis/kinds.ts';
-import type { ApiError, Cause } from '../../apimachinery/errors.ts';
-import type { ObjectKey } from '../../store/index.ts';
+// The contract lives in src/apis, below the apiserver, so that kinds import nothing of it.
+import type { KindInfo, KubeObject } from './kinds.ts';
+import type { ApiError, Cause } from '../apimachinery/errors.ts';
 
 export interface Strategy {
   /** Names, scope, status subresource and field selectors of the kind. */
@@ -63,7 +63,8 @@ export interface Strategy {
  * record is created in the same atomic write as its holder and deleted with it.
  */
 export interface AllocationRecord {
-  key: ObjectKey;
+  /** The record's store key (the store's ObjectKey). */
+  key: { kind: string; namespace: string; name: string };
   object: KubeObject;
 }
 
@@ -120,7 +121,9 @@ export type CellSource =
   /** Each item of the array at the path through a template (`{port}/{protocol}`), comma-separated. */
   | { each: string; format: string }
   /** The sources' values joined by `separator`, skipping absent ones. */
-  | { join: readonly CellSource[]; separator: string };
+  | { join: readonly CellSource[]; separator: string }
+  /** A value computed from the whole object (and the time printed at): kubectl's printers that are code (an HPA's TARGETS, a label selector, a Job's DURATION). */
+  | { compute: (obj: KubeObject, now: Date) => unknown };
 
 export interface PrintColumn {
   /** The header, as kubectl prints it: `NAME`, `READY`, `NOMINATED NODE`. */
@@ -197,6 +200,7 @@ function evaluate(source: CellSource, obj: KubeObject, now: Date): unknown {
     const out = items(obj, source.each).map((i) => source.format.replace(/\{(\w+)\}/g, (_, f: string) => text(i[f] ?? '')));
     return out.length ? out.join(',') : undefined;
   }
+  if ('compute' in source) return source.compute(obj, now);
   const parts = source.join.map((s) => evaluate(s, obj, now)).filter(present);
   return parts.length ? parts.map(text).join(source.separator) : undefined;
 }
