@@ -10,6 +10,7 @@ export {
   type ListResult, type PodBinding, type StatusUpdate, type WatchEvent, type WatchEventType, type WatchOptions,
 } from './resources.ts';
 export * as operations from './generated/graphql.ts';
+export { KINDS, kindInfo } from './kinds.ts';
 export { Cache, STANDARD_INDEXES, keyOf, splitKey, type IndexFunc } from './cache.ts';
 export { Informer, type EventHandler, type InformerOptions } from './informer.ts';
 export { SharedInformers } from './shared-informers.ts';

@@ -3,25 +3,14 @@
 // Kubernetes' own shapes (the `manifest` field: what `kubectl get -o json` prints),
 // typed with kubernetes-types.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import type { Lease } from 'kubernetes-types/coordination/v1.js';
-import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-types/rbac/v1.js';
-import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import type { Event, Namespace, Node, Pod, Service, ServiceAccount } from 'kubernetes-types/core/v1.js';
-import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
-import { kindInfo, type KindInfo } from '../apis/kinds.ts';
+import type { KindInfo } from '../apis/kinds.ts';
+import { KIND_INFO, KIND_SUBRESOURCES, type KindTypes } from './generated/kinds.ts';
 import * as operations from './generated/graphql.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { toApiError, type GraphQLErrorJson, type Sink, type Transport } from './transport.ts';
 
-/** Every kind kubeql serves, with its Kubernetes type. */
-export interface KindTypes {
-  Pod: Pod; ReplicaSet: ReplicaSet; Deployment: Deployment; Service: Service; EndpointSlice: EndpointSlice;
-  Event: Event; Lease: Lease; Role: Role; RoleBinding: RoleBinding; ServiceAccount: ServiceAccount;
-  Namespace: Namespace; Node: Node; ClusterRole: ClusterRole; ClusterRoleBinding: ClusterRoleBinding;
-  PriorityClass: PriorityClass;
-}
+export type { KindTypes };
 export type Kind = keyof KindTypes;
 
 /** An object as the apiserver returns it: metadata always present. */
@@ -82,7 +71,7 @@ export class ResourceClient<K extends Kind> {
   private readonly inputName: string;
 
   constructor(private readonly transport: Transport, readonly kind: K) {
-    const info = kindInfo(kind);
+    const info: KindInfo | undefined = Object.hasOwn(KIND_INFO, kind) ? KIND_INFO[kind] : undefined;
     if (!info) throw new Error(`unknown kind ${kind}`);
     this.info = info;
     this.inputName = info.singular;
@@ -97,7 +86,7 @@ export class ResourceClient<K extends Kind> {
       delete: documentOf(`delete${kind}`),
       status: info.hasStatus ? documentOf(`update${kind}Status`) : undefined,
       statuses: info.hasStatus ? documentOf(`update${kind}Statuses`) : undefined,
-      bindings: kind === 'Pod' ? documentOf('bindPods') : undefined,
+      bindings: KIND_SUBRESOURCES[kind].includes('binding') ? documentOf(`bind${pascal(info.plural)}`) : undefined,
     };
   }
 

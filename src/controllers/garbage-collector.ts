@@ -17,7 +17,7 @@
 import { LRUCache } from 'lru-cache';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
-import { kindInfo, KINDS } from '../apis/kinds.ts';
+import { kindInfo, KINDS } from '../client/kinds.ts';
 import type { Client } from '../client/client.ts';
 import { Controller, type Result } from '../client/controller.ts';
 import type { Informer } from '../client/informer.ts';

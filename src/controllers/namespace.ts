@@ -11,7 +11,7 @@
 // grace period runs out (Kubernetes' estimate), or as soon as one is seen gone. Content
 // held by finalizers is retried with a doubling wait (5 ms to 60 s, Kubernetes' queue).
 import type { Namespace, NamespaceCondition } from 'kubernetes-types/core/v1.js';
-import { KINDS } from '../apis/kinds.ts';
+import { KINDS } from '../client/kinds.ts';
 import { timestamp } from '../apimachinery/clock.ts';
 import { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 import { Controller, type Result } from '../client/controller.ts';

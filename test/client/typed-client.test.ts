@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { GENERATED_FILE, generateClient } from '../../scripts/generate-client.ts';
+import { GENERATED_FILE, KINDS_FILE, generateClient, generateKinds } from '../../scripts/generate-client.ts';
 import { ApiError, Client, operations } from '../../src/client/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -21,6 +21,7 @@ after(async () => {
 
 test('the generated operations are current with schema/schema.graphql (npm run generate:client)', async () => {
   assert.equal(readFileSync(GENERATED_FILE, 'utf8'), await generateClient(), 'src/client/generated/graphql.ts is stale: run npm run generate:client');
+  assert.equal(readFileSync(KINDS_FILE, 'utf8'), generateKinds(), 'src/client/generated/kinds.ts is stale: run npm run generate:client');
 });
 
 test('one generic client creates, reads, lists, patches, updates status and deletes objects of several kinds', async () => {
