@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../src/apis/kinds.ts';
+import { KINDS, type KubeObject } from '../../src/apis/kinds.ts';
 import { applyDefaults } from '../../src/apis/strategies/index.ts';
 import { validateObject, validateUpdate } from '../../src/apis/validation/index.ts';
 
@@ -315,8 +315,8 @@ const metaCases: Case[] = [
     pod({}, { ...meta(), finalizers: ['orphan', 'foregroundDeletion'] }),
     ['metadata.finalizers: Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set'],
   ],
-  ['unknown kind', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta() }, [
-    'kind: Unsupported value: "ConfigMap": supported values: "Namespace", "Node", "Pod", "Event", "Lease", "ReplicaSet", "Deployment", "Service", "EndpointSlice", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "PriorityClass"',
+  ['unknown kind', { apiVersion: 'v1', kind: 'Gadget', metadata: meta() }, [
+    `kind: Unsupported value: "Gadget": supported values: ${KINDS.map((k) => JSON.stringify(k.kind)).join(', ')}`,
   ]],
   ['wrong apiVersion', { ...pod(), apiVersion: 'v2' }, ['apiVersion: Unsupported value: "v2": supported values: "v1"']],
 ];

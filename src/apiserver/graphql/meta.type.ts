@@ -11,8 +11,7 @@ registerEnumType(PatchType, { name: 'PatchType', description: 'MERGE: JSON merge
 registerEnumType(PropagationPolicy, { name: 'PropagationPolicy', description: 'What happens to dependents of a deleted object.' });
 registerEnumType(WatchEventType, { name: 'WatchEventType' });
 
-// One class, two GraphQL types: the output `OwnerReference` and the input `OwnerReferenceInput`.
-@ObjectType()
+// The input; the output `OwnerReference` is generated from Kubernetes' schema.
 @InputType('OwnerReferenceInput')
 export class OwnerReference {
   @Field(() => String) apiVersion!: string;

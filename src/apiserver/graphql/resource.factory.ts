@@ -49,11 +49,12 @@ export function createKindTypes(info: KindInfo, types: OpenApiTypes): KindTypes 
   const scope = info.namespaced ? 'Namespaced' : 'Cluster-scoped';
   const description = `${scope} kind ${info.apiVersion} ${info.kind}.${schema?.description ? ` ${schema.description}` : ''}`;
 
+  const own = (field: string, fallback: string): string => schema?.properties?.[field]?.description ?? fallback;
   @ObjectType(info.kind, { description })
   class KindObject {
-    @Field(() => String) apiVersion!: string;
-    @Field(() => String) kind!: string;
-    @Field(() => types.objectType(OBJECT_META), { description: "Standard object's metadata." }) metadata!: KubeObject['metadata'];
+    @Field(() => String, { description: own('apiVersion', 'The versioned schema of this object.') }) apiVersion!: string;
+    @Field(() => String, { description: own('kind', 'The kind of this object.') }) kind!: string;
+    @Field(() => types.objectType(OBJECT_META), { description: own('metadata', "Standard object's metadata.") }) metadata!: KubeObject['metadata'];
   }
   for (const [name, property] of Object.entries(properties)) types.decorateField(KindObject, name, property);
 

@@ -10,7 +10,6 @@ import { createOperationsResolver, createResourceUnion } from './operations.reso
 import { createRelationResolvers } from './relations.resolver.ts';
 import { createKindResolver, createKindTypes } from './resource.factory.ts';
 import { ServiceProxyResolver } from './service-proxy.resolver.ts';
-import { OwnerReference } from './meta.type.ts';
 import { builtinTypes } from './openapi-types.ts';
 
 /** kubeql's own GraphQL types, whose names the generated Kubernetes types may not take. */
@@ -24,7 +23,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
   // A kind's definition is its object type wherever another type refers to it (a
   // StatefulSet's volumeClaimTemplates are PersistentVolumeClaims).
   const kindObjects = new Map<string, ClassType>();
-  const provided = new Map<string, () => unknown>([['io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference', () => OwnerReference]]);
+  const provided = new Map<string, () => unknown>();
   for (const k of KINDS) {
     const definition = kindDefinition(k.apiVersion, k.kind);
     if (definition) provided.set(definition, () => kindObjects.get(k.kind));

@@ -70,6 +70,13 @@ export interface ListQuery {
   continue?: string | null;
 }
 
+/** kube-apiserver's maxNameGenerationCreateAttempts: 8 tries make a collision of generateName's random suffix vanishingly rare. */
+const MAX_NAME_GENERATION_ATTEMPTS = 8;
+/** Did the client ask for a generated name (no name, a generateName)? */
+const generatedName = (input: unknown): boolean => {
+  const meta = isRecord(input) && isRecord(input.metadata) ? input.metadata : {};
+  return !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
+};
 /** Retries of a read-modify-write whose caller gave no resourceVersion (GuaranteedUpdate). */
 const MAX_UPDATE_ATTEMPTS = 16;
 const SYSTEM_META = ['uid', 'creationTimestamp', 'generation', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const;
@@ -193,25 +200,24 @@ export class Registry {
   async create(kind: string, input: unknown, options: { namespace?: string | null; dryRun?: boolean; admit?: AdmitHook } = {}): Promise<KubeObject> {
     const strategy = this.strategy(kind);
     const { info } = strategy;
-    const obj = await this.prepareCreate(strategy, input, options);
-    const meta = obj.metadata;
-    if (options.dryRun) {
-      // As kube-apiserver's dry run: the values are chosen (and checked) but nothing is held.
-      await strategy.allocator?.assign(obj, undefined, new Set(), async () => new Set());
-      return dryRunCreated({ ...obj, metadata: { ...meta, name: meta.name ?? generateName(meta.generateName!) } });
-    }
-
-    // generateName collisions are retried with a fresh suffix, as kube-apiserver does.
+    // generateName collisions are retried with a fresh suffix, as kube-apiserver does; the
+    // object is prepared anew each time, since a strategy may use the name (a Job's labels).
     for (let attempt = 0; ; attempt++) {
-      const named = meta.name ? obj : { ...obj, metadata: { ...meta, name: generateName(meta.generateName!) } };
-      const key = this.key(info, named.metadata.namespace, named.metadata.name!);
+      const obj = await this.prepareCreate(strategy, input, options);
+      const meta = obj.metadata;
+      if (options.dryRun) {
+        // As kube-apiserver's dry run: the values are chosen (and checked) but nothing is held.
+        await strategy.allocator?.assign(obj, undefined, new Set(), async () => new Set());
+        return dryRunCreated(obj);
+      }
+      const key = this.key(info, meta.namespace, meta.name!);
       let created: KubeObject | undefined;
       if (strategy.allocator) {
-        const result = await this.writeHeld(strategy, key, named, undefined);
+        const result = await this.writeHeld(strategy, key, obj, undefined);
         created = result.ok ? result.object : undefined;
-      } else created = await this.store.create(key, named);
+      } else created = await this.store.create(key, obj);
       if (created) return this.settle(created, 'ADDED');
-      if (meta.name || attempt >= 8) throw alreadyExists(info.resource, named.metadata.name!);
+      if (!generatedName(input) || attempt >= MAX_NAME_GENERATION_ATTEMPTS - 1) throw alreadyExists(info.resource, meta.name!);
     }
   }
 
@@ -232,6 +238,7 @@ export class Registry {
     meta.uid = randomUUID();
     meta.creationTimestamp = now;
     meta.generation = 1;
+    if (!meta.name) meta.name = generateName(meta.generateName!); // BeforeCreate: before the strategy sees the object
     this.decode(strategy, obj); // the shape first: the strategy and the defaults must not meet `containers: false`
     strategy.prepareForCreate(obj);
     await this.admission?.({ operation: 'CREATE', info, object: obj }); // before the defaults: it tells a given spec.priority from none
