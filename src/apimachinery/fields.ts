@@ -113,7 +113,7 @@ export function fieldValue(obj: unknown, path: string): string {
   let cur: unknown = obj;
   for (const seg of path.split('.')) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return '';
-    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return '';
+    if (!Object.hasOwn(cur, seg)) return '';
     cur = (cur as Record<string, unknown>)[seg];
   }
   if (typeof cur === 'string') return cur;

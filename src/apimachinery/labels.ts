@@ -430,7 +430,7 @@ function formatRequirement(r: LabelRequirement): string {
   }
 }
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const hasOwn = (o: object, k: string): boolean => Object.hasOwn(o, k);
 
 /** Requirement.Matches. `key!=v` and `key notin (…)` match objects without the key. */
 export function requirementMatches(r: LabelRequirement, labels: Readonly<Record<string, string>> | undefined): boolean {

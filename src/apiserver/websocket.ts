@@ -111,7 +111,7 @@ export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOpti
     if (open > o.maxSubscriptions) {
       return [new GraphQLError(`too many subscriptions on one connection (at most ${o.maxSubscriptions})`, { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
     }
-    let checked;
+    let checked: ReturnType<typeof documents.get>;
     try {
       checkVariables(payload.variables);
       checked = documents.get(payload.query);

@@ -137,7 +137,7 @@ export class NodeFleet {
   );
   private stopped = false;
 
-  constructor(private readonly options: NodeFleetOptions) {
+  constructor(options: NodeFleetOptions) {
     this.clock = options.clock;
     this.log = options.log ?? consoleLogger;
     this.client = new Client(options);

@@ -1,7 +1,7 @@
 // Structured logs (pino): one JSON object per line, or pino-pretty's coloured lines when
 // the output is a terminal. kubeql's components log through this Logger (message first,
 // then fields), so the backend can change without touching them.
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import pino, { type DestinationStream, type Level } from 'pino';
 import pretty from 'pino-pretty';
 

@@ -118,7 +118,7 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToS
   }
   if (percentage >= 100) return numAllNodes;
   const n = Math.trunc((numAllNodes * percentage) / 100);
-  return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
+  return Math.max(n , MIN_FEASIBLE_NODES_TO_FIND);
 }
 
 const moduleCursor = { next: 0 };

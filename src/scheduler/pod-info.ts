@@ -44,8 +44,8 @@ type Container = NonNullable<Pod['spec']>['containers'][number];
 
 function withDefaultRequests(c: Container): Container {
   const req = c.resources?.requests as Record<string, unknown> | undefined;
-  const hasCPU = req !== undefined && Object.prototype.hasOwnProperty.call(req, 'cpu');
-  const hasMem = req !== undefined && Object.prototype.hasOwnProperty.call(req, 'memory');
+  const hasCPU = req !== undefined && Object.hasOwn(req, 'cpu');
+  const hasMem = req !== undefined && Object.hasOwn(req, 'memory');
   if (hasCPU && hasMem) return c;
   return {
     ...c,

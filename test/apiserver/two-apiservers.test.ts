@@ -12,7 +12,7 @@ import { gqlAt, nextResults, wsClient } from '../helpers/server.ts';
 
 let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
 let servers: KubeqlProcess[] = [];
-let clients: Client[] = [];
+const clients: Client[] = [];
 let keyDir: string;
 let auth: Record<string, string>;
 let token: string;

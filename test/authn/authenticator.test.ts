@@ -16,7 +16,6 @@ import {
   FlattenedSign,
   generateKeyPair,
   importJWK,
-  SignJWT,
   UnsecuredJWT,
   type CryptoKey,
   type JWK,

@@ -8,7 +8,6 @@ import { after, before, describe, test } from 'node:test';
 import type { Client } from '../../src/client/client.ts';
 import * as operations from '../../src/client/generated/graphql.ts';
 import type { KubeObjectOf } from '../../src/client/resources.ts';
-import { ApiError } from '../../src/apimachinery/errors.ts';
 import { deploymentController } from '../../src/controllers/deployment/index.ts';
 import { replicaSetController } from '../../src/controllers/replicaset.ts';
 import { computeHash, equalIgnoreHash, safeEncodeString } from '../../src/controllers/deployment/hash.ts';

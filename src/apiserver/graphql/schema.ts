@@ -42,7 +42,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
     ...createRelationResolvers(all, resource),
     IdentityResolver,
     ServiceProxyResolver,
-  ] as unknown as NonEmptyArray<Function>;
+  ] as unknown as NonEmptyArray<ClassType>;
   // Watches come from the store's hub (each subscription's own `subscribe`); type-graphql
   // still insists on a PubSub being configured, so it gets an idle one.
   built = await buildSchema({ resolvers, validate: false, pubSub: createPubSub() });

@@ -174,7 +174,7 @@ class CostCalculator {
   private valueOf(value: ValueNode): unknown {
     if (value.kind === Kind.VARIABLE) {
       const name = value.name.value;
-      if (this.variables && Object.prototype.hasOwnProperty.call(this.variables, name)) return this.variables[name];
+      if (this.variables && Object.hasOwn(this.variables, name)) return this.variables[name];
       const def = this.variableDefaults.get(name);
       return def ? valueFromASTUntyped(def) : undefined;
     }

@@ -38,7 +38,7 @@ export function isJsonContentType(contentType: string | undefined): boolean {
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const headers = req.headers;
   // No body at all (type-is' hasBody): nothing to parse.
-  if (headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || isNaN(Number(headers['content-length'])))) return undefined;
+  if (headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || Number.isNaN(Number(headers['content-length'])))) return undefined;
   if (!isJsonContentType(headers['content-type'])) return undefined;
   const charset = charsetOf(headers['content-type']!) ?? 'utf-8';
   if (!charset.startsWith('utf-')) throw await dumped(req, new BodyError(415, 'charset.unsupported', `unsupported charset "${charset.toUpperCase()}"`));

@@ -21,7 +21,7 @@ export function checkListLimits(
   const valueOf = (v: ValueNode): unknown => {
     if (v.kind !== Kind.VARIABLE) return valueFromASTUntyped(v);
     const name = v.name.value;
-    if (variables && Object.prototype.hasOwnProperty.call(variables, name)) return variables[name];
+    if (variables && Object.hasOwn(variables, name)) return variables[name];
     const d = defaults.get(name);
     return d ? valueFromASTUntyped(d) : undefined;
   };

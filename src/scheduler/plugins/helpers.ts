@@ -29,7 +29,7 @@ export const labelsOf = (o: { metadata?: { labels?: Record<string, string> } } |
 
 /** One NodeSelectorRequirement against a set of labels (or fields). Invalid requirements match nothing. */
 function requirementMatches(r: NodeSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   const v = has ? labels[r.key]! : undefined;
   const values = r.values ?? [];
   switch (r.operator) {
