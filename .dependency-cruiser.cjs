@@ -49,10 +49,10 @@ module.exports = {
     },
     {
       name: 'components-use-apis-types-only',
-      comment: 'Besides the quantity arithmetic every component needs, kinds reach components as types.',
+      comment: 'Besides the pure helpers on API types every component needs (quantities, taints), kinds reach components as types.',
       severity: 'error',
       from: { path: COMPONENTS },
-      to: { path: '^src/apis/', pathNot: '^src/apis/quantity\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/apis/', pathNot: '^src/apis/(quantity|taints)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'components-are-apart',

@@ -171,8 +171,8 @@ function defaultPodSpec(spec: Rec): void {
   for (const v of recs(spec.volumes)) defaultVolume(v);
 }
 
-/** A pod template's spec (Deployments, ReplicaSets). */
-function defaultPodTemplate(template: Rec | undefined): void {
+/** A pod template's spec (every kind with a pod template: Deployments, ReplicaSets, StatefulSets, Jobs…). */
+export function defaultPodTemplate(template: Rec | undefined): void {
   const spec = template && obj(template, 'spec');
   if (spec) defaultPodSpec(spec);
 }

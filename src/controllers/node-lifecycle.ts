@@ -29,6 +29,7 @@ import { keyOf } from '../client/cache.ts';
 import type { KubeObjectOf } from '../client/resources.ts';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.ts';
 import type { EventRecorder } from '../client/event-recorder.ts';
+import { toleratesTaint } from '../apis/taints.ts';
 
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
@@ -533,20 +534,6 @@ const zoneOf = (node: NodeObject): string => {
 };
 
 const noExecuteTaints = (node: NodeObject): Taint[] => (node.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
-
-/** Toleration.ToleratesTaint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
 
 /** GetMatchingTolerations: every taint tolerated, and the first toleration used for each. */
 export function matchingTolerations(taints: Taint[], tolerations: Toleration[]): { all: boolean; used: Toleration[] } {

@@ -1,28 +1,11 @@
 // What several plugins share: toleration matching (v1.Toleration.ToleratesTaint), node
 // selector terms (component-helpers' nodeaffinity), and pod label selectors
 // (metav1.LabelSelectorAsSelector, with a selector that cannot be parsed matching nothing).
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector as LabelSelectorObject } from 'kubernetes-types/meta/v1.js';
 import { labelSelectorFromObject, matchesLabels, nothing, type LabelSelector } from '../../apimachinery/labels.ts';
 
-/** v1.Toleration.ToleratesTaint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator) {
-    case undefined:
-    case '':
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
-
-export const tolerates = (tolerations: readonly Toleration[] | undefined, taint: Taint): boolean =>
-  tolerations !== undefined && tolerations.some((t) => toleratesTaint(t, taint));
+export { toleratesTaint, tolerates } from '../../apis/taints.ts';
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 export const labelsOf = (o: { metadata?: { labels?: Record<string, string> } } | undefined): Readonly<Record<string, string>> => o?.metadata?.labels ?? EMPTY;
