@@ -36,10 +36,15 @@ Commands:
 Flags for up (apiserver: the same, without --nodes, --no-controllers, --no-scheduler):
   --port N                 HTTP port (env PORT, default 4000)
   --data-dir DIR           kubeql's data directory (env KUBEQL_DATA, default ./.kubeql/data):
-                           the PGlite store (DIR/pglite) and the signing key (DIR/signing-key.jwk)
+                           the PGlite store (DIR/pglite), the signing key (DIR/signing-key.jwk)
+                           and the Secret encryption key (DIR/encryption-key)
   --database-url URL       PostgreSQL URL (env DATABASE_URL); the store then lives there
   --signing-key-file FILE  the cluster's signing key (env KUBEQL_SIGNING_KEY_FILE); every
                            apiserver of one cluster must use the same file
+  --encryption-key-file FILE  the key Secrets are encrypted at rest with (env
+                           KUBEQL_ENCRYPTION_KEY_FILE; 32 bytes, base64); default
+                           DIR/encryption-key, created on first start. Every apiserver of one
+                           cluster must use the same file
   --host ADDR              address to listen on (default 0.0.0.0)
   --time-scale X           divide every wait of the cluster by X (env KUBEQL_TIME_SCALE,
                            default 1): bookmarks, back-offs; stored values stay Kubernetes'
@@ -93,13 +98,16 @@ async function up(argv: string[], apiserverOnly = false): Promise<void> {
     options: {
       ...common, port: { type: 'string' }, 'database-url': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' },
       'no-controllers': { type: 'boolean' }, 'no-scheduler': { type: 'boolean' }, 'log-level': { type: 'string' },
-      nodes: { type: 'string' },
+      nodes: { type: 'string' }, 'encryption-key-file': { type: 'string' },
     },
   });
   if (values.help) return void console.log(USAGE);
   const url = values['database-url'] || process.env.DATABASE_URL || undefined;
   const { dataDir, signingKeyFile } = paths(values);
   const pgliteDir = path.join(dataDir, 'pglite');
+  // A key file named by flag or environment must exist; the data directory's own is made on first start.
+  const namedKeyFile = values['encryption-key-file'] || process.env.KUBEQL_ENCRYPTION_KEY_FILE || undefined;
+  const encryption = { encryptionKeyFile: path.resolve(namedKeyFile ?? path.join(dataDir, 'encryption-key')), createEncryptionKey: namedKeyFile === undefined };
   const clock = realClock(timeScaleOf(values)); // refuses a scale that is not a positive number
   if (apiserverOnly && (values.nodes !== undefined || values['no-controllers'] || values['no-scheduler'])) {
     throw new Error('kubeql apiserver runs no components: --nodes, --no-controllers and --no-scheduler are flags of kubeql up');
@@ -111,7 +119,7 @@ async function up(argv: string[], apiserverOnly = false): Promise<void> {
     clock,
     port: Number(values.port ?? process.env.PORT ?? 4000),
     host: values.host,
-    store: url ? { url } : { dataDir: pgliteDir },
+    store: url ? { url, ...encryption } : { dataDir: pgliteDir, ...encryption },
     auth: { signingKeyFile },
     logLevel: values['log-level'],
   });

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { CHANGES_CHANNEL, POOL_CONNECT_TIMEOUT_MS } from './database.ts';
-import { fromRow, translateDatabaseError } from './objects.ts';
+import { fromRow, translateDatabaseError, type SecretCodec } from './objects.ts';
 import type { ObjectKey, WriteResult } from './types.ts';
 
 export interface Write {
@@ -29,9 +29,9 @@ export interface Outcome {
 }
 
 /** Why an update or delete did not happen: no such object, or the current one (a conflict). */
-export function refused(outcome: Outcome): Exclude<WriteResult, { ok: true }> {
+export function refused(outcome: Outcome, codec?: SecretCodec): Exclude<WriteResult, { ok: true }> {
   const current = outcome.current;
-  return current ? { ok: false, reason: 'conflict', current: fromRow(JSON.parse(current.json!), current.revision) } : { ok: false, reason: 'not-found' };
+  return current ? { ok: false, reason: 'conflict', current: fromRow(JSON.parse(current.json!), current.revision, codec) } : { ok: false, reason: 'not-found' };
 }
 
 /** Runs one batch in one transaction: outcomes in the order of `writes`, or a throw (see RolledBack). */

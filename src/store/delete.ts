@@ -1,5 +1,5 @@
 import { refused, type Outcome, type Write } from './conditional-write.ts';
-import { fromRow } from './objects.ts';
+import { fromRow, type SecretCodec } from './objects.ts';
 import type { ObjectKey, WriteResult } from './types.ts';
 
 // Same precondition as update; the DELETED change record carries the last state.
@@ -8,6 +8,6 @@ export function deleteWrite(key: ObjectKey, expectedRevision?: number): Write {
 }
 
 /** On success `object` is the last state at the deletion's revision. */
-export function deleted(outcome: Outcome): WriteResult {
-  return outcome.revision === undefined ? refused(outcome) : { ok: true, object: fromRow(JSON.parse(outcome.current!.json!), outcome.revision) };
+export function deleted(outcome: Outcome, codec?: SecretCodec): WriteResult {
+  return outcome.revision === undefined ? refused(outcome, codec) : { ok: true, object: fromRow(JSON.parse(outcome.current!.json!), outcome.revision, codec) };
 }

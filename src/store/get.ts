@@ -1,14 +1,14 @@
 import type { KubeObject } from '../apis/kinds.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { fromRow } from './objects.ts';
+import { fromRow, type SecretCodec } from './objects.ts';
 import type { ObjectKey } from './types.ts';
 
-export async function get(prisma: PrismaClient, key: ObjectKey): Promise<KubeObject | undefined> {
+export async function get(prisma: PrismaClient, key: ObjectKey, codec?: SecretCodec): Promise<KubeObject | undefined> {
   const row = await prisma.resource.findUnique({
     where: { kind_namespace_name: key },
     select: { object: true, revision: true },
   });
-  return row ? fromRow(row.object, row.revision) : undefined;
+  return row ? fromRow(row.object, row.revision, codec) : undefined;
 }
 
 export async function currentRevision(prisma: PrismaClient): Promise<number> {

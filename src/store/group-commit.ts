@@ -6,7 +6,7 @@ import type { KubeObject } from '../apis/kinds.ts';
 import { unavailable } from '../apimachinery/errors.ts';
 import { RolledBack, type BatchRunner, type Outcome, type Write } from './conditional-write.ts';
 import { commitDuration, commitWrites, writeDuration } from './metrics.ts';
-import { fromRow } from './objects.ts';
+import { fromRow, type SecretCodec } from './objects.ts';
 import type { Change } from './types.ts';
 
 export interface GroupCommitLimits {
@@ -35,8 +35,8 @@ export class GroupCommit {
   private readonly maxWrites: number;
   private readonly maxBytes: number;
 
-  /** `committed` gets each committed batch's changes, in revision order, before any writer hears of them. */
-  constructor(private readonly run: BatchRunner, private readonly committed: (changes: Change[]) => void, limits: GroupCommitLimits = {}) {
+  /** `committed` gets each committed batch's changes, in revision order, before any writer hears of them; `codec` opens sealed Secrets. */
+  constructor(private readonly run: BatchRunner, private readonly committed: (changes: Change[]) => void, limits: GroupCommitLimits = {}, private readonly codec?: SecretCodec) {
     this.maxWrites = limits.maxWrites ?? 256;
     this.maxBytes = limits.maxBytes ?? 8 << 20;
   }
@@ -136,7 +136,7 @@ export class GroupCommit {
   private deliver(writes: Write[], outcomes: Outcome[]): void {
     try {
       const changes: Change[] = [];
-      for (const [i, o] of outcomes.entries()) if (o.revision !== undefined) changes.push(changeOf(writes[i], o as Outcome & { revision: number }));
+      for (const [i, o] of outcomes.entries()) if (o.revision !== undefined) changes.push(changeOf(writes[i], o as Outcome & { revision: number }, this.codec));
       if (changes.length) this.committed(changes);
     } catch (err) {
       console.error('group commit: handing committed changes to the watch hub failed', err);
@@ -145,16 +145,16 @@ export class GroupCommit {
 }
 
 /** The change record of a committed write, parsed afresh: watchers share nothing with the writer's objects. */
-function changeOf(write: Write, o: Outcome & { revision: number }): Change {
+function changeOf(write: Write, o: Outcome & { revision: number }, codec: SecretCodec | undefined): Change {
   const { kind, namespace, name } = write.key;
   const before = o.current?.json === undefined ? undefined : JSON.parse(o.current.json);
-  const prevObject: KubeObject | undefined = before && fromRow(before, o.current!.revision);
+  const prevObject: KubeObject | undefined = before && fromRow(before, o.current!.revision, codec);
   switch (write.verb) {
     case 'create':
-      return { revision: o.revision, kind, namespace, name, type: 'ADDED', object: fromRow(JSON.parse(write.json!), o.revision) };
+      return { revision: o.revision, kind, namespace, name, type: 'ADDED', object: fromRow(JSON.parse(write.json!), o.revision, codec) };
     case 'update':
-      return { revision: o.revision, kind, namespace, name, type: 'MODIFIED', object: fromRow(JSON.parse(write.json!), o.revision), prevObject };
+      return { revision: o.revision, kind, namespace, name, type: 'MODIFIED', object: fromRow(JSON.parse(write.json!), o.revision, codec), prevObject };
     case 'delete':
-      return { revision: o.revision, kind, namespace, name, type: 'DELETED', object: fromRow(before, o.revision), prevObject };
+      return { revision: o.revision, kind, namespace, name, type: 'DELETED', object: fromRow(before, o.revision, codec), prevObject };
   }
 }

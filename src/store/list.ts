@@ -1,7 +1,7 @@
 import type { KubeObject } from '../apis/kinds.ts';
 import { badInput, expired } from '../apimachinery/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { fromRow } from './objects.ts';
+import { fromRow, type SecretCodec } from './objects.ts';
 import { selectorToSql } from './selector-sql.ts';
 import type { ListOptions, ListResult } from './types.ts';
 
@@ -41,7 +41,7 @@ interface Row {
  * changed since — the state before their first later change (the change log keeps it).
  * Each statement is one snapshot, so its revision and compaction point agree with its rows.
  */
-export async function list(prisma: PrismaClient, options: ListOptions): Promise<ListResult> {
+export async function list(prisma: PrismaClient, options: ListOptions, codec?: SecretCodec): Promise<ListResult> {
   const token = options.continue ? decodeToken(options.continue, options.kind) : undefined;
   const params: unknown[] = [options.kind];
   const p = (v: unknown): string => `$${params.push(v)}`;
@@ -83,7 +83,7 @@ export async function list(prisma: PrismaClient, options: ListOptions): Promise<
   const found = rows.filter((r) => r.name !== null);
   const more = options.limit !== undefined && options.limit > 0 && found.length > options.limit;
   const page = more ? found.slice(0, options.limit) : found;
-  const items: KubeObject[] = page.map((r) => fromRow(r.object, r.revision!));
+  const items: KubeObject[] = page.map((r) => fromRow(r.object, r.revision!, codec));
   const last = page[page.length - 1];
   return {
     items,

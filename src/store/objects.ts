@@ -2,6 +2,7 @@
 // metadata.resourceVersion (the row's revision is the truth) and adds it on the way out.
 import type { KubeObject } from '../apis/kinds.ts';
 import { badInput, unavailable } from '../apimachinery/errors.ts';
+import { SECRET_KIND } from './encryption.ts';
 
 const TOP = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 const META = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers'];
@@ -14,14 +15,23 @@ function ordered(obj: Record<string, unknown>, order: string[]): Record<string, 
   return out;
 }
 
-export function fromRow(object: unknown, revision: bigint | number): KubeObject {
-  const o = object as KubeObject;
+/** How a store seals and opens Secrets (encryption.ts); without one, rows are objects as they are. */
+export interface SecretCodec {
+  seal(object: KubeObject): string;
+  open(stored: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** The object of a row; `codec` opens a sealed Secret (a row that is not one passes as it is). */
+export function fromRow(object: unknown, revision: bigint | number, codec?: SecretCodec): KubeObject {
+  let o = object as KubeObject;
+  if (codec !== undefined && o.kind === SECRET_KIND) o = codec.open(o as unknown as Record<string, unknown>) as unknown as KubeObject;
   const metadata = ordered({ ...o.metadata, resourceVersion: String(revision) }, META);
   return ordered({ ...o, metadata }, TOP) as KubeObject;
 }
 
-/** The JSON text to store: the object without its resourceVersion. */
-export function toStoredJson(object: KubeObject): string {
+/** The JSON text to store: the object without its resourceVersion (a Secret sealed by `codec`). */
+export function toStoredJson(object: KubeObject, codec?: SecretCodec): string {
+  if (codec !== undefined && object.kind === SECRET_KIND) return codec.seal(object);
   const { resourceVersion: _rv, ...metadata } = object.metadata;
   return JSON.stringify({ ...object, metadata });
 }

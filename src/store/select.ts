@@ -2,11 +2,11 @@
 // answers a whole batch of keys, so a GraphQL request never does N+1 queries.
 import type { KubeObject } from '../apis/kinds.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { fromRow } from './objects.ts';
+import { fromRow, type SecretCodec } from './objects.ts';
 import { selectorToSql } from './selector-sql.ts';
 import type { Selection } from './types.ts';
 
-export async function select(prisma: PrismaClient, kind: string, selection: Selection): Promise<KubeObject[]> {
+export async function select(prisma: PrismaClient, kind: string, selection: Selection, codec?: SecretCodec): Promise<KubeObject[]> {
   const params: unknown[] = [kind];
   const p = (v: unknown): string => `$${params.push(v)}`;
   let where: string;
@@ -40,5 +40,5 @@ export async function select(prisma: PrismaClient, kind: string, selection: Sele
   }
   const rows = await prisma.$queryRawUnsafe<{ revision: bigint; object: unknown }[]>(
     `SELECT revision, object FROM kubeql_resource WHERE kind = $1 AND ${where} ORDER BY namespace, name`, ...params);
-  return rows.map((r) => fromRow(r.object, r.revision));
+  return rows.map((r) => fromRow(r.object, r.revision, codec));
 }

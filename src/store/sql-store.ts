@@ -8,16 +8,17 @@ import { countByKind } from './count.ts';
 import { createWrite, created } from './create.ts';
 import { CHANGES_CHANNEL, openDatabase, type Database, type DatabaseOptions } from './database.ts';
 import { deleteWrite, deleted } from './delete.ts';
+import { SecretEncryption, type EncryptionKeyOptions } from './encryption.ts';
 import { currentRevision, get } from './get.ts';
 import { GroupCommit, type GroupCommitLimits } from './group-commit.ts';
 import { list } from './list.ts';
-import { fromRow, translateDatabaseError } from './objects.ts';
+import { fromRow, translateDatabaseError, type SecretCodec } from './objects.ts';
 import { select } from './select.ts';
 import type { Selection, ListOptions, ListResult, ObjectKey, Store, Watch, WatchOptions, WriteAllResult, WriteOp, WriteRefusal, WriteResult } from './types.ts';
 import { updateWrite, updated } from './update.ts';
 import { WatchHub, type WatchHubOptions } from './watch-hub.ts';
 
-export interface StoreOptions extends DatabaseOptions, WatchHubOptions, GroupCommitLimits {
+export interface StoreOptions extends DatabaseOptions, WatchHubOptions, GroupCommitLimits, EncryptionKeyOptions {
   /** Change history kept for watchers that resume, like etcd's under Kubernetes. @default 300000 (5 minutes) */
   retentionMs?: number;
   /** How often the compactor runs; 0 turns it off. @default 60000 */
@@ -31,16 +32,27 @@ export class SqlStore implements Store {
   /** Every write goes through this one loop: batches commit together (group-commit.ts). */
   private readonly writer: GroupCommit;
 
-  private constructor(readonly db: Database, readonly hub: WatchHub, options: StoreOptions) {
+  /** Seals Secrets on the way to the rows and opens them on the way back (encryption.ts). */
+  private readonly secrets: SecretCodec;
+
+  private constructor(readonly db: Database, readonly hub: WatchHub, options: StoreOptions, encryption: SecretEncryption) {
+    this.secrets = encryption;
     const runner = db.engine === 'postgresql' ? postgresRunner(options.url!) : pgliteRunner(db.prisma);
-    this.writer = new GroupCommit(runner, (changes) => hub.deliver(changes), options);
+    this.writer = new GroupCommit(runner, (changes) => hub.deliver(changes), options, encryption);
   }
 
   static async open(options: StoreOptions = {}): Promise<SqlStore> {
+    const encryption = await SecretEncryption.load(options); // a bad key file fails before the database is touched
     const db = await openDatabase(options);
-    const hub = new WatchHub(db.prisma, options);
+    try {
+      await encryption.verify(db.prisma);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    const hub = new WatchHub(db.prisma, options, encryption);
     await hub.start();
-    const store = new SqlStore(db, hub, options);
+    const store = new SqlStore(db, hub, options, encryption);
     // Writes by other apiserver processes arrive as notifications.
     if (db.engine === 'postgresql') store.unlisten = await db.listen(CHANGES_CHANNEL, (payload) => hub.notified(payload));
     const interval = options.compactIntervalMs ?? 60_000;
@@ -53,16 +65,16 @@ export class SqlStore implements Store {
   }
 
   async create(key: ObjectKey, object: KubeObject): Promise<KubeObject | undefined> {
-    const [outcome] = await this.writer.submit([createWrite(key, object)]);
+    const [outcome] = await this.writer.submit([createWrite(key, object, this.secrets)]);
     return created(object, outcome);
   }
 
   get(key: ObjectKey): Promise<KubeObject | undefined> {
-    return guard(get(this.db.prisma, key));
+    return guard(get(this.db.prisma, key, this.secrets));
   }
 
   list(options: ListOptions): Promise<ListResult> {
-    return guard(list(this.db.prisma, options));
+    return guard(list(this.db.prisma, options, this.secrets));
   }
 
   /** Objects stored per kind (metrics). */
@@ -71,17 +83,17 @@ export class SqlStore implements Store {
   }
 
   select(kind: string, selection: Selection): Promise<KubeObject[]> {
-    return guard(select(this.db.prisma, kind, selection));
+    return guard(select(this.db.prisma, kind, selection, this.secrets));
   }
 
   async update(key: ObjectKey, object: KubeObject, expectedRevision?: number): Promise<WriteResult> {
-    const [outcome] = await this.writer.submit([updateWrite(key, object, expectedRevision)]);
-    return updated(object, outcome);
+    const [outcome] = await this.writer.submit([updateWrite(key, object, expectedRevision, this.secrets)]);
+    return updated(object, outcome, this.secrets);
   }
 
   async delete(key: ObjectKey, expectedRevision?: number): Promise<WriteResult> {
     const [outcome] = await this.writer.submit([deleteWrite(key, expectedRevision)]);
-    return deleted(outcome);
+    return deleted(outcome, this.secrets);
   }
 
   async writeAll(ops: WriteOp[]): Promise<WriteAllResult> {
@@ -89,10 +101,10 @@ export class SqlStore implements Store {
       throw badInput('one atomic write names the same object twice', [{ field: '', message: 'Duplicate value' }]);
     }
     if (!ops.length) return { ok: true, objects: [] };
-    const outcomes = await this.writer.submit(ops.map(writeOf));
+    const outcomes = await this.writer.submit(ops.map((op) => writeOf(op, this.secrets)));
     const index = outcomes.findIndex((o) => !o.allowed);
-    if (index >= 0) return { ok: false, index, result: refusalOf(ops[index], outcomes[index]) };
-    return { ok: true, objects: ops.map((op, i) => writtenOf(op, outcomes[i])) };
+    if (index >= 0) return { ok: false, index, result: refusalOf(ops[index], outcomes[index], this.secrets) };
+    return { ok: true, objects: ops.map((op, i) => writtenOf(op, outcomes[i], this.secrets)) };
   }
 
   watch(options: WatchOptions): Watch {
@@ -124,16 +136,16 @@ export class SqlStore implements Store {
   }
 }
 
-const writeOf = (op: WriteOp): Write =>
-  op.verb === 'create' ? createWrite(op.key, op.object) : op.verb === 'update' ? updateWrite(op.key, op.object, op.expectedRevision) : deleteWrite(op.key, op.expectedRevision);
+const writeOf = (op: WriteOp, codec: SecretCodec): Write =>
+  op.verb === 'create' ? createWrite(op.key, op.object, codec) : op.verb === 'update' ? updateWrite(op.key, op.object, op.expectedRevision, codec) : deleteWrite(op.key, op.expectedRevision);
 
 /** The object as its verb alone returns it (a unit is written whole, so every write of it has its revision). */
-const writtenOf = (op: WriteOp, outcome: Outcome): KubeObject =>
-  op.verb === 'delete' ? fromRow(JSON.parse(outcome.current!.json!), outcome.revision!) : fromRow(op.object, outcome.revision!);
+const writtenOf = (op: WriteOp, outcome: Outcome, codec: SecretCodec): KubeObject =>
+  op.verb === 'delete' ? fromRow(JSON.parse(outcome.current!.json!), outcome.revision!, codec) : fromRow(op.object, outcome.revision!);
 
-function refusalOf(op: WriteOp, outcome: Outcome): WriteRefusal {
-  if (op.verb !== 'create') return refused(outcome);
-  return { ok: false, reason: 'exists', current: fromRow(JSON.parse(outcome.current!.json!), outcome.current!.revision) };
+function refusalOf(op: WriteOp, outcome: Outcome, codec: SecretCodec): WriteRefusal {
+  if (op.verb !== 'create') return refused(outcome, codec);
+  return { ok: false, reason: 'exists', current: fromRow(JSON.parse(outcome.current!.json!), outcome.current!.revision, codec) };
 }
 
 /** Database errors that are the caller's fault become typed errors; the rest pass on. */

@@ -11,7 +11,7 @@ import { expired } from '../apimachinery/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { compactRevision } from './compact.ts';
 import { liveHubs } from './metrics.ts';
-import { fromRow } from './objects.ts';
+import { fromRow, type SecretCodec } from './objects.ts';
 import type { Change, ChangeType, ObjectKey, Watch, WatchEvent, WatchOptions } from './types.ts';
 
 export interface WatchHubOptions {
@@ -50,7 +50,8 @@ export class WatchHub {
   private readonly windowSize: number;
   private readonly batchSize: number;
 
-  constructor(private readonly prisma: PrismaClient, private readonly options: WatchHubOptions = {}) {
+  /** `codec` opens sealed Secrets read from the log. */
+  constructor(private readonly prisma: PrismaClient, private readonly options: WatchHubOptions = {}, private readonly codec?: SecretCodec) {
     this.windowSize = options.windowSize ?? 10_000;
     this.batchSize = options.batchSize ?? 1000;
     this.latest = new LRUCache({ max: options.recentSize ?? 50_000 });
@@ -164,7 +165,14 @@ export class WatchHub {
           if (revision <= this.dispatched) continue; // delivered from memory meanwhile
           // Revisions have no holes (commit order is revision order): a hole was compacted away.
           if (revision > this.dispatched + 1) this.lost(revision - 1);
-          this.dispatch(toChange(row));
+          let change: Change;
+          try {
+            change = toChange(row, this.codec);
+          } catch (err) {
+            this.unreadable(row, err instanceof Error ? err : new Error(String(err)));
+            continue;
+          }
+          this.dispatch(change);
         }
         if (below !== undefined && rows.length < this.batchSize && this.dispatched < below - 1) this.lost(below - 1);
         this.flushDelivered();
@@ -198,6 +206,21 @@ export class WatchHub {
     this.latest.clear();
     this.dispatched = upTo;
     this.compacted = Math.max(this.compacted, upTo);
+  }
+
+  /**
+   * A change this hub cannot open — a Secret sealed with a key this apiserver does not
+   * have — must not stop the fan-out of every other kind. Its kind's live watchers end
+   * with the error; the window is dropped, so that watchers resuming from before it read
+   * the log (and meet the error there) instead of a window with a hole.
+   */
+  private unreadable(row: { revision: bigint; kind: string; namespace: string; name: string }, error: Error): void {
+    console.error(`watch hub: change ${row.revision} cannot be read: ${error.message}`);
+    this.dispatched = Number(row.revision);
+    this.latest.delete(latestKey(row.kind, row.namespace, row.name));
+    this.window.length = 0;
+    const set = this.watchers.get(row.kind);
+    if (set) for (const w of set) if (w.isLive) w.fail(error);
   }
 
   private dispatch(change: Change): void {
@@ -246,7 +269,7 @@ export class WatchHub {
         // Read after the page: a compaction that raced the read is seen here.
         const compacted = await compactRevision(this.prisma);
         if (after < compacted) throw tooOld(after, compacted);
-        for (const row of rows) watcher.replay(toChange(row));
+        for (const row of rows) watcher.replay(toChange(row, this.codec));
         after = rows.length < page ? upTo : Number(rows[rows.length - 1].revision);
         watcher.replayedTo(after);
         await watcher.drained(page);
@@ -267,15 +290,15 @@ export class WatchHub {
 
 const latestKey = (kind: string, namespace: string, name: string) => `${kind}\0${namespace}\0${name}`;
 
-function toChange(row: { revision: bigint; kind: string; namespace: string; name: string; type: string; object: unknown; prevObject: unknown; prevRevision: bigint | null }): Change {
+function toChange(row: { revision: bigint; kind: string; namespace: string; name: string; type: string; object: unknown; prevObject: unknown; prevRevision: bigint | null }, codec: SecretCodec | undefined): Change {
   return {
     revision: Number(row.revision),
     kind: row.kind,
     namespace: row.namespace,
     name: row.name,
     type: row.type as ChangeType,
-    object: fromRow(row.object, row.revision),
-    prevObject: row.prevObject ? fromRow(row.prevObject, row.prevRevision ?? 0) : undefined,
+    object: fromRow(row.object, row.revision, codec),
+    prevObject: row.prevObject ? fromRow(row.prevObject, row.prevRevision ?? 0, codec) : undefined,
   };
 }
 
