@@ -1,7 +1,7 @@
 // Every kind kubeql serves, one strategy each: the kind table (src/apis/kinds.ts's KINDS)
 // is this list. A new kind is a `<kind>.strategy.ts` beside these, added here (plus its
 // GraphQL shape in src/apiserver/graphql/kinds when it has typed fields).
-import type { Strategy } from '../../apiserver/registry/strategy.ts';
+import type { Strategy } from '../strategy.ts';
 import type { KubeObject } from '../kinds.ts';
 import { deploymentStrategy } from './deployment.strategy.ts';
 import { endpointSliceStrategy } from './endpointslice.strategy.ts';
@@ -15,6 +15,27 @@ import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, r
 import { replicaSetStrategy } from './replicaset.strategy.ts';
 import { serviceStrategy } from './service.strategy.ts';
 import { serviceAccountStrategy } from './serviceaccount.strategy.ts';
+import { horizontalPodAutoscalerStrategy } from './horizontalpodautoscaler.strategy.ts';
+import { podDisruptionBudgetStrategy } from './poddisruptionbudget.strategy.ts';
+import { ingressStrategy } from './ingress.strategy.ts';
+import { ingressClassStrategy } from './ingressclass.strategy.ts';
+import { networkPolicyStrategy } from './networkpolicy.strategy.ts';
+import { storageClassStrategy } from './storageclass.strategy.ts';
+import { customResourceDefinitionStrategy } from './customresourcedefinition.strategy.ts';
+import { statefulSetStrategy } from './statefulset.strategy.ts';
+import { daemonSetStrategy } from './daemonset.strategy.ts';
+import { controllerRevisionStrategy } from './controllerrevision.strategy.ts';
+import { jobStrategy } from './job.strategy.ts';
+import { cronJobStrategy } from './cronjob.strategy.ts';
+import { configMapStrategy } from './configmap.strategy.ts';
+import { secretStrategy } from './secret.strategy.ts';
+import { persistentVolumeStrategy } from './persistentvolume.strategy.ts';
+import { persistentVolumeClaimStrategy } from './persistentvolumeclaim.strategy.ts';
+import { replicationControllerStrategy } from './replicationcontroller.strategy.ts';
+import { endpointsStrategy } from './endpoints.strategy.ts';
+import { resourceQuotaStrategy } from './resourcequota.strategy.ts';
+import { limitRangeStrategy } from './limitrange.strategy.ts';
+import { podTemplateStrategy } from './podtemplate.strategy.ts';
 
 export const STRATEGIES: readonly Strategy[] = [
   namespaceStrategy,
@@ -32,6 +53,27 @@ export const STRATEGIES: readonly Strategy[] = [
   clusterRoleStrategy,
   clusterRoleBindingStrategy,
   priorityClassStrategy,
+  horizontalPodAutoscalerStrategy,
+  podDisruptionBudgetStrategy,
+  ingressStrategy,
+  ingressClassStrategy,
+  networkPolicyStrategy,
+  storageClassStrategy,
+  customResourceDefinitionStrategy,
+  statefulSetStrategy,
+  daemonSetStrategy,
+  controllerRevisionStrategy,
+  jobStrategy,
+  cronJobStrategy,
+  configMapStrategy,
+  secretStrategy,
+  persistentVolumeStrategy,
+  persistentVolumeClaimStrategy,
+  replicationControllerStrategy,
+  endpointsStrategy,
+  resourceQuotaStrategy,
+  limitRangeStrategy,
+  podTemplateStrategy,
 ];
 
 const byKind = new Map(STRATEGIES.map((s) => [s.info.kind, s]));
