@@ -352,20 +352,35 @@ describe('bindings', () => {
  * - admin: edit plus Roles and RoleBindings.
  * - cluster-admin: everything. system:basic-user: nothing on kinds.
  */
+// Kubernetes' aggregated roles (bootstrappolicy/policy.go): view reads what a namespace runs
+// but Secrets; edit writes workloads, Services, ConfigMaps, Secrets and claims, and only reads
+// Endpoints (write removed in 1.22, CVE-2021-25740), EndpointSlices, ControllerRevisions,
+// LimitRanges and ResourceQuotas; admin adds Roles and RoleBindings; PodTemplates are in none.
+const VIEW: Record<string, string[]> = {
+  pods: R, events: R, leases: [], replicasets: R, deployments: R, services: R, endpointslices: R, serviceaccounts: R, roles: [], rolebindings: [],
+  configmaps: R, secrets: [], persistentvolumeclaims: R, replicationcontrollers: R, endpoints: R, resourcequotas: R, limitranges: R, podtemplates: [],
+  statefulsets: R, daemonsets: R, controllerrevisions: R, jobs: R, cronjobs: R, horizontalpodautoscalers: R, poddisruptionbudgets: R, ingresses: R, networkpolicies: R,
+};
+const EDIT: Record<string, string[]> = {
+  ...VIEW, pods: RW, events: RW, replicasets: RW, deployments: RW, services: RW, serviceaccounts: RW,
+  configmaps: RW, secrets: RW, persistentvolumeclaims: RW, replicationcontrollers: RW,
+  statefulsets: RW, daemonsets: RW, jobs: RW, cronjobs: RW, horizontalpodautoscalers: RW, poddisruptionbudgets: RW, ingresses: RW, networkpolicies: RW,
+};
 const EXPECTED: Record<string, Record<string, string[]>> = {
-  view: { pods: R, events: R, leases: [], replicasets: R, deployments: R, services: R, endpointslices: R, serviceaccounts: R, roles: [], rolebindings: [] },
-  edit: { pods: RW, events: RW, leases: [], replicasets: RW, deployments: RW, services: RW, endpointslices: R, serviceaccounts: RW, roles: [], rolebindings: [] },
-  admin: { pods: RW, events: RW, leases: [], replicasets: RW, deployments: RW, services: RW, endpointslices: R, serviceaccounts: RW, roles: RW, rolebindings: RW },
+  view: VIEW,
+  edit: EDIT,
+  admin: { ...EDIT, roles: RW, rolebindings: RW },
   'cluster-admin': Object.fromEntries(KINDS.filter((k) => k.namespaced).map((k) => [k.resource, RW])),
   'system:basic-user': Object.fromEntries(KINDS.filter((k) => k.namespaced).map((k) => [k.resource, []])),
 };
 /** Per cluster-scoped kind, when bound cluster-wide by a ClusterRoleBinding. */
+const NO_CLUSTER_KINDS = { nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [], persistentvolumes: [], storageclasses: [], ingressclasses: [], customresourcedefinitions: [] };
 const EXPECTED_CLUSTER: Record<string, Record<string, string[]>> = {
-  view: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [] },
-  edit: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [] },
-  admin: { namespaces: R, nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [] },
-  'cluster-admin': { namespaces: RW, nodes: RW, clusterroles: RW, clusterrolebindings: RW, priorityclasses: RW },
-  'system:basic-user': { namespaces: [], nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [] },
+  view: { ...NO_CLUSTER_KINDS, namespaces: R },
+  edit: { ...NO_CLUSTER_KINDS, namespaces: R },
+  admin: { ...NO_CLUSTER_KINDS, namespaces: R },
+  'cluster-admin': Object.fromEntries(KINDS.filter((k) => !k.namespaced).map((k) => [k.resource, RW])),
+  'system:basic-user': { ...NO_CLUSTER_KINDS, namespaces: [] },
 };
 
 describe('default roles × verbs × kinds', () => {

@@ -17,7 +17,7 @@
 // to one (user, namespace) are resolved once per cache revision and memoized, so a decision is a
 // map lookup plus a scan of that user's compiled rules, returning a shared frozen Decision.
 
-import type { KubeObject } from '../../apis/kinds.ts';
+import { kindInfo, type KubeObject } from '../../apis/kinds.ts';
 import { labelSelectorFromObject, matchesLabels, type LabelSelectorObject } from '../../apimachinery/labels.ts';
 import type { BindingEntry, RbacCache, RoleEntry } from './cache.ts';
 import { normalizeRules, compactRules, compactString, compileRule, compiledAllows, covers, goQuoteList, ruleKey, type CompiledRule } from './rules.ts';
@@ -195,9 +195,10 @@ export class RbacAuthorizer {
     if ((user.groups ?? []).includes(SYSTEM_MASTERS)) return { allowed: true, reason: `user is in group ${q(SYSTEM_MASTERS)}` };
     const kind = object.kind;
     const name = object.metadata?.name ?? '';
-    const namespace = kind === 'Role' || kind === 'RoleBinding' ? (object.metadata?.namespace ?? '') : '';
-    const resource = { Role: 'roles', ClusterRole: 'clusterroles', RoleBinding: 'rolebindings', ClusterRoleBinding: 'clusterrolebindings' }[kind];
-    if (!resource) throw new TypeError(`confirmNoEscalation: ${kind} is not an RBAC kind`);
+    const info = kindInfo(kind);
+    if (!info || info.group !== RBAC_GROUP) throw new TypeError(`confirmNoEscalation: ${kind} is not an RBAC kind`);
+    const namespace = info.namespaced ? (object.metadata?.namespace ?? '') : '';
+    const resource = info.resource;
     const forbidden = (why: string): string => `${resource}.${RBAC_GROUP}${name ? ` ${q(name)}` : ''} is forbidden: ${why}`;
 
     if (kind === 'Role' || kind === 'ClusterRole') {

@@ -92,7 +92,7 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       ctx.access.check('list', info('ReplicaSet'), a.namespace);
       const deployment = await ctx.registry.get('Deployment', a.namespace, a.name);
       if (!deployment) throw notFound('deployments.apps', a.name);
-      const owned = await ctx.registry.store.select('ReplicaSet', { by: 'owner', uids: [deployment.metadata.uid!] });
+      const owned = await ctx.loaders.byOwner('ReplicaSet', deployment.metadata.uid!);
       const revisions = owned
         .map((rs) => ({ rs, revision: Number(rs.metadata.annotations?.[REVISION] ?? 0) }))
         .sort((x, y) => y.revision - x.revision);
