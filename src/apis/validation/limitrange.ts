@@ -8,7 +8,8 @@ import type { KubeObject } from '../kinds.ts';
 import { child, duplicate, forbidden, index, invalid, key, present, readObject, readObjects, readString, required, type Errs, type Rec } from './field.ts';
 import { validateObjectMeta } from './meta.ts';
 import { isQualifiedName, nameIsDNSSubdomain } from './names.ts';
-import { goQuantity, isOvercommitAllowed, readQuantityValue, validateContainerResourceName, validateResourceName } from './resourcequota.ts';
+import { readQuantity } from './pod.ts';
+import { goQuantity, isOvercommitAllowed, validateContainerResourceName, validateResourceName } from './resourcequota.ts';
 
 export const LIMIT_TYPES = ['Pod', 'Container', 'PersistentVolumeClaim'] as const;
 
@@ -35,7 +36,7 @@ function readList(errs: Errs, path: string, v: unknown, type: string, keys: Set<
     if (type === 'Pod' || type === 'Container') validateContainerResourceName(errs, at, name);
     else validateResourceName(errs, at, name);
     keys.add(name);
-    const q = readQuantityValue(errs, at, raw);
+    const q = readQuantity(errs, at, raw);
     if (q) out.set(name, { raw, q });
   }
   return out;

@@ -34,7 +34,8 @@ import {
 } from './field.ts';
 import { validateObjectMeta } from './meta.ts';
 import { checkDNS1123Label, checkDNS1123Subdomain, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain } from './names.ts';
-import { goQuantity, readQuantityValue } from './resourcequota.ts';
+import { readQuantity } from './pod.ts';
+import { goQuantity } from './resourcequota.ts';
 
 /** sets.List(supportedAccessModes). */
 export const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'] as const;
@@ -275,7 +276,7 @@ function validateVolumeNodeAffinity(errs: Errs, path: string, v: unknown): boole
 function goResourceList(v: unknown): Literal {
   if (!isRec(v)) return new Literal('core.ResourceList(nil)');
   const entries = Object.keys(v).sort().map((k) => {
-    const q = readQuantityValue([], '', v[k]);
+    const q = readQuantity([], '', v[k]);
     return `${quote(k)}:${q ? goQuantity(v[k], q).text : quote(String(v[k]))}`;
   });
   return new Literal(`core.ResourceList{${entries.join(', ')}}`);
@@ -302,7 +303,7 @@ export function validatePersistentVolume(errs: Errs, obj: KubeObject): void {
   if (!names.includes('storage') || names.length > 1) errs.push(notSupported(capPath, goResourceList(capacity), ['storage']));
   for (const name of names) {
     const at = key(capPath, name);
-    const q = readQuantityValue(errs, at, capacity![name]);
+    const q = readQuantity(errs, at, capacity![name]);
     if (!q) continue;
     if (q.nano < 0n) errs.push(invalid(at, wholeValue(q.nano), 'must be a valid resource quantity'));
     if (q.nano <= 0n) errs.push(invalid(at, q.toString(), 'must be greater than zero'));

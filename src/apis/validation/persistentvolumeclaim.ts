@@ -25,7 +25,7 @@ import {
 import { validateObjectMeta } from './meta.ts';
 import { isDNS1123Subdomain, nameIsDNSLabel, nameIsDNSSubdomain } from './names.ts';
 import { VOLUME_MODES, validateAccessModes, validateClassName } from './persistentvolume.ts';
-import { readQuantityValue } from './resourcequota.ts';
+import { readQuantity } from './pod.ts';
 import { validateLabelSelector } from './selector.ts';
 
 /** The beta storage-class annotation, which predates spec.storageClassName. */
@@ -59,11 +59,11 @@ export function validatePersistentVolumeClaimSpec(errs: Errs, path: string, spec
   const limits = readObject(errs, child(path, 'resources', 'limits'), resources.limits) ?? {};
   // Kubernetes names the storage request `spec.resources[storage]`.
   const storagePath = key(child(path, 'resources'), 'storage');
-  for (const [name, raw] of Object.entries(requests)) if (name !== 'storage') readQuantityValue(errs, key(child(path, 'resources', 'requests'), name), raw);
-  for (const [name, raw] of Object.entries(limits)) readQuantityValue(errs, key(child(path, 'resources', 'limits'), name), raw);
+  for (const [name, raw] of Object.entries(requests)) if (name !== 'storage') readQuantity(errs, key(child(path, 'resources', 'requests'), name), raw);
+  for (const [name, raw] of Object.entries(limits)) readQuantity(errs, key(child(path, 'resources', 'limits'), name), raw);
   if (!Object.hasOwn(requests, 'storage') || !present(requests.storage)) errs.push(required(storagePath));
   else {
-    const q = readQuantityValue(errs, key(child(path, 'resources', 'requests'), 'storage'), requests.storage);
+    const q = readQuantity(errs, key(child(path, 'resources', 'requests'), 'storage'), requests.storage);
     if (q && q.nano <= 0n) errs.push(invalid(storagePath, q.toString(), 'must be greater than zero'));
   }
 
@@ -137,8 +137,8 @@ export function validatePersistentVolumeClaimUpdate(errs: Errs, n: KubeObject, o
   if (!semanticEqual(newSpec, oldSpec)) {
     errs.push(forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
   }
-  const newSize = readQuantityValue([], '', newRequests.storage);
-  const oldSize = readQuantityValue([], '', oldRequests.storage);
+  const newSize = readQuantity([], '', newRequests.storage);
+  const oldSize = readQuantity([], '', oldRequests.storage);
   if (newSize && oldSize && newSize.cmp(oldSize) < 0) {
     errs.push(forbidden('spec.resources.requests.storage', 'field can not be less than previous value'));
   }
@@ -154,7 +154,7 @@ export function validatePersistentVolumeClaimStatus(errs: Errs, obj: KubeObject)
   readStringArray(errs, 'status.accessModes', status.accessModes);
   for (const [name, raw] of Object.entries(readObject(errs, 'status.capacity', status.capacity) ?? {})) {
     const at = key('status.capacity', name);
-    const q = readQuantityValue(errs, at, raw);
+    const q = readQuantity(errs, at, raw);
     if (q && q.nano < 0n) errs.push(invalid(at, Math.ceil(q.value), 'must be a valid resource quantity'));
   }
 }

@@ -4,7 +4,7 @@
 // rules LimitRanges share (validateResourceName and kin) and a Quantity printed as Go's
 // %#v prints it in `Invalid value: resource.Quantity{…}`.
 
-import { parseQuantity, type Quantity } from '../quantity.ts';
+import type { Quantity } from '../quantity.ts';
 import type { KubeObject } from '../kinds.ts';
 import {
   FIELD_IMMUTABLE,
@@ -27,6 +27,7 @@ import {
   type Rec,
 } from './field.ts';
 import { validateObjectMeta } from './meta.ts';
+import { readQuantity } from './pod.ts';
 import { isQualifiedName, nameIsDNSSubdomain } from './names.ts';
 
 // ---- resource names (pkg/apis/core/helper) ------------------------------------------
@@ -133,20 +134,6 @@ export function goQuantity(raw: unknown, q: Quantity): Literal {
   return lit(positive ? value : -value, scale, q.format);
 }
 
-/** A quantity value, parsed (the decoding error as a cause otherwise). */
-export function readQuantityValue(errs: Errs, path: string, v: unknown): Quantity | undefined {
-  if (!present(v)) return undefined;
-  if (typeof v !== 'string' && typeof v !== 'number') {
-    errs.push(invalid(path, v, 'must be of type string'));
-    return undefined;
-  }
-  try {
-    return parseQuantity(v);
-  } catch (e) {
-    errs.push(invalid(path, v, (e as Error).message));
-    return undefined;
-  }
-}
 
 /** ValidateResourceQuantityValue: not negative; whole for object counts and extended resources. */
 export function validateResourceQuantityValue(errs: Errs, path: string, name: string, raw: unknown, q: Quantity): void {
@@ -160,7 +147,7 @@ function validateQuotaList(errs: Errs, path: string, v: unknown): Rec {
   for (const [name, raw] of Object.entries(list)) {
     const at = key(path, name);
     validateQuotaResourceName(errs, at, name);
-    const q = readQuantityValue(errs, at, raw);
+    const q = readQuantity(errs, at, raw);
     if (q) validateResourceQuantityValue(errs, at, name, raw, q);
   }
   return list;
