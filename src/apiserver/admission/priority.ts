@@ -137,11 +137,21 @@ function refused(resource: string, name: string | undefined, field: string, why:
 }
 
 /** The Priority admission plugin over a cache of the classes. */
-export function priorityAdmission(classes: Pick<PriorityClassCache, 'get' | 'globalDefault'>) {
+export function priorityAdmission(stored: Pick<PriorityClassCache, 'get' | 'globalDefault'>) {
   return async (attrs: AdmissionAttributes): Promise<void> => {
     if (attrs.subresource || !attrs.object) return;
+    const classes = attrs.planned?.some((o) => o.kind === KIND) ? withPlanned(stored, attrs.planned) : stored;
     if (attrs.info.kind === 'Pod' && attrs.operation === 'CREATE') await admitPod(classes, attrs.object);
     else if (attrs.info.kind === KIND && (attrs.operation === 'CREATE' || attrs.operation === 'UPDATE')) await validateClass(classes, attrs);
+  };
+}
+
+/** The stored classes as the same atomic write leaves them: its own PriorityClasses first. */
+function withPlanned(stored: Pick<PriorityClassCache, 'get' | 'globalDefault'>, planned: readonly KubeObject[]): Pick<PriorityClassCache, 'get' | 'globalDefault'> {
+  const mine = new Map(planned.filter((o) => o.kind === KIND).map((o) => [o.metadata.name ?? '', infoOf(o)]));
+  return {
+    get: async (name) => mine.get(name) ?? stored.get(name),
+    globalDefault: async () => [...mine.values()].find((c) => c.globalDefault) ?? stored.globalDefault(),
   };
 }
 

@@ -8,9 +8,10 @@
 // closures (no type lookups, no allocations, no exceptions on well-typed input); only
 // when the predicate fails is the object walked again to say what is wrong.
 import {
-  GraphQLBoolean, GraphQLFloat, GraphQLInt, GraphQLString, getNullableType, isListType, isObjectType, isScalarType,
-  type GraphQLObjectType, type GraphQLOutputType, type GraphQLScalarType, type GraphQLSchema,
+  GraphQLBoolean, GraphQLFloat, GraphQLInt, GraphQLList, GraphQLString, getNullableType, isListType, isObjectType, isOutputType, isScalarType,
+  type GraphQLField, type GraphQLObjectType, type GraphQLOutputType, type GraphQLScalarType, type GraphQLSchema,
 } from 'graphql';
+import type { FieldExtensions } from './openapi-types.ts';
 import { kindInfo, type KubeObject } from '../../apis/kinds.ts';
 import type { Cause } from '../../apimachinery/errors.ts';
 import { definitions, kindDefinition } from '../../apis/openapi/index.ts';
@@ -27,7 +28,7 @@ type Check = (value: unknown) => boolean;
 
 interface KindChecker {
   /** The kind's checked top-level fields and their types. */
-  fields: Map<string, { type: GraphQLOutputType; check: Check }>;
+  fields: Map<string, { type: GraphQLOutputType | MapOf; check: Check }>;
 }
 
 export function createConformanceCheck(schema: GraphQLSchema): ConformanceCheck {
@@ -48,7 +49,7 @@ export function createConformanceCheck(schema: GraphQLSchema): ConformanceCheck 
       const definition = info ? kindDefinition(info.apiVersion, kind) : undefined;
       const own = Object.keys(definition ? definitions()[definition]?.properties ?? {} : { spec: 1, status: 1 }).filter((k) => k !== 'apiVersion' && k !== 'kind');
       for (const key of own.includes('metadata') ? own : ['metadata', ...own]) {
-        if (fields[key]) k.fields.set(key, { type: fields[key].type, check: compile(fields[key].type, compiled) });
+        if (fields[key]) k.fields.set(key, { type: typeOf(fields[key], schema), check: compile(typeOf(fields[key], schema), compiled, schema) });
       }
     }
     kinds.set(kind, k);
@@ -63,17 +64,44 @@ export function createConformanceCheck(schema: GraphQLSchema): ConformanceCheck 
       const f = k.fields.get(key);
       const value = object[key];
       if (!f || value === undefined || f.check(value)) continue;
-      walk(value, f.type, key, (causes ??= []));
+      walk(value, f.type, key, (causes ??= []), schema);
     }
     return causes ?? [];
   };
 }
 
+/** The property a field reads (JSONSchemaProps' `ref` reads `$ref`). */
+const propertyOf = (name: string, field: GraphQLField<unknown, unknown>): string => (field.extensions as FieldExtensions).property ?? name;
+
+/** A map of typed values (a map is JSON in GraphQL; the schema's type of its values rides on the field). */
+class MapOf {
+  constructor(readonly values: GraphQLOutputType) {}
+}
+
+/** The type a field's values are checked against: its GraphQL type, or a map of the schema's value type. */
+function typeOf(field: GraphQLField<unknown, unknown>, schema: GraphQLSchema): GraphQLOutputType | MapOf {
+  const values = (field.extensions as FieldExtensions).mapValues;
+  const named = values ? schema.getType(values.type) : undefined;
+  if (!values || !named || !isOutputType(named)) return field.type;
+  let t: GraphQLOutputType = named;
+  for (let i = 0; i < values.list; i++) t = new GraphQLList(t);
+  return new MapOf(t);
+}
+
 /** A predicate equivalent to "walk() finds nothing", built once per GraphQL type. */
-function compile(type: GraphQLOutputType, cache: Map<string, Check>): Check {
+function compile(type: GraphQLOutputType | MapOf, cache: Map<string, Check>, schema: GraphQLSchema): Check {
+  if (type instanceof MapOf) {
+    const value = compile(type.values, cache, schema);
+    return (v) => {
+      if (v === null || v === undefined) return true;
+      if (!isRecord(v)) return false;
+      for (const k of Object.keys(v)) if (!value(v[k])) return false;
+      return true;
+    };
+  }
   const t = getNullableType(type);
   if (isListType(t)) {
-    const item = compile(t.ofType, cache);
+    const item = compile(t.ofType, cache, schema);
     return (v) => {
       if (v === null || v === undefined) return true;
       if (!Array.isArray(v)) return false;
@@ -96,16 +124,29 @@ function compile(type: GraphQLOutputType, cache: Map<string, Check>): Check {
       return true;
     };
     cache.set(t.name, check);
-    for (const [name, field] of Object.entries((t as GraphQLObjectType).getFields())) fields.set(name, compile(field.type, cache));
+    for (const [name, field] of Object.entries((t as GraphQLObjectType).getFields())) fields.set(propertyOf(name, field), compile(typeOf(field, schema), cache, schema));
     return check;
   }
   if (isScalarType(t)) return scalarCheck(t);
   return () => true; // enums and the rest: never checked
 }
 
-/** Does the scalar's serializer take the value? A fast path for the common types, the serializer itself otherwise. */
-function scalarCheck(t: GraphQLScalarType): Check {
-  const serializes = (v: unknown): boolean => {
+/**
+ * What a scalar accepts, as Kubernetes' JSON decoding into Go types does: graphql-js's own
+ * serializers coerce (`String` takes 42, `Int` takes "7" and true), which would store a
+ * value of the wrong JSON type that the typed field and `manifest` then disagree on; so the
+ * built-in scalars are held to their JSON type, and kubeql's own (IntOrString, Quantity,
+ * SafeInt, JSON) to their serializers, which do not coerce.
+ */
+function accepts(t: GraphQLScalarType): (v: unknown) => boolean {
+  if (t === GraphQLString) return (v) => typeof v === 'string';
+  if (t === GraphQLInt) return (v) => typeof v === 'number' && Number.isInteger(v) && v <= 2147483647 && v >= -2147483648;
+  if (t === GraphQLFloat) return (v) => typeof v === 'number' && Number.isFinite(v);
+  if (t === GraphQLBoolean) return (v) => typeof v === 'boolean';
+  if (t.name === 'SafeInt') return (v) => typeof v === 'number' && Number.isSafeInteger(v);
+  if (t.name === 'JSON') return () => true; // graphql-scalars' JSON serializes any value as it is
+  if (t.name === 'JSONObject') return isRecord;
+  return (v) => {
     try {
       t.serialize(v);
       return true;
@@ -113,37 +154,38 @@ function scalarCheck(t: GraphQLScalarType): Check {
       return false;
     }
   };
-  const nullable = (fast: (v: unknown) => boolean): Check => (v) => v === null || v === undefined || fast(v) || serializes(v);
-  if (t === GraphQLString) return nullable((v) => typeof v === 'string');
-  if (t === GraphQLInt) return nullable((v) => typeof v === 'number' && Number.isInteger(v) && v <= 2147483647 && v >= -2147483648);
-  if (t === GraphQLFloat) return nullable((v) => typeof v === 'number' && Number.isFinite(v));
-  if (t === GraphQLBoolean) return nullable((v) => typeof v === 'boolean');
-  if (t.name === 'JSON') return () => true; // graphql-scalars' JSON serializes any value as it is
-  if (t.name === 'JSONObject') return nullable(isRecord);
-  return nullable(() => false);
+}
+
+function scalarCheck(t: GraphQLScalarType): Check {
+  const ok = accepts(t);
+  return (v) => v === null || v === undefined || ok(v);
 }
 
 /** The slow path: every value the types refuse, with its field path. */
-function walk(value: unknown, type: GraphQLOutputType, path: string, causes: Cause[]): void {
+function walk(value: unknown, type: GraphQLOutputType | MapOf, path: string, causes: Cause[], schema: GraphQLSchema): void {
   if (value === null || value === undefined) return; // required-ness is validation's business
+  if (type instanceof MapOf) {
+    if (!isRecord(value)) return void causes.push({ field: path, message: `Invalid value: ${short(value)}: must be of type object` });
+    for (const [k, v] of Object.entries(value)) walk(v, type.values, `${path}[${k}]`, causes, schema);
+    return;
+  }
   const t = getNullableType(type);
   if (isListType(t)) {
     if (!Array.isArray(value)) return void causes.push({ field: path, message: `Invalid value: ${short(value)}: must be of type array` });
-    value.forEach((item, i) => walk(item, t.ofType, `${path}[${i}]`, causes));
+    value.forEach((item, i) => walk(item, t.ofType, `${path}[${i}]`, causes, schema));
   } else if (isObjectType(t)) {
     if (!isRecord(value)) return void causes.push({ field: path, message: `Invalid value: ${short(value)}: must be of type object` });
-    const fields = t.getFields();
-    for (const [k, v] of Object.entries(value)) if (fields[k]) walk(v, fields[k].type, `${path}.${k}`, causes);
-  } else if (isScalarType(t)) {
-    try {
-      t.serialize(value);
-    } catch {
-      causes.push({ field: path, message: `Invalid value: ${short(value)}: must be of type ${SCALAR_NAMES[t.name] ?? t.name}` });
+    const fields = new Map(Object.entries(t.getFields()).map(([name, f]) => [propertyOf(name, f), f]));
+    for (const [k, v] of Object.entries(value)) {
+      const f = fields.get(k);
+      if (f) walk(v, typeOf(f, schema), `${path}.${k}`, causes, schema);
     }
+  } else if (isScalarType(t)) {
+    if (!accepts(t)(value)) causes.push({ field: path, message: `Invalid value: ${short(value)}: must be of type ${SCALAR_NAMES[t.name] ?? t.name}` });
   }
 }
 
-const SCALAR_NAMES: Record<string, string> = { String: 'string', Int: 'int32', Float: 'number', Boolean: 'boolean', JSONObject: 'object' };
+const SCALAR_NAMES: Record<string, string> = { String: 'string', Int: 'int32', SafeInt: 'int64', Float: 'number', Boolean: 'boolean', JSONObject: 'object', IntOrString: 'int or string', Quantity: 'quantity' };
 
 const short = (v: unknown): string => {
   const s = JSON.stringify(v) ?? String(v);

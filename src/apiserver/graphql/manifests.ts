@@ -21,7 +21,14 @@ const documentError = (document: number, message: string, field = ''): ApiError 
 
 export function parseManifests(text: string): ManifestDocument[] {
   const out: ManifestDocument[] = [];
-  const documents = parseAllDocuments(text, { version: '1.1', prettyErrors: false, uniqueKeys: true });
+  // go-yaml v2 decodes an unquoted timestamp into a string when the target is untyped, as
+  // kubectl's is: no timestamp tag, so `acquireTime: 2024-05-01T10:00:00.123456Z` stays text.
+  const documents = parseAllDocuments(text, {
+    version: '1.1',
+    prettyErrors: false,
+    uniqueKeys: true,
+    customTags: (tags) => tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp'),
+  });
   const list = Array.isArray(documents) ? documents : [documents];
   list.forEach((doc, document) => {
     const error = doc.errors[0];

@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import { GraphQLBoolean, GraphQLFloat, GraphQLInt, GraphQLString } from 'graphql';
 import { GraphQLJSON, GraphQLSafeInt } from 'graphql-scalars';
-import { Field, ObjectType, type ClassType } from 'type-graphql';
+import { Extensions, Field, ObjectType, type ClassType } from 'type-graphql';
 import { definitions, refName, type Schema } from '../../apis/openapi/index.ts';
 import { IntOrString, Quantity } from './scalars.ts';
 
@@ -33,6 +33,17 @@ export interface GeneratedField {
 }
 
 type Decorate = (target: object, key: string, descriptor?: PropertyDescriptor) => void;
+
+/**
+ * What the schema says of a field that its GraphQL type cannot: the property it reads (when
+ * the property is no GraphQL name) and, for a map (JSON in GraphQL), the type of its values —
+ * so that the decoding check (conformance.ts) holds a map's values to the schema too.
+ */
+export interface FieldExtensions {
+  property?: string;
+  /** The GraphQL named type of a map's values, and how many lists deep (`{[k]: string[]}`: String, 1). */
+  mapValues?: { type: string; list: number };
+}
 
 /** `io.k8s.api.discovery.v1.Endpoint` → `DiscoveryV1`: the prefix that tells a taken name apart. */
 function groupPrefix(definition: string): string {
@@ -114,6 +125,32 @@ export class OpenApiTypes {
     const f = this.field(property);
     const name = graphqlFieldName(key);
     (Field(f.type as () => ClassType, { nullable: f.nullable, ...(f.description ? { description: f.description } : {}), ...(name !== key ? { name } : {}) }) as Decorate)(cls.prototype, key);
+    const extensions: FieldExtensions = {};
+    if (name !== key) extensions.property = key;
+    const values = this.mapValues(property);
+    if (values) extensions.mapValues = values;
+    if (Object.keys(extensions).length) (Extensions(extensions as Record<string, unknown>) as Decorate)(cls.prototype, key);
+  }
+
+  /** The named type of a map's values (JSON when they may be anything); undefined when the schema is no map. */
+  private mapValues(schema: Schema): FieldExtensions['mapValues'] {
+    const values = schema.additionalProperties;
+    if (schema.type !== 'object' || schema.properties || schema['x-kubernetes-preserve-unknown-fields'] || typeof values !== 'object') return undefined;
+    let list = 0;
+    let item: Schema = values;
+    while (item.type === 'array' && item.items && !item['x-kubernetes-preserve-unknown-fields']) {
+      list++;
+      item = item.items;
+    }
+    if (item.$ref) {
+      const def = refName(item.$ref);
+      const target = this.defs[def];
+      if (!target || isOpaque(target) || this.provided.has(def)) return { type: 'JSON', list }; // still a map: its values are any JSON
+      this.objectType(def);
+      return { type: this.name(def), list };
+    }
+    const scalar = this.scalarOrObject(item)() as { name?: string };
+    return { type: scalar.name ?? 'JSON', list };
   }
 
   private scalarOrObject(schema: Schema): FieldType {

@@ -54,6 +54,13 @@ export interface AdmissionAttributes {
   object?: KubeObject;
   /** The object as it is now (absent for CREATE). */
   oldObject?: KubeObject;
+  /**
+   * The objects that the same atomic write (applyAll, applyYaml) writes before this one:
+   * what admission that reads other objects must see as if stored (a PriorityClass the
+   * same file creates ahead of the Pod that names it), as kubectl apply -f, which sends
+   * them one by one, would have it.
+   */
+  planned?: readonly KubeObject[];
 }
 
 /** Runs before every write; throws (FORBIDDEN, BAD_USER_INPUT…) to refuse it. */
@@ -226,22 +233,24 @@ export class Registry {
    * validation, the namespace, admission. `creatingNamespaces`: namespaces that the same
    * atomic write creates (applyAll of a Namespace and its contents).
    */
-  private async prepareCreate(strategy: Strategy, input: unknown, options: { namespace?: string | null; admit?: AdmitHook; creatingNamespaces?: ReadonlySet<string> }): Promise<KubeObject> {
+  private async prepareCreate(strategy: Strategy, input: unknown, options: { namespace?: string | null; admit?: AdmitHook; creatingNamespaces?: ReadonlySet<string>; planned?: readonly KubeObject[] }): Promise<KubeObject> {
     const { info } = strategy;
     const obj = this.normalize(info, input, options.namespace);
     const meta = obj.metadata;
     if (!meta.name && !meta.generateName) {
       throw invalid(info.kind, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
     }
+    // The shape first, of the body as given (Kubernetes refuses a body that does not decode,
+    // a uid of the wrong type included): the strategy and the defaults must not meet `containers: false`.
+    this.decode(strategy, obj);
     const now = timestamp(this.clock.now());
     for (const f of [...SYSTEM_META, 'resourceVersion'] as const) delete meta[f];
     meta.uid = randomUUID();
     meta.creationTimestamp = now;
     meta.generation = 1;
     if (!meta.name) meta.name = generateName(meta.generateName!); // BeforeCreate: before the strategy sees the object
-    this.decode(strategy, obj); // the shape first: the strategy and the defaults must not meet `containers: false`
     strategy.prepareForCreate(obj);
-    await this.admission?.({ operation: 'CREATE', info, object: obj }); // before the defaults: it tells a given spec.priority from none
+    await this.admission?.({ operation: 'CREATE', info, object: obj, ...(options.planned ? { planned: options.planned } : {}) }); // before the defaults: it tells a given spec.priority from none
     strategy.defaults(obj);
     this.mutate({ operation: 'CREATE', info, object: obj });
     this.validate(strategy, obj);
@@ -371,6 +380,7 @@ export class Registry {
   /** Carries the system-owned parts of `current` over to a user's desired object and admits it. */
   private admitUpdate(strategy: Strategy, desired: KubeObject, current: KubeObject): KubeObject {
     const { info } = strategy;
+    this.decode(strategy, desired); // the body as given: a status or a uid of the wrong type is refused, not replaced by the stored one
     const meta = desired.metadata;
     for (const f of SYSTEM_META) {
       if (current.metadata[f] === undefined) delete meta[f];
@@ -381,7 +391,6 @@ export class Registry {
     delete meta.generateName;
     if (current.metadata.generateName) meta.generateName = current.metadata.generateName;
     strategy.prepareForUpdate(desired, current);
-    this.decode(strategy, desired); // the shape first, as on create
     strategy.defaults(desired);
     this.mutate({ operation: 'UPDATE', info, object: desired, oldObject: current });
     if (!isDeepStrictEqual(specOf(desired), specOf(current))) meta.generation = (current.metadata.generation ?? 0) + 1;
@@ -635,14 +644,15 @@ export class Registry {
         plans.push(await atManifest(i, async () => {
           const current = await this.store.get(keys[i]);
           if (!current) {
-            const object = await this.prepareCreate(strategy, withLastApplied(clone(applied), manifests[i]), { admit, creatingNamespaces });
+            const planned = plans.flatMap((p) => (p.op ? [p.op.object] : []));
+            const object = await this.prepareCreate(strategy, withLastApplied(clone(applied), manifests[i]), { admit, creatingNamespaces, planned });
             const declared = this.namespaces.declares?.(object);
             if (declared) creatingNamespaces.add(declared);
             return { op: { verb: 'create' as const, key: keys[i], object }, manifest: i };
           }
           const desired = this.applyTo(strategy, manifests[i], clone(current));
           if (isDeepStrictEqual(desired, current)) return { unchanged: current, manifest: i };
-          await this.admission?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
+          await this.admission?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current, planned: plans.flatMap((p) => (p.op ? [p.op.object] : [])) });
           await admit?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
           return { op: { verb: 'update' as const, key: keys[i], object: desired, expectedRevision: Number(current.metadata.resourceVersion) }, current, manifest: i };
         }));
@@ -704,7 +714,9 @@ const dryRunCreated = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.m
 
 /** The manifest as kubectl records it on the object, for the next three-way merge. */
 function withLastApplied(o: KubeObject, manifest: unknown): KubeObject {
-  o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [LAST_APPLIED]: JSON.stringify(manifest) + '\n' };
+  const annotations: unknown = o.metadata.annotations;
+  if (annotations !== undefined && annotations !== null && !isRecord(annotations)) return o; // not a map: validation refuses it as it is
+  o.metadata.annotations = { ...annotations, [LAST_APPLIED]: JSON.stringify(manifest) + '\n' };
   return o;
 }
 
