@@ -199,3 +199,14 @@ test('scale<Kind> for every scalable kind sets its replicas; a negative count is
   assert.equal(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   assert.equal((await t.server.registry.get('ReplicaSet', 'default', 'scaled'))!.spec!.replicas, 4);
 });
+
+test("the cost model sizes an EndpointSlice's endpoints as an embedded list, a Service's endpoints and a table's rows as relations", async () => {
+  const res = await t.gql('{ services(limit: 10) { items { endpoints { endpoints { addresses conditions { ready } } } } } }');
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  const { buildApiSchema } = await import('../../src/apiserver/graphql/schema.ts');
+  const schema = await buildApiSchema();
+  const fields = (type: string) => (schema.getType(type) as import('graphql').GraphQLObjectType).getFields();
+  assert.equal(fields('EndpointSlice').endpoints!.extensions.listSize, 10);
+  assert.equal(fields('Service').endpoints!.extensions.listSize, undefined);
+  assert.equal(fields('Table').rows!.extensions.listSize, undefined);
+});

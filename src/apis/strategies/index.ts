@@ -1,6 +1,7 @@
 // Every kind kubeql serves, one strategy each: the kind table (src/apis/kinds.ts's KINDS)
-// is this list. A new kind is a `<kind>.strategy.ts` beside these, added here (plus its
-// GraphQL shape in src/apiserver/graphql/kinds when it has typed fields).
+// is this list. A new kind is a `<kind>.strategy.ts` beside these (with its validation in
+// src/apis/validation/<kind>.ts), added here; its GraphQL types come from Kubernetes' schema
+// (src/apis/openapi), discovery, tables, RBAC names and the SDK from this table.
 import type { Strategy } from '../strategy.ts';
 import type { KubeObject } from '../kinds.ts';
 import { deploymentStrategy } from './deployment.strategy.ts';

@@ -62,7 +62,7 @@ function sizeEmbeddedLists(schema: GraphQLSchema): void {
     if (!isObjectType(type) || roots.has(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const list = isListType(getNullableType(field.type));
-      if (list && field.args.length === 0 && !RELATIONS.has(field.name) && field.name !== 'items') {
+      if (list && field.args.length === 0 && !RELATIONS.has(`${type.name}.${field.name}`) && field.name !== 'items') {
         (field as { extensions: Record<string, unknown> }).extensions = { ...field.extensions, listSize: EMBEDDED_LIST_SIZE };
       }
     }
@@ -70,4 +70,5 @@ function sizeEmbeddedLists(schema: GraphQLSchema): void {
 }
 
 const EMBEDDED_LIST_SIZE = 10;
-const RELATIONS = new Set(['pods', 'replicaSets', 'events', 'endpoints']);
+/** Lists that hold other objects (relations, a table's rows), sized by the default: not a pod's containers, nor an EndpointSlice's endpoints. */
+const RELATIONS = new Set(['Pod.events', 'Node.pods', 'ReplicaSet.pods', 'Deployment.replicaSets', 'Deployment.pods', 'Service.endpoints', 'Table.rows']);
