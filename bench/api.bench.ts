@@ -14,7 +14,8 @@ const { values } = parseArgs({ options: { requests: { type: 'string' }, concurre
 const REQUESTS = Number(values.requests ?? 1500);
 const CONCURRENCY = Number(values.concurrency ?? 8);
 const ROUNDS = Number(values.rounds ?? 3);
-const QUERY = '{ pods(namespace: "default", limit: 100) { items { metadata { name resourceVersion labels } spec { nodeName containers { name image } } status { phase } } metadata { continue } } }';
+const QUERY =
+  '{ pods(namespace: "default", limit: 100) { items { metadata { name resourceVersion labels } spec { nodeName containers { name image } } status { phase } } metadata { continue } } }';
 
 const keyDir = mkdtempSync(path.join(tmpdir(), 'kubeql-bench-'));
 const silent = { error: () => undefined };
@@ -22,17 +23,27 @@ const silent = { error: () => undefined };
 async function server(auth: boolean): Promise<{ server: ApiServer; db: TestDatabase; headers: Record<string, string> }> {
   const db = await createTestDatabase();
   const s = await startApiServer({
-    port: 0, host: '127.0.0.1', logger: silent, rateLimit: 0,
+    port: 0,
+    host: '127.0.0.1',
+    logger: silent,
+    rateLimit: 0,
     store: { ...db.options, compactIntervalMs: 0 },
     ...(auth ? { auth: { signingKeyFile: path.join(keyDir, 'key.jwk') } } : {}),
   });
   for (let i = 0; i < 150; i++) {
-    await s.registry.create('Pod', { metadata: { name: `pod-${i}`, labels: { app: 'bench' } }, spec: { nodeName: `node-${i % 10}`, containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+    await s.registry.create('Pod', {
+      metadata: { name: `pod-${i}`, labels: { app: 'bench' } },
+      spec: { nodeName: `node-${i % 10}`, containers: [{ name: 'app', image: 'nginx:1.27' }] },
+    });
   }
   let headers: Record<string, string> = {};
   if (auth) {
     // An ordinary user with the view role in one namespace: RBAC evaluates rules (no system:masters shortcut).
-    await s.registry.create('RoleBinding', { metadata: { name: 'reader', namespace: 'default' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'User', name: 'reader', apiGroup: 'rbac.authorization.k8s.io' }] });
+    await s.registry.create('RoleBinding', {
+      metadata: { name: 'reader', namespace: 'default' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'User', name: 'reader', apiGroup: 'rbac.authorization.k8s.io' }],
+    });
     await new Promise((r) => setTimeout(r, 200)); // the RBAC informer sees the binding
     headers = { authorization: `Bearer ${await s.authenticator!.mint({ username: 'reader' })}` };
   }
@@ -43,13 +54,15 @@ async function run(label: string, url: string, headers: Record<string, string>):
   let next = 0;
   const body = JSON.stringify({ query: QUERY });
   const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next++ < REQUESTS) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-      const json = await res.json() as { errors?: unknown[]; data?: { pods: { items: unknown[] } } };
-      if (json.errors || json.data?.pods.items.length !== 100) throw new Error(`${label}: ${JSON.stringify(json).slice(0, 300)}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < REQUESTS) {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+        const json = (await res.json()) as { errors?: unknown[]; data?: { pods: { items: unknown[] } } };
+        if (json.errors || json.data?.pods.items.length !== 100) throw new Error(`${label}: ${JSON.stringify(json).slice(0, 300)}`);
+      }
+    }),
+  );
   const rate = REQUESTS / ((performance.now() - start) / 1000);
   console.log(`  ${label.padEnd(34)} ${rate.toFixed(0).padStart(6)} queries/s`);
   return rate;

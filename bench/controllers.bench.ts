@@ -26,7 +26,6 @@ const CONCURRENCY = Number(values.concurrency ?? 32);
 const processes = new BenchProcesses();
 const kubeql = processes.kubeql.bind(processes);
 
-
 /** Mutating requests the apiserver has answered so far (apiserver_request_total). */
 async function writesSoFar(server: string, token: string): Promise<number> {
   const text = await (await fetch(server.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${token}` } })).text();
@@ -45,7 +44,11 @@ try {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-bench-controllers-'));
   processes.onCleanUp(() => rmSync(dataDir, { recursive: true, force: true }));
   const databaseUrl = await processes.freshDatabase('kubeql_bench_controllers');
-  const api = await kubeql(['up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl, KUBEQL_NODES: '0' }, /listening on (http:\/\/\S+)/);
+  const api = await kubeql(
+    ['up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'],
+    { DATABASE_URL: databaseUrl, KUBEQL_NODES: '0' },
+    /listening on (http:\/\/\S+)/,
+  );
   const server = api.match[1].replace('localhost', '127.0.0.1');
   const config = JSON.parse(readFileSync(path.join(dataDir, 'client-config.json'), 'utf8')) as { token: string };
   const client = new Client({ server, token: config.token });
@@ -58,12 +61,14 @@ try {
   // 1. the baseline: N createPod calls
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < PODS) {
-      const i = next++;
-      await client.resource('Pod').create({ metadata: { name: `p-${i}`, namespace: 'baseline', labels: { app: 'bench' } }, spec: template.spec });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < PODS) {
+        const i = next++;
+        await client.resource('Pod').create({ metadata: { name: `p-${i}`, namespace: 'baseline', labels: { app: 'bench' } }, spec: template.spec });
+      }
+    }),
+  );
   const baselineMs = performance.now() - t0;
 
   // 2. the controller-manager, leading, and a ReplicaSet scaled 0 → N
@@ -80,15 +85,20 @@ try {
   await new Promise((r) => setTimeout(r, 500)); // the controller has seen it at 0
   const seen = new Set<string>();
   let allExist!: () => void;
-  const allPods = new Promise<void>((resolve) => { allExist = resolve; });
-  const stopWatch = client.resource('Pod').watch({ namespace: 'scaled', resourceVersion: (await client.resource('Pod').list({ namespace: 'scaled', limit: 1 })).resourceVersion }, {
-    next: ({ type, object }) => {
-      if (type === 'ADDED') seen.add(object.metadata.name);
-      if (seen.size >= PODS) allExist();
-    },
-    error: (e) => console.error('watch failed', e),
-    complete: () => undefined,
+  const allPods = new Promise<void>((resolve) => {
+    allExist = resolve;
   });
+  const stopWatch = client.resource('Pod').watch(
+    { namespace: 'scaled', resourceVersion: (await client.resource('Pod').list({ namespace: 'scaled', limit: 1 })).resourceVersion },
+    {
+      next: ({ type, object }) => {
+        if (type === 'ADDED') seen.add(object.metadata.name);
+        if (seen.size >= PODS) allExist();
+      },
+      error: (e) => console.error('watch failed', e),
+      complete: () => undefined,
+    },
+  );
   const writesBefore = await writesSoFar(server, config.token);
   const t1 = performance.now();
   await client.resource('ReplicaSet').patch('scaled', 'bench', { spec: { replicas: PODS } });
@@ -110,7 +120,9 @@ try {
   console.log('| | time | pods/s | API writes |');
   console.log('| --- | ---: | ---: | ---: |');
   console.log(`| baseline: ${PODS} × createPod, one client, c=${CONCURRENCY} | ${(baselineMs / 1000).toFixed(2)} s | ${rate(PODS, baselineMs)} | ${PODS} |`);
-  console.log(`| ReplicaSet 0 → ${PODS}: all pods exist | ${(podsMs / 1000).toFixed(2)} s | ${rate(PODS, podsMs)} | ${writes} (${(writes / PODS).toFixed(3)} per pod; ${events} events recorded) |`);
+  console.log(
+    `| ReplicaSet 0 → ${PODS}: all pods exist | ${(podsMs / 1000).toFixed(2)} s | ${rate(PODS, podsMs)} | ${writes} (${(writes / PODS).toFixed(3)} per pod; ${events} events recorded) |`,
+  );
   console.log(`| … and status.replicas = ${PODS} | ${(statusMs / 1000).toFixed(2)} s | | |`);
   console.log('');
   console.log(`controller overhead ratio (baseline time / controller time): ${(baselineMs / podsMs).toFixed(2)}`);

@@ -30,12 +30,13 @@ const PODS = Number(values.pods ?? 10_000);
 const processes = new BenchProcesses();
 const kubeql = processes.kubeql.bind(processes);
 
-
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -44,12 +45,18 @@ try {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-bench-scheduler-'));
   processes.onCleanUp(() => rmSync(dataDir, { recursive: true, force: true }));
   const databaseUrl = await processes.freshDatabase('kubeql_bench_scheduler');
-  const api = await kubeql(['up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl, KUBEQL_NODES: '0' }, /listening on (http:\/\/\S+)/);
+  const api = await kubeql(
+    ['up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'],
+    { DATABASE_URL: databaseUrl, KUBEQL_NODES: '0' },
+    /listening on (http:\/\/\S+)/,
+  );
   const server = api.match[1].replace('localhost', '127.0.0.1');
   const { token } = JSON.parse(readFileSync(path.join(dataDir, 'client-config.json'), 'utf8')) as { token: string };
   const client = new Client({ server, token });
   const commit = commitOf();
-  console.log(`kubeql bench:scheduler — ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, apiserver and scheduler in their own processes, commit ${commit}; ${PODS} pods per run`);
+  console.log(
+    `kubeql bench:scheduler — ${databaseUrl ? 'PostgreSQL' : 'PGlite'}, apiserver and scheduler in their own processes, commit ${commit}; ${PODS} pods per run`,
+  );
 
   const rows: string[] = [];
   let nodesMade = 0;
@@ -72,16 +79,21 @@ try {
   function watchBinds(namespace: string) {
     const boundAt = new Map<string, number>();
     let resolveAll!: () => void;
-    const all = new Promise<void>((r) => { resolveAll = r; });
-    const stop = client.resource('Pod').watch({ namespace }, {
-      next: ({ type, object }) => {
-        if (type === 'BOOKMARK' || !object.spec?.nodeName || boundAt.has(object.metadata.name)) return;
-        boundAt.set(object.metadata.name, performance.now());
-        if (boundAt.size >= PODS) resolveAll();
-      },
-      error: (e) => console.error('watch', e),
-      complete: () => undefined,
+    const all = new Promise<void>((r) => {
+      resolveAll = r;
     });
+    const stop = client.resource('Pod').watch(
+      { namespace },
+      {
+        next: ({ type, object }) => {
+          if (type === 'BOOKMARK' || !object.spec?.nodeName || boundAt.has(object.metadata.name)) return;
+          boundAt.set(object.metadata.name, performance.now());
+          if (boundAt.size >= PODS) resolveAll();
+        },
+        error: (e) => console.error('watch', e),
+        complete: () => undefined,
+      },
+    );
     return { boundAt, all, stop };
   }
 
@@ -94,26 +106,39 @@ try {
       while (inFlight < 64 && backlog.length) {
         const name = backlog.shift()!;
         inFlight++;
-        client.request(operations.BindPodDocument, { namespace, name, nodeName: nodeNames[i++ % nodeNames.length] })
-          .catch(() => undefined).finally(() => { inFlight--; pump(); });
+        client
+          .request(operations.BindPodDocument, { namespace, name, nodeName: nodeNames[i++ % nodeNames.length] })
+          .catch(() => undefined)
+          .finally(() => {
+            inFlight--;
+            pump();
+          });
       }
     };
-    const stop = client.resource('Pod').watch({ namespace }, {
-      next: ({ type, object }) => {
-        if (type !== 'ADDED' || object.spec?.nodeName) return;
-        backlog.push(object.metadata.name);
-        pump();
+    const stop = client.resource('Pod').watch(
+      { namespace },
+      {
+        next: ({ type, object }) => {
+          if (type !== 'ADDED' || object.spec?.nodeName) return;
+          backlog.push(object.metadata.name);
+          pump();
+        },
+        error: (e) => console.error('binder watch', e),
+        complete: () => undefined,
       },
-      error: (e) => console.error('binder watch', e),
-      complete: () => undefined,
-    });
+    );
     return stop;
   }
 
   const createPods = async (namespace: string, createdAt?: Map<string, number>) => {
     const names = Array.from({ length: PODS }, (_, i) => `p-${i}`);
     await pool(names, 32, async (name) => {
-      await client.resource('Pod').create({ metadata: { name, namespace }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } });
+      await client
+        .resource('Pod')
+        .create({
+          metadata: { name, namespace },
+          spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+        });
       createdAt?.set(name, performance.now());
     });
   };
@@ -122,7 +147,9 @@ try {
     const t0 = performance.now();
     const names = Array.from({ length: nodeCount - nodesMade }, (_, i) => `node-${nodesMade + i}`);
     await pool(names, 32, async (name) => {
-      await client.resource('Node').create({ metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': `zone-${Number(name.slice(5)) % 3}` } } });
+      await client
+        .resource('Node')
+        .create({ metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': `zone-${Number(name.slice(5)) % 3}` } } });
       const r = { cpu: '32', memory: '256Gi', pods: '110' };
       await client.resource('Node').updateStatus(undefined, name, { capacity: r, allocatable: r, conditions: [{ type: 'Ready', status: 'True' }] });
     });
@@ -161,7 +188,9 @@ try {
       stopBinder?.();
       if (binder === 'scheduler') await stopScheduler();
       const latencies = [...stream.boundAt].map(([name, at]) => at - (createdAt.get(name) ?? at)).sort((a, b) => a - b);
-      rows.push(`| ${nodeCount} | ${binder} | ${Math.round(drainRate)} | ${Math.round(streamRate)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} |`);
+      rows.push(
+        `| ${nodeCount} | ${binder} | ${Math.round(drainRate)} | ${Math.round(streamRate)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} |`,
+      );
       console.log(rows[rows.length - 1]);
     }
   }

@@ -17,13 +17,20 @@ const CONCURRENCY = Number(values.concurrency ?? 16);
 const ROUNDS = Number(values.rounds ?? 3);
 
 const db = await createTestDatabase();
-const server = await startApiServer({ port: 0, host: '127.0.0.1', rateLimit: 0, store: { ...db.options, compactIntervalMs: 0 }, logger: { error: () => undefined } });
+const server = await startApiServer({
+  port: 0,
+  host: '127.0.0.1',
+  rateLimit: 0,
+  store: { ...db.options, compactIntervalMs: 0 },
+  logger: { error: () => undefined },
+});
 const { store } = server;
 const prisma = store.db.prisma;
 await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, k text NOT NULL, o jsonb NOT NULL)');
 
 const pod = (name: string) => ({
-  apiVersion: 'v1', kind: 'Pod',
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name, namespace: 'default', labels: { app: 'bench', tier: 'web' } },
   spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
 });
@@ -31,9 +38,11 @@ const pod = (name: string) => ({
 async function run(label: string, op: (i: number) => Promise<unknown>, concurrency = CONCURRENCY, ops = OPS): Promise<number> {
   let next = 0;
   const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < ops) await op(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < ops) await op(next++);
+    }),
+  );
   const rate = ops / ((performance.now() - start) / 1000);
   console.log(`  ${label.padEnd(28)} ${rate.toFixed(0).padStart(7)} /s`);
   return rate;
@@ -53,14 +62,17 @@ for (let round = 1; round <= ROUNDS; round++) {
   const r = seq++;
   rates.raw.push(await run('raw INSERT (baseline)', (i) => insert(`raw-${r}-${i}`)));
   rates.store.push(await run('store.create', (i) => create(`s-${r}-${i}`)));
-  rates.graphql.push(await run('GraphQL createPod', async (i) => {
-    const res = await fetch(server.url, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: CREATE, variables: { pod: pod(`g-${r}-${i}`) } }),
-    });
-    const body = await res.json() as { errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-  }));
+  rates.graphql.push(
+    await run('GraphQL createPod', async (i) => {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: CREATE, variables: { pod: pod(`g-${r}-${i}`) } }),
+      });
+      const body = (await res.json()) as { errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+    }),
+  );
   rates.raw1.push(await run('raw INSERT, 1 in flight', (i) => insert(`raw1-${r}-${i}`), 1, OPS / 4));
   rates.store1.push(await run('store.create, 1 in flight', (i) => create(`s1-${r}-${i}`), 1, OPS / 4));
 }

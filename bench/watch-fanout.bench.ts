@@ -31,8 +31,13 @@ import type { DeliveryReport } from './lib/subscribers.ts';
 
 const { values } = parseArgs({
   options: {
-    pods: { type: 'string' }, subscribers: { type: 'string' }, concurrency: { type: 'string' },
-    rounds: { type: 'string' }, warmup: { type: 'string' }, identities: { type: 'string' }, watchers: { type: 'string' },
+    pods: { type: 'string' },
+    subscribers: { type: 'string' },
+    concurrency: { type: 'string' },
+    rounds: { type: 'string' },
+    warmup: { type: 'string' },
+    identities: { type: 'string' },
+    watchers: { type: 'string' },
     profile: { type: 'boolean' },
   },
 });
@@ -57,17 +62,30 @@ const bare = startProcess('bare graphql-ws', './bare-ws-server.ts');
 try {
   const info = await server.call<{ url: string; wsUrl: string; engine: string; pid: number }>('info');
   const admin = { groups: ['system:masters', 'system:authenticated'] };
-  const creatorTokens = await Promise.all(Array.from({ length: IDENTITIES === 'one' ? 1 : CONCURRENCY }, (_, i) => server.call<string>('mint', { username: `bench-creator-${i}`, ...admin })));
-  const watcherTokens = await Promise.all(Array.from({ length: WATCHERS === 'one' ? 1 : SUBSCRIBERS }, (_, i) => server.call<string>('mint', { username: `bench-watcher-${i}`, ...admin })));
+  const creatorTokens = await Promise.all(
+    Array.from({ length: IDENTITIES === 'one' ? 1 : CONCURRENCY }, (_, i) => server.call<string>('mint', { username: `bench-creator-${i}`, ...admin })),
+  );
+  const watcherTokens = await Promise.all(
+    Array.from({ length: WATCHERS === 'one' ? 1 : SUBSCRIBERS }, (_, i) => server.call<string>('mint', { username: `bench-watcher-${i}`, ...admin })),
+  );
   await creator.call('init', { url: info.url, tokens: creatorTokens });
   const { wsUrl: bareUrl } = await bare.call<{ wsUrl: string }>('info');
   let commit = process.env.KUBEQL_BENCH_COMMIT ?? '';
-  try { commit ||= execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { commit = '?'; }
+  try {
+    commit ||= execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = '?';
+  }
   console.log(`kubeql bench:fanout — ${info.engine}, apiserver pid ${info.pid}, commit ${commit}`);
-  console.log(`  ${PODS} pods per round, ${CONCURRENCY} creates in flight, ${SUBSCRIBERS} subscribers (one WebSocket each), ${ROUNDS} rounds; creator identities: ${IDENTITIES}; watcher identities: ${WATCHERS}; default rate limit on`);
+  console.log(
+    `  ${PODS} pods per round, ${CONCURRENCY} creates in flight, ${SUBSCRIBERS} subscribers (one WebSocket each), ${ROUNDS} rounds; creator identities: ${IDENTITIES}; watcher identities: ${WATCHERS}; default rate limit on`,
+  );
 
   for (const name of ['fanout-base', 'fanout-warm', ...Array.from({ length: ROUNDS }, (_, r) => `fanout-${r + 1}`)]) {
-    await creator.call('gql', { query: 'mutation($ns: NamespaceInput!) { createNamespace(namespace: $ns) { metadata { name } } }', variables: { ns: { metadata: { name } } } });
+    await creator.call('gql', {
+      query: 'mutation($ns: NamespaceInput!) { createNamespace(namespace: $ns) { metadata { name } } }',
+      variables: { ns: { metadata: { name } } },
+    });
   }
   const mark = (label: string) => server.call<{ cpuMs: number }>('mark', { label });
   const create = (namespace: string, prefix: string, ops: number, annotateSentAt = false) =>
@@ -95,7 +113,8 @@ try {
   const r100: number[] = [];
   const kq: DeliveryReport[] = [];
   const bs: DeliveryReport[] = [];
-  const delivered = (d: DeliveryReport) => `${d.complete ? 'all' : 'INCOMPLETE'} ${d.min}${d.max !== d.min ? `–${d.max}` : ''}/${d.expected} × ${d.subscribers}${d.duplicates ? ` dup ${d.duplicates}` : ''}${d.outOfOrder ? ` disorder ${d.outOfOrder}` : ''}${d.errors.length ? ` errors: ${d.errors.join('; ')}` : ''}`;
+  const delivered = (d: DeliveryReport) =>
+    `${d.complete ? 'all' : 'INCOMPLETE'} ${d.min}${d.max !== d.min ? `–${d.max}` : ''}/${d.expected} × ${d.subscribers}${d.duplicates ? ` dup ${d.duplicates}` : ''}${d.outOfOrder ? ` disorder ${d.outOfOrder}` : ''}${d.errors.length ? ` errors: ${d.errors.join('; ')}` : ''}`;
   for (let round = 1; round <= ROUNDS; round++) {
     const i0 = await mark(`begin idle/${round}`);
     const idle = await create('fanout-base', `base-${round}`, PODS);
@@ -114,36 +133,48 @@ try {
       b0 = await bare.call<number>('cpu');
       return bare.call('publish', { count: PODS, rate: rateBusy, namespace: 'fanout', prefix: `bare-${round}` });
     });
-    cpuBare.push((await bare.call<number>('cpu') - b0) / PODS);
+    cpuBare.push(((await bare.call<number>('cpu')) - b0) / PODS);
     r0.push(idle.ops / idle.seconds);
     r100.push(rateBusy);
     kq.push(busy.report);
     bs.push(base.report);
-    console.log(`round ${round}: creates/s ${rate(idle.ops / idle.seconds)} (0 subscribers) · ${rate(rateBusy)} (${SUBSCRIBERS}) = ${(rateBusy / (idle.ops / idle.seconds)).toFixed(2)}`
-      + ` · kubeql delivered ${delivered(busy.report)}, p50 ${ms(busy.report.latency.p50)} p99 ${ms(busy.report.latency.p99)} max ${ms(busy.report.latency.max)} ms`
-      + ` · bare graphql-ws ${delivered(base.report)}, p50 ${ms(base.report.latency.p50)} p99 ${ms(base.report.latency.p99)} max ${ms(base.report.latency.max)} ms`
-      + `${idle.rejected + busy.result.rejected ? ` · 429s: ${idle.rejected + busy.result.rejected}` : ''}`);
+    console.log(
+      `round ${round}: creates/s ${rate(idle.ops / idle.seconds)} (0 subscribers) · ${rate(rateBusy)} (${SUBSCRIBERS}) = ${(rateBusy / (idle.ops / idle.seconds)).toFixed(2)}` +
+        ` · kubeql delivered ${delivered(busy.report)}, p50 ${ms(busy.report.latency.p50)} p99 ${ms(busy.report.latency.p99)} max ${ms(busy.report.latency.max)} ms` +
+        ` · bare graphql-ws ${delivered(base.report)}, p50 ${ms(base.report.latency.p50)} p99 ${ms(base.report.latency.p99)} max ${ms(base.report.latency.max)} ms` +
+        `${idle.rejected + busy.result.rejected ? ` · 429s: ${idle.rejected + busy.result.rejected}` : ''}`,
+    );
   }
 
   const med = (xs: number[]) => median(xs);
   const lat = (ds: DeliveryReport[], k: 'p50' | 'p99' | 'max') => ms(med(ds.map((d) => d.latency[k])));
-  const all = (ds: DeliveryReport[]) => (ds.every((d) => d.complete) ? `yes (${ds.length} × ${PODS} × ${SUBSCRIBERS})` : `NO (${ds.map((d) => `${d.min}/${d.expected}`).join(', ')})`);
-  console.log(`\nmedians of ${ROUNDS} rounds (${info.engine}); latency = client send (kubeql: before the createPod request; bare: at publish) → subscriber receive, ms`);
-  console.log(table(
-    ['', 'kubeql, 0 subscribers', `kubeql, ${SUBSCRIBERS} subscribers`, `bare graphql-ws, ${SUBSCRIBERS} subscribers`],
-    [
-      ['creates/s (bare: publishes/s, paced)', rate(med(r0)), rate(med(r100)), rate(med(r100))],
-      [`creates/s ratio to 0 subscribers (goal ≥ 0.7)`, '1.00', (med(r100) / med(r0)).toFixed(2), '—'],
-      ['server CPU ms per create / publish (with fan-out)', med(cpu0).toFixed(2), med(cpu100).toFixed(2), med(cpuBare).toFixed(2)],
-      [`server CPU µs per event per subscriber (fan-out only)`, '—', ((1000 * (med(cpu100) - med(cpu0))) / SUBSCRIBERS).toFixed(0), ((1000 * med(cpuBare)) / SUBSCRIBERS).toFixed(0)],
-      ['every event to every subscriber, once, in order', '—', all(kq), all(bs)],
-      ['delivery latency p50 ms', '—', lat(kq, 'p50'), lat(bs, 'p50')],
-      ['delivery latency p99 ms', '—', lat(kq, 'p99'), lat(bs, 'p99')],
-      ['delivery latency max ms', '—', lat(kq, 'max'), lat(bs, 'max')],
-      ['first send → last receive, s', '—', med(kq.map((d) => d.seconds)).toFixed(2), med(bs.map((d) => d.seconds)).toFixed(2)],
-    ],
-    [false, true, true, true],
-  ));
+  const all = (ds: DeliveryReport[]) =>
+    ds.every((d) => d.complete) ? `yes (${ds.length} × ${PODS} × ${SUBSCRIBERS})` : `NO (${ds.map((d) => `${d.min}/${d.expected}`).join(', ')})`;
+  console.log(
+    `\nmedians of ${ROUNDS} rounds (${info.engine}); latency = client send (kubeql: before the createPod request; bare: at publish) → subscriber receive, ms`,
+  );
+  console.log(
+    table(
+      ['', 'kubeql, 0 subscribers', `kubeql, ${SUBSCRIBERS} subscribers`, `bare graphql-ws, ${SUBSCRIBERS} subscribers`],
+      [
+        ['creates/s (bare: publishes/s, paced)', rate(med(r0)), rate(med(r100)), rate(med(r100))],
+        [`creates/s ratio to 0 subscribers (goal ≥ 0.7)`, '1.00', (med(r100) / med(r0)).toFixed(2), '—'],
+        ['server CPU ms per create / publish (with fan-out)', med(cpu0).toFixed(2), med(cpu100).toFixed(2), med(cpuBare).toFixed(2)],
+        [
+          `server CPU µs per event per subscriber (fan-out only)`,
+          '—',
+          ((1000 * (med(cpu100) - med(cpu0))) / SUBSCRIBERS).toFixed(0),
+          ((1000 * med(cpuBare)) / SUBSCRIBERS).toFixed(0),
+        ],
+        ['every event to every subscriber, once, in order', '—', all(kq), all(bs)],
+        ['delivery latency p50 ms', '—', lat(kq, 'p50'), lat(bs, 'p50')],
+        ['delivery latency p99 ms', '—', lat(kq, 'p99'), lat(bs, 'p99')],
+        ['delivery latency max ms', '—', lat(kq, 'max'), lat(bs, 'max')],
+        ['first send → last receive, s', '—', med(kq.map((d) => d.seconds)).toFixed(2), med(bs.map((d) => d.seconds)).toFixed(2)],
+      ],
+      [false, true, true, true],
+    ),
+  );
 } finally {
   for (const p of [subscribers, creator, bare, server]) await p.stop();
 }

@@ -29,8 +29,12 @@ import { median, ms, rate, summarize, table } from './lib/stats.ts';
 
 const { values } = parseArgs({
   options: {
-    ops: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' },
-    operations: { type: 'string' }, identities: { type: 'string' }, warmup: { type: 'string' },
+    ops: { type: 'string' },
+    concurrency: { type: 'string' },
+    rounds: { type: 'string' },
+    operations: { type: 'string' },
+    identities: { type: 'string' },
+    warmup: { type: 'string' },
     profile: { type: 'boolean' },
   },
 });
@@ -53,13 +57,20 @@ const client = startProcess('client', './client.ts');
 try {
   const info = await server.call<{ url: string; engine: string; databaseUrl?: string; pid: number }>('info');
   const maxC = Math.max(...CONCURRENCY, 8);
-  const admins = IDENTITIES === 'one' ? ['bench-admin'] : Array.from({ length: IDENTITIES === 'per-worker' ? maxC : Number(IDENTITIES) }, (_, i) => `bench-admin-${i}`);
+  const admins =
+    IDENTITIES === 'one' ? ['bench-admin'] : Array.from({ length: IDENTITIES === 'per-worker' ? maxC : Number(IDENTITIES) }, (_, i) => `bench-admin-${i}`);
   const tokens = await Promise.all(admins.map((username) => server.call<string>('mint', { username, groups: ['system:masters', 'system:authenticated'] })));
   await client.call('init', { url: info.url, tokens, tokenMode: IDENTITIES === 'per-worker' || IDENTITIES === 'one' ? 'worker' : 'request' });
   let commit = process.env.KUBEQL_BENCH_COMMIT ?? '';
-  try { commit ||= execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { commit = '?'; }
+  try {
+    commit ||= execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = '?';
+  }
   console.log(`kubeql bench:writes — ${info.engine}, apiserver pid ${info.pid} (separate process${PROFILE ? ', --cpu-prof' : ''}), commit ${commit}`);
-  console.log(`  ${OPS} ops per operation, concurrency and round; concurrency ${CONCURRENCY.join(', ')}; ${ROUNDS} rounds; identities: ${IDENTITIES} (${tokens.length} token${tokens.length > 1 ? 's' : ''}); default rate limit (200/s, burst 400 per identity) on`);
+  console.log(
+    `  ${OPS} ops per operation, concurrency and round; concurrency ${CONCURRENCY.join(', ')}; ${ROUNDS} rounds; identities: ${IDENTITIES} (${tokens.length} token${tokens.length > 1 ? 's' : ''}); default rate limit (200/s, burst 400 per identity) on`,
+  );
 
   const ns = 'default';
   const run = (req: Omit<RunRequest, 'namespace'>) => client.call<RunResult>('run', { namespace: ns, ...req });
@@ -88,7 +99,9 @@ try {
   await run({ op: 'create', concurrency: 8, ops: 1, prefix: 'size' });
   const sized = await client.call<{ pod: { manifest: unknown } }>('gql', { query: `{ pod(namespace: "${ns}", name: "size-0") { manifest } }` });
   const json = JSON.stringify(sized.pod.manifest);
-  console.log(`  raw INSERT payload: a created pod's stored JSON, ${json.length} bytes (the same pod after bind and status: ${JSON.stringify(pod.manifest).length} bytes)`);
+  console.log(
+    `  raw INSERT payload: a created pod's stored JSON, ${json.length} bytes (the same pod after bind and status: ${JSON.stringify(pod.manifest).length} bytes)`,
+  );
 
   type Acc = { rates: number[]; latencies: number[]; rejected: number; cpuMs: number; sysMs: number; wallMs: number; ops: number };
   const acc = new Map<string, Acc>();
@@ -139,7 +152,9 @@ try {
         a.wallMs += m1.wallMs - m0.wallMs;
         a.ops += OPS;
         a.sysMs += m1.sysMs - m0.sysMs;
-        parts.push(`${line(op, r)} [${((m1.cpuMs - m0.cpuMs) / OPS).toFixed(2)} ms CPU/op, ${((100 * (m1.sysMs - m0.sysMs)) / (m1.cpuMs - m0.cpuMs)).toFixed(0)} % sys]`);
+        parts.push(
+          `${line(op, r)} [${((m1.cpuMs - m0.cpuMs) / OPS).toFixed(2)} ms CPU/op, ${((100 * (m1.sysMs - m0.sysMs)) / (m1.cpuMs - m0.cpuMs)).toFixed(0)} % sys]`,
+        );
       }
       console.log(`round ${round} c=${String(c).padEnd(2)} ${parts.join(' · ')}`);
     }
@@ -153,14 +168,46 @@ try {
       const r = acc.get(`raw/${c}`)!;
       const s = summarize(a.latencies);
       const rs = summarize(r.latencies);
-      rows.push([`${op === 'create' ? 'createPod' : op === 'bind' ? 'bindPod' : 'updatePodStatus'}`, String(c), rate(median(a.rates)), ms(s.p50), ms(s.p99),
-        rate(median(r.rates)), ms(rs.p50), ms(rs.p99), (median(a.rates) / median(r.rates)).toFixed(2),
-        (a.cpuMs / a.ops).toFixed(2), `${((100 * a.sysMs) / a.cpuMs).toFixed(0)} %`, `${((100 * a.cpuMs) / a.wallMs).toFixed(0)} %`, String(a.rejected)]);
+      rows.push([
+        `${op === 'create' ? 'createPod' : op === 'bind' ? 'bindPod' : 'updatePodStatus'}`,
+        String(c),
+        rate(median(a.rates)),
+        ms(s.p50),
+        ms(s.p99),
+        rate(median(r.rates)),
+        ms(rs.p50),
+        ms(rs.p99),
+        (median(a.rates) / median(r.rates)).toFixed(2),
+        (a.cpuMs / a.ops).toFixed(2),
+        `${((100 * a.sysMs) / a.cpuMs).toFixed(0)} %`,
+        `${((100 * a.cpuMs) / a.wallMs).toFixed(0)} %`,
+        String(a.rejected),
+      ]);
     }
   }
   console.log(`\nmedians of ${ROUNDS} rounds (ops/s); latencies in ms over all rounds' operations (${info.engine})`);
-  console.log('apiserver CPU: its process\'s user + system CPU time per operation, the system (kernel) share of it, and its use of one core over the phase');
-  console.log(table(['operation', 'concurrency', 'ops/s', 'p50 ms', 'p99 ms', 'raw inserts/s', 'raw p50 ms', 'raw p99 ms', 'ratio', 'apiserver CPU ms/op', 'sys', 'cores', '429s'], rows, [false, ...Array(12).fill(true)]));
+  console.log("apiserver CPU: its process's user + system CPU time per operation, the system (kernel) share of it, and its use of one core over the phase");
+  console.log(
+    table(
+      [
+        'operation',
+        'concurrency',
+        'ops/s',
+        'p50 ms',
+        'p99 ms',
+        'raw inserts/s',
+        'raw p50 ms',
+        'raw p99 ms',
+        'ratio',
+        'apiserver CPU ms/op',
+        'sys',
+        'cores',
+        '429s',
+      ],
+      rows,
+      [false, ...Array(12).fill(true)],
+    ),
+  );
   if (onPg) {
     const sqlRows: string[][] = [];
     for (const [key, a] of sqlAcc) {
@@ -179,8 +226,13 @@ try {
 /** A statement in a few words: verb, tables, the start of its WHERE clause. */
 function describeSql(text: string): string {
   const t = text.replace(/\s+/g, ' ').trim();
-  const tables = [...new Set([...t.matchAll(/\b(?:FROM|INTO|UPDATE|JOIN)\s+((?:"?\w+"?\.)?"?\w+"?)/gi)].map((m) => m[1].replace(/"/g, '').replace(/^public\./, '')))];
-  const where = / WHERE (.*?)(?: ORDER BY| LIMIT| RETURNING|\)|$)/i.exec(t)?.[1]?.replace(/"public"\."\w+"\./g, '').replace(/"/g, '');
+  const tables = [
+    ...new Set([...t.matchAll(/\b(?:FROM|INTO|UPDATE|JOIN)\s+((?:"?\w+"?\.)?"?\w+"?)/gi)].map((m) => m[1].replace(/"/g, '').replace(/^public\./, ''))),
+  ];
+  const where = / WHERE (.*?)(?: ORDER BY| LIMIT| RETURNING|\)|$)/i
+    .exec(t)?.[1]
+    ?.replace(/"public"\."\w+"\./g, '')
+    .replace(/"/g, '');
   return `${t.split(' ')[0].toUpperCase()} ${tables.join(', ')}${where ? ` WHERE ${where.slice(0, 70)}` : ''}`;
 }
 

@@ -49,21 +49,25 @@ mutation ApplyDeployment($manifest: JSON!) {
   }
 }
 `,
-    variables: JSON.stringify({
-      manifest: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: { app: 'web' } },
-          template: {
-            metadata: { labels: { app: 'web' } },
-            spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
+    variables: JSON.stringify(
+      {
+        manifest: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: 'web' } },
+            template: {
+              metadata: { labels: { app: 'web' } },
+              spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
+            },
           },
         },
       },
-    }, null, 2),
+      null,
+      2,
+    ),
   },
   {
     query: `# kubectl auth whoami and kubectl auth can-i.

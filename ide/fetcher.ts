@@ -14,7 +14,8 @@ export function createKubeqlFetcher(token: string): KubeqlFetcher {
   const wsUrl = new URL(url);
   wsUrl.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   let ws: Client | undefined;
-  const socket = () => (ws ??= createClient({ url: wsUrl.href, connectionParams: token ? { authorization: `Bearer ${token}` } : {}, lazy: true, retryAttempts: 3 }));
+  const socket = () =>
+    (ws ??= createClient({ url: wsUrl.href, connectionParams: token ? { authorization: `Bearer ${token}` } : {}, lazy: true, retryAttempts: 3 }));
 
   const fetcher: Fetcher = (input, opts) => {
     // Right after a tab switch GraphiQL may still name the previous tab's operation: with
@@ -25,7 +26,11 @@ export function createKubeqlFetcher(token: string): KubeqlFetcher {
     const params = { ...input, operationName: operation?.name?.value ?? input.operationName };
     if (operation?.operation === 'subscription') {
       // graphql-ws yields formatted results, which is what GraphiQL shows.
-      return socket().iterate({ query: params.query, operationName: params.operationName ?? undefined, variables: params.variables ?? undefined }) as AsyncIterable<ExecutionResult>;
+      return socket().iterate({
+        query: params.query,
+        operationName: params.operationName ?? undefined,
+        variables: params.variables ?? undefined,
+      }) as AsyncIterable<ExecutionResult>;
     }
     return fetch(url, {
       method: 'POST',

@@ -41,8 +41,19 @@ function TokenPane(): ReactElement {
       <pre>npx kubeql token create --user admin --group system:masters</pre>
       <textarea id="kubeql-token" rows={6} spellCheck={false} placeholder="paste the token here" value={draft} onChange={(e) => setDraft(e.target.value)} />
       <div className="kubeql-token-actions">
-        <button type="button" className="graphiql-button" id="kubeql-token-save" onClick={() => save(draft)}>Save</button>
-        <button type="button" className="graphiql-button" onClick={() => { setDraft(''); save(''); }}>Forget</button>
+        <button type="button" className="graphiql-button" id="kubeql-token-save" onClick={() => save(draft)}>
+          Save
+        </button>
+        <button
+          type="button"
+          className="graphiql-button"
+          onClick={() => {
+            setDraft('');
+            save('');
+          }}
+        >
+          Forget
+        </button>
         <span id="kubeql-token-state">{token ? 'token set (kept in this browser)' : 'no token'}</span>
       </div>
     </div>

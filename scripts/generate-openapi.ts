@@ -19,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import type { Schema } from '../src/apis/openapi/index.ts';
 
-
 /** kubernetes-types' folders → the package names of Kubernetes' OpenAPI definitions. */
 function packageOf(module: string): string {
   if (module === 'meta/v1') return 'io.k8s.apimachinery.pkg.apis.meta.v1';
@@ -48,14 +47,16 @@ const DOUBLES = new Set(['JSONSchemaProps.maximum', 'JSONSchemaProps.minimum', '
 const NEWER_FIELDS: Record<string, Record<string, Schema>> = {
   'io.k8s.api.apps.v1.DeploymentStatus': {
     terminatingReplicas: {
-      description: 'Total number of terminating pods targeted by this deployment. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase. (Kubernetes 1.33)',
+      description:
+        'Total number of terminating pods targeted by this deployment. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase. (Kubernetes 1.33)',
       type: 'integer',
       format: 'int32',
     },
   },
   'io.k8s.api.apps.v1.ReplicaSetStatus': {
     terminatingReplicas: {
-      description: 'The number of terminating pods for this replica set. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase. (Kubernetes 1.33)',
+      description:
+        'The number of terminating pods for this replica set. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase. (Kubernetes 1.33)',
       type: 'integer',
       format: 'int32',
     },
@@ -71,7 +72,11 @@ export function generateDefinitions(typesDir: string): Record<string, Schema> {
   const definitions: Record<string, Schema> = {};
 
   for (const file of files.sort()) {
-    const module = path.relative(typesDir, file).replace(/\.d\.ts$/, '').split(path.sep).join('/');
+    const module = path
+      .relative(typesDir, file)
+      .replace(/\.d\.ts$/, '')
+      .split(path.sep)
+      .join('/');
     if (module === 'index') continue;
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const pkg = packageOf(module);
@@ -101,7 +106,8 @@ export function generateDefinitions(typesDir: string): Record<string, Schema> {
       if (ts.isArrayTypeNode(node)) return { type: 'array', items: convert(node.elementType, owner, field) };
       if (ts.isUnionTypeNode(node)) {
         const kinds = node.types.map((t) => t.kind).sort();
-        if (kinds.length === 2 && kinds.includes(ts.SyntaxKind.NumberKeyword) && kinds.includes(ts.SyntaxKind.StringKeyword)) return { 'x-kubernetes-int-or-string': true };
+        if (kinds.length === 2 && kinds.includes(ts.SyntaxKind.NumberKeyword) && kinds.includes(ts.SyntaxKind.StringKeyword))
+          return { 'x-kubernetes-int-or-string': true };
         if (node.types.every((t) => ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal))) {
           return { type: 'string', enum: node.types.map((t) => ((t as ts.LiteralTypeNode).literal as ts.StringLiteral).text) };
         }
@@ -125,7 +131,10 @@ export function generateDefinitions(typesDir: string): Record<string, Schema> {
     };
     const docOf = (node: ts.Node): string | undefined => {
       const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc;
-      const text = docs?.map((d) => (typeof d.comment === 'string' ? d.comment : ts.getTextOfJSDocComment(d.comment) ?? '')).join('\n').trim();
+      const text = docs
+        ?.map((d) => (typeof d.comment === 'string' ? d.comment : (ts.getTextOfJSDocComment(d.comment) ?? '')))
+        .join('\n')
+        .trim();
       return text || undefined;
     };
 
@@ -156,7 +165,8 @@ export function generateDefinitions(typesDir: string): Record<string, Schema> {
         const slash = apiVersion.indexOf('/');
         schema['x-kubernetes-group-version-kind'] = [{ group: slash < 0 ? '' : apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind }];
       }
-      if (NEWER_FIELDS[id]) schema.properties = Object.fromEntries(Object.entries({ ...schema.properties, ...NEWER_FIELDS[id] }).sort(([a], [b]) => a.localeCompare(b)));
+      if (NEWER_FIELDS[id])
+        schema.properties = Object.fromEntries(Object.entries({ ...schema.properties, ...NEWER_FIELDS[id] }).sort(([a], [b]) => a.localeCompare(b)));
       definitions[id] = schema;
     }
   }

@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     console.error('usage: tsx scripts/migrate-dev.ts <name>');
     process.exit(2);
   }
-  const name = raw.trim().toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!name) {
     console.error(`invalid migration name: ${JSON.stringify(raw)}`);
     process.exit(2);

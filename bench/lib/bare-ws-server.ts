@@ -7,22 +7,26 @@
 // starts with a BOOKMARK (so a subscriber knows it is registered).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  GraphQLBoolean, GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLString,
-} from 'graphql';
+import { GraphQLBoolean, GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLString } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { serve, wallMs } from './ipc.ts';
 import { SENT_AT } from './pods.ts';
 
-interface PodEvent { type: string; object: { metadata: { name: string; namespace: string; resourceVersion: string; annotations?: Record<string, string> } } & Record<string, unknown> }
+interface PodEvent {
+  type: string;
+  object: { metadata: { name: string; namespace: string; resourceVersion: string; annotations?: Record<string, string> } } & Record<string, unknown>;
+}
 
 /** One subscription's queue, as an async iterator. */
 class Channel implements AsyncIterableIterator<PodEvent> {
   private readonly queue: PodEvent[] = [];
   private wake: (() => void) | undefined;
   private done = false;
-  constructor(readonly namespace: string, private readonly detach: (c: Channel) => void) {}
+  constructor(
+    readonly namespace: string,
+    private readonly detach: (c: Channel) => void,
+  ) {}
   push(e: PodEvent): void {
     this.queue.push(e);
     this.wake?.();
@@ -39,7 +43,9 @@ class Channel implements AsyncIterableIterator<PodEvent> {
     this.wake?.();
     return { value: undefined, done: true };
   }
-  [Symbol.asyncIterator]() { return this; }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
 
 const channels = new Set<Channel>();
@@ -49,11 +55,18 @@ const JSONScalar = new GraphQLScalarType({ name: 'JSON', serialize: (v) => v });
 const ObjectMeta = new GraphQLObjectType({
   name: 'ObjectMeta',
   fields: {
-    name: { type: GraphQLString }, namespace: { type: GraphQLString }, uid: { type: GraphQLString },
-    resourceVersion: { type: GraphQLString }, labels: { type: JSONScalar }, annotations: { type: JSONScalar },
+    name: { type: GraphQLString },
+    namespace: { type: GraphQLString },
+    uid: { type: GraphQLString },
+    resourceVersion: { type: GraphQLString },
+    labels: { type: JSONScalar },
+    annotations: { type: JSONScalar },
   },
 });
-const Pod = new GraphQLObjectType({ name: 'Pod', fields: { metadata: { type: new GraphQLNonNull(ObjectMeta) }, spec: { type: JSONScalar }, status: { type: JSONScalar } } });
+const Pod = new GraphQLObjectType({
+  name: 'Pod',
+  fields: { metadata: { type: new GraphQLNonNull(ObjectMeta) }, spec: { type: JSONScalar }, status: { type: JSONScalar } },
+});
 const WatchEventType = new GraphQLEnumType({ name: 'WatchEventType', values: { ADDED: {}, MODIFIED: {}, DELETED: {}, BOOKMARK: {} } });
 const PodWatchEvent = new GraphQLObjectType({
   name: 'PodWatchEvent',
@@ -88,15 +101,40 @@ const port = await new Promise<number>((resolve) => httpServer.listen(0, '127.0.
 function pod(name: string, namespace: string) {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
-      name, namespace, uid: crypto.randomUUID(), resourceVersion: String(++revision), generation: 1, creationTimestamp: now,
-      labels: { app: 'bench', tier: 'web' }, annotations: { [SENT_AT]: String(wallMs()) },
+      name,
+      namespace,
+      uid: crypto.randomUUID(),
+      resourceVersion: String(++revision),
+      generation: 1,
+      creationTimestamp: now,
+      labels: { app: 'bench', tier: 'web' },
+      annotations: { [SENT_AT]: String(wallMs()) },
     },
     spec: {
-      containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } }, imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
-      restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', priority: 0, enableServiceLinks: true, preemptionPolicy: 'PreemptLowerPriority',
-      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+      containers: [
+        {
+          name: 'app',
+          image: 'nginx:1.27',
+          resources: { requests: { cpu: '100m', memory: '64Mi' } },
+          imagePullPolicy: 'IfNotPresent',
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+        },
+      ],
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+      priority: 0,
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+      tolerations: [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      ],
     },
     status: { phase: 'Pending', qosClass: 'Burstable' },
   };

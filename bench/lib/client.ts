@@ -21,7 +21,8 @@ let rejected = 0;
 
 const CREATE = 'mutation($pod: PodInput!) { createPod(pod: $pod) { metadata { name resourceVersion } } }';
 const BIND = 'mutation($ns: String, $name: String!, $node: String!) { bindPod(namespace: $ns, name: $name, nodeName: $node) { metadata { resourceVersion } } }';
-const STATUS = 'mutation($ns: String, $name: String!, $status: JSON!) { updatePodStatus(namespace: $ns, name: $name, status: $status) { metadata { resourceVersion } } }';
+const STATUS =
+  'mutation($ns: String, $name: String!, $status: JSON!) { updatePodStatus(namespace: $ns, name: $name, status: $status) { metadata { resourceVersion } } }';
 
 async function gql<T = Record<string, any>>(target: string, token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<T> {
   for (;;) {

@@ -7,8 +7,17 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface Request { id: number; type: string; args: unknown }
-interface Response { id: number; ok: boolean; result?: unknown; error?: string }
+interface Request {
+  id: number;
+  type: string;
+  args: unknown;
+}
+interface Response {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
 
 export interface BenchProcess {
   readonly name: string;
@@ -32,11 +41,13 @@ export function startProcess(name: string, script: string, options: { nodeArgs?:
   });
   let seq = 0;
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    for (const p of pending.values()) p.reject(new Error(`${name} exited (${code ?? signal}) with a request pending`));
-    pending.clear();
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      for (const p of pending.values()) p.reject(new Error(`${name} exited (${code ?? signal}) with a request pending`));
+      pending.clear();
+      resolve();
+    }),
+  );
   child.on('message', (m: Response) => {
     const p = pending.get(m.id);
     if (!p) return;
@@ -44,12 +55,13 @@ export function startProcess(name: string, script: string, options: { nodeArgs?:
     if (m.ok) p.resolve(m.result);
     else p.reject(new Error(`${name}: ${m.error}`));
   });
-  const call = <T>(type: string, args?: unknown) => new Promise<T>((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`${name} has exited`));
-    const id = ++seq;
-    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    child.send({ id, type, args } satisfies Request);
-  });
+  const call = <T>(type: string, args?: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`${name} has exited`));
+      const id = ++seq;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      child.send({ id, type, args } satisfies Request);
+    });
   return {
     name,
     child,
@@ -97,7 +109,7 @@ export function serve(handlers: Handlers): void {
       const result = await handler(m.args);
       process.send!({ id: m.id, ok: true, result } satisfies Response);
     } catch (err) {
-      process.send!({ id: m.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies Response);
+      process.send!({ id: m.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies Response);
     }
   });
   process.on('disconnect', () => void stop());

@@ -13,13 +13,15 @@ export async function drive(concurrency: number, ops: number, op: (i: number, wo
   let next = 0;
   const latencies: number[] = [];
   const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    while (next < ops) {
-      const i = next++;
-      const t = performance.now();
-      await op(i, worker);
-      latencies.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < ops) {
+        const i = next++;
+        const t = performance.now();
+        await op(i, worker);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
   return { ops, seconds: (performance.now() - start) / 1000, latencies };
 }

@@ -40,12 +40,24 @@ export function runningStatus(i: number) {
     podIPs: [{ ip }],
     startTime: now,
     qosClass: 'Burstable',
-    conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })),
-    containerStatuses: [{
-      name: 'app', image: 'nginx:1.27', imageID: 'docker.io/library/nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31',
-      containerID: `sim://${i.toString(16).padStart(12, '0')}`, ready: true, started: true, restartCount: 0,
-      state: { running: { startedAt: now } }, lastState: {},
-    }],
+    conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
+      type,
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: now,
+    })),
+    containerStatuses: [
+      {
+        name: 'app',
+        image: 'nginx:1.27',
+        imageID: 'docker.io/library/nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31',
+        containerID: `sim://${i.toString(16).padStart(12, '0')}`,
+        ready: true,
+        started: true,
+        restartCount: 0,
+        state: { running: { startedAt: now } },
+        lastState: {},
+      },
+    ],
   };
 }
-

@@ -18,7 +18,11 @@ export class BenchProcesses {
   kubeql(args: string[], env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<{ match: RegExpMatchArray; child: ChildProcess }> {
     const profiles = process.env.BENCH_CPU_PROF;
     if (profiles && !nodeArgs.includes('--cpu-prof')) nodeArgs = [...nodeArgs, '--cpu-prof', `--cpu-prof-dir=${profiles}/${args[0]}`];
-    const child = spawn('node', [...nodeArgs, 'bin/kubeql.js', ...args], { cwd: ROOT, env: { ...process.env, KUBEQL_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', [...nodeArgs, 'bin/kubeql.js', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, KUBEQL_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.children.push(child);
     let out = '';
     return new Promise((resolve, reject) => {
@@ -27,7 +31,9 @@ export class BenchProcesses {
         const m = out.match(ready);
         if (m) resolve({ match: m, child });
       });
-      child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+      child.stderr!.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
       child.once('exit', (code) => reject(new Error(`kubeql ${args[0]} exited with ${code}:\n${out}`)));
     });
   }
@@ -60,11 +66,18 @@ export class BenchProcesses {
   /** Kills every spawned program, then runs the clean-ups in reverse. */
   async cleanUp(): Promise<void> {
     if (process.env.BENCH_CPU_PROF) {
-      await Promise.all(this.children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => {
-        c.once('exit', r);
-        c.kill('SIGTERM');
-        setTimeout(r, 15_000).unref();
-      })));
+      await Promise.all(
+        this.children
+          .filter((c) => c.exitCode === null && c.signalCode === null)
+          .map(
+            (c) =>
+              new Promise((r) => {
+                c.once('exit', r);
+                c.kill('SIGTERM');
+                setTimeout(r, 15_000).unref();
+              }),
+          ),
+      );
     }
     for (const c of this.children) c.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 300));

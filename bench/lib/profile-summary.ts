@@ -15,42 +15,84 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './ipc.ts';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface Profile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** Rules: the first matching rule (in this order) of the innermost matching frame owns a sample. */
 const RULES: { name: string; test: (f: CallFrame, file: string) => boolean }[] = [
   { name: 'GC', test: (f) => f.functionName === '(garbage collector)' },
   { name: 'JSON.parse / JSON.stringify (builtins)', test: (f) => f.url === '' && (f.functionName === 'parse' || f.functionName === 'stringify') },
   { name: 'structuredClone (builtin)', test: (f) => f.url === '' && f.functionName === 'structuredClone' },
-  { name: 'socket writes (writev / write natives)', test: (f) => f.url === '' && /^(writev|writeUtf8String|writeLatin1String|writeBuffer|writeAsciiString|writeUcs2String)$/.test(f.functionName) },
+  {
+    name: 'socket writes (writev / write natives)',
+    test: (f) => f.url === '' && /^(writev|writeUtf8String|writeLatin1String|writeBuffer|writeAsciiString|writeUcs2String)$/.test(f.functionName),
+  },
   { name: 'promise / microtask machinery (runMicrotasks)', test: (f) => f.url === '' && f.functionName === 'runMicrotasks' },
   { name: 'GraphQL parse (graphql/language)', test: (_f, p) => p.includes('node_modules/graphql/language/') },
   { name: 'GraphQL validate (graphql/validation)', test: (_f, p) => p.includes('node_modules/graphql/validation/') },
   { name: 'GraphQL execute (graphql/execution, values, coercion)', test: (_f, p) => /node_modules\/graphql\/(execution|utilities|type|jsutils)\//.test(p) },
   { name: 'cost analysis (hardening/cost.ts)', test: (_f, p) => p.endsWith('src/apiserver/hardening/cost.ts') },
-  { name: 'other query limits (src/apiserver/hardening/*)', test: (_f, p) => p.includes('src/apiserver/hardening/') || p.includes('@escape.tech/graphql-armor') },
+  {
+    name: 'other query limits (src/apiserver/hardening/*)',
+    test: (_f, p) => p.includes('src/apiserver/hardening/') || p.includes('@escape.tech/graphql-armor'),
+  },
   { name: 'JWT (jose, authn)', test: (_f, p) => p.includes('node_modules/jose/') || p.includes('src/apiserver/authn/') },
   { name: 'RBAC (authz, access.ts)', test: (_f, p) => p.includes('src/apiserver/authz/') || p.endsWith('src/apiserver/access.ts') },
   { name: 'admission plugins (src/apiserver/admission)', test: (_f, p) => p.includes('src/apiserver/admission/') },
   { name: 'conformance check (graphql/conformance.ts)', test: (_f, p) => p.endsWith('src/apiserver/graphql/conformance.ts') },
-  { name: 'Kubernetes validation (src/apis/validation, apimachinery/validation)', test: (_f, p) => p.includes('src/apis/validation/') || p.endsWith('src/apimachinery/validation.ts') },
+  {
+    name: 'Kubernetes validation (src/apis/validation, apimachinery/validation)',
+    test: (_f, p) => p.includes('src/apis/validation/') || p.endsWith('src/apimachinery/validation.ts'),
+  },
   { name: 'defaults (src/apis/defaults.ts, quantity.ts)', test: (_f, p) => p.endsWith('src/apis/defaults.ts') || p.endsWith('src/apis/quantity.ts') },
   { name: 'watch hub (src/store/watch-hub.ts)', test: (_f, p) => p.endsWith('src/store/watch-hub.ts') },
   { name: 'store (src/store/*)', test: (_f, p) => p.includes('/src/store/') },
   { name: 'registry (src/apiserver/registry)', test: (_f, p) => p.includes('src/apiserver/registry/') },
   { name: 'other kubeql (src/*)', test: (_f, p) => p.includes('/src/') && !p.includes('/src/generated/') },
-  { name: 'Prisma client runtime (@prisma/client, generated client)', test: (_f, p) => p.includes('node_modules/@prisma/client/') || p.includes('/src/generated/') },
-  { name: 'Prisma pg adapter (@prisma/adapter-pg, driver-adapter-utils)', test: (_f, p) => p.includes('node_modules/@prisma/adapter-pg/') || p.includes('node_modules/@prisma/driver-adapter-utils/') },
+  {
+    name: 'Prisma client runtime (@prisma/client, generated client)',
+    test: (_f, p) => p.includes('node_modules/@prisma/client/') || p.includes('/src/generated/'),
+  },
+  {
+    name: 'Prisma pg adapter (@prisma/adapter-pg, driver-adapter-utils)',
+    test: (_f, p) => p.includes('node_modules/@prisma/adapter-pg/') || p.includes('node_modules/@prisma/driver-adapter-utils/'),
+  },
   { name: 'Prisma PGlite adapter, PGlite', test: (_f, p) => p.includes('pglite') },
   { name: 'pg driver (pg, pg-protocol, pg-types)', test: (_f, p) => /node_modules\/(pg|pg-protocol|pg-types|pg-pool|postgres-[a-z]+)\//.test(p) },
   { name: 'Apollo Server', test: (_f, p) => p.includes('node_modules/@apollo/') || p.includes('node_modules/@as-integrations/') },
-  { name: 'type-graphql, class-validator', test: (_f, p) => p.includes('node_modules/type-graphql/') || p.includes('node_modules/class-validator/') || p.includes('node_modules/reflect-metadata/') },
+  {
+    name: 'type-graphql, class-validator',
+    test: (_f, p) => p.includes('node_modules/type-graphql/') || p.includes('node_modules/class-validator/') || p.includes('node_modules/reflect-metadata/'),
+  },
   { name: 'graphql-ws, ws', test: (_f, p) => p.includes('node_modules/graphql-ws/') || p.includes('node_modules/ws/') || p.includes('@repeaterjs') },
-  { name: 'express, body-parser, http helpers', test: (_f, p) => /node_modules\/(express|body-parser|router|raw-body|type-is|content-type|on-finished|finalhandler|send|qs|iconv-lite|negotiator|accepts|mime[-a-z]*|debug|depd|cookie|vary|etag|fresh|parseurl|statuses|http-errors|media-typer|encodeurl|escape-html|serve-static|merge-descriptors|cors|setprototypeof|range-parser|proxy-addr|forwarded|ipaddr\.js)\//.test(p) },
+  {
+    name: 'express, body-parser, http helpers',
+    test: (_f, p) =>
+      /node_modules\/(express|body-parser|router|raw-body|type-is|content-type|on-finished|finalhandler|send|qs|iconv-lite|negotiator|accepts|mime[-a-z]*|debug|depd|cookie|vary|etag|fresh|parseurl|statuses|http-errors|media-typer|encodeurl|escape-html|serve-static|merge-descriptors|cors|setprototypeof|range-parser|proxy-addr|forwarded|ipaddr\.js)\//.test(
+        p,
+      ),
+  },
   { name: 'other npm packages', test: (_f, p) => p.includes('node_modules/') },
-  { name: 'Node internals: HTTP, net, streams', test: (_f, p) => /^node:(_http|http|net|stream|internal\/(streams|http|js_stream))/.test(p) || /internal\/(streams|http|net)/.test(p) },
+  {
+    name: 'Node internals: HTTP, net, streams',
+    test: (_f, p) => /^node:(_http|http|net|stream|internal\/(streams|http|js_stream))/.test(p) || /internal\/(streams|http|net)/.test(p),
+  },
   // Node's crypto (hashing, signatures) counts for its caller: jose, etag, Apollo's query hash.
   { name: 'Node internals: other', test: (_f, p) => p.startsWith('node:') && !/^node:(internal\/)?crypto/.test(p) },
   // Other natives (digest, sign, Buffer ops…) count for their caller too.
@@ -66,11 +108,14 @@ function fileOf(f: CallFrame): string {
 
 const short = (p: string) => p.replace(/^.*node_modules\//, '~/').replace(/^\//, '');
 /** `file:function` (with the line, where it means something: tsx-compiled sources report line 1). */
-const label = (f: CallFrame) => `${f.url ? `${short(fileOf(f))}${f.lineNumber > 0 ? `:${f.lineNumber + 1}` : ''}` : '[native]'}:${f.functionName || '(anonymous)'}`;
+const label = (f: CallFrame) =>
+  `${f.url ? `${short(fileOf(f))}${f.lineNumber > 0 ? `:${f.lineNumber + 1}` : ''}` : '[native]'}:${f.functionName || '(anonymous)'}`;
 
 function pickProfile(target: string): { file: string; marksFile?: string } {
   if (!statSync(target).isDirectory()) return { file: target };
-  const profiles = readdirSync(target).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(target, f));
+  const profiles = readdirSync(target)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(target, f));
   if (!profiles.length) throw new Error(`no .cpuprofile in ${target}`);
   profiles.sort((a, b) => statSync(b).size - statSync(a).size);
   const marks = readdirSync(target).find((f) => f.startsWith('marks.') && f.endsWith('.json'));
@@ -158,9 +203,15 @@ export function summarizeProfile(file: string, windows: [number, number][] | und
     for (const k of seenComps) add(incl, k, dur);
   }
   const rank = <K extends string>(m: Map<string, number>, key: K, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => ({ [key]: k, ms: v, pct: (100 * v) / busy }) as { [P in K]: string } & { ms: number; pct: number });
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => ({ [key]: k, ms: v, pct: (100 * v) / busy }) as { [P in K]: string } & { ms: number; pct: number });
   return {
-    file, windowMs: window, busyMs: busy, idleMs: idle,
+    file,
+    windowMs: window,
+    busyMs: busy,
+    idleMs: idle,
     components: rank(comps, 'name', 100),
     inclusive: rank(incl, 'name', 100),
     self: rank(self, 'fn', top),
@@ -183,7 +234,10 @@ export function phaseWindows(marksFile: string, phase: string): [number, number]
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('profile-summary.ts')) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { phase: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, 'wall-time': { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { phase: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, 'wall-time': { type: 'boolean' } },
+  });
   if (!positionals[0]) throw new Error('usage: profile-summary.ts <file.cpuprofile | dir> [--phase name] [--top N] [--json]');
   const { file, marksFile } = pickProfile(positionals[0]);
   let windows: [number, number][] | undefined;
@@ -199,13 +253,18 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     const pct = (v: number) => `${v.toFixed(1).padStart(5)} %`;
     const msf = (v: number) => `${v.toFixed(0).padStart(7)} ms`;
     console.log(`${s.file}${values.phase ? ` — phase ${values.phase} (${windows!.length} windows)` : ''}`);
-    const how = values['wall-time'] ? 'each sample weighted by the time to the next (wall time)' : 'each sample counts one sampling interval (CPU time; --wall-time for gaps included)';
-    console.log(`${how}: busy ${(s.busyMs / 1000).toFixed(2)} s, idle ${(s.idleMs / 1000).toFixed(2)} s (${((100 * s.busyMs) / s.windowMs).toFixed(0)} % busy); % below are of busy time`);
+    const how = values['wall-time']
+      ? 'each sample weighted by the time to the next (wall time)'
+      : 'each sample counts one sampling interval (CPU time; --wall-time for gaps included)';
+    console.log(
+      `${how}: busy ${(s.busyMs / 1000).toFixed(2)} s, idle ${(s.idleMs / 1000).toFixed(2)} s (${((100 * s.busyMs) / s.windowMs).toFixed(0)} % busy); % below are of busy time`,
+    );
     // Samples inside socket writes are mostly the thread preempted in the syscall (the peer it
     // woke took the CPU), not CPU it used: the second column leaves them out.
     const writes = s.components.find((c) => c.name.startsWith('socket writes'))?.ms ?? 0;
     console.log('\ncomponents (each sample owned by its innermost matching frame; sums to 100 %), % of busy | % of busy without socket writes');
-    for (const c of s.components) console.log(`  ${pct(c.pct)} ${c.name.startsWith('socket writes') ? '      —' : pct((100 * c.ms) / (s.busyMs - writes))} ${msf(c.ms)}  ${c.name}`);
+    for (const c of s.components)
+      console.log(`  ${pct(c.pct)} ${c.name.startsWith('socket writes') ? '      —' : pct((100 * c.ms) / (s.busyMs - writes))} ${msf(c.ms)}  ${c.name}`);
     console.log('\ninclusive (component anywhere on the stack; overlaps)');
     for (const c of s.inclusive) console.log(`  ${pct(c.pct)} ${msf(c.ms)}  ${c.name}`);
     console.log('\ntop functions by self time');

@@ -27,7 +27,7 @@ const sql = new Map<string, { count: number; ms: number }>();
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const config = args[0] as string | { text?: string };
-  const text = typeof config === 'string' ? config : config?.text ?? '?';
+  const text = typeof config === 'string' ? config : (config?.text ?? '?');
   const t = performance.now();
   const done = () => {
     const entry = sql.get(text) ?? { count: 0, ms: 0 };
@@ -38,7 +38,10 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const last = args.length - 1;
   if (typeof args[last] === 'function') {
     const callback = args[last] as (...a: unknown[]) => void;
-    args[last] = (...a: unknown[]) => { done(); callback(...a); };
+    args[last] = (...a: unknown[]) => {
+      done();
+      callback(...a);
+    };
     return query.apply(this, args);
   }
   const result = query.apply(this, args);

@@ -13,7 +13,12 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-export interface Summary { n: number; p50: number; p99: number; max: number }
+export interface Summary {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
 
 export function summarize(samples: ArrayLike<number>): Summary {
   if (!samples.length) return { n: 0, p50: NaN, p99: NaN, max: NaN };

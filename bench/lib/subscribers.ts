@@ -11,7 +11,10 @@ import { summarize, type Summary } from './stats.ts';
 
 export const WATCH = 'subscription($ns: String) { watchPods(namespace: $ns) { type object { metadata { name resourceVersion annotations } } } }';
 
-interface Event { type: string; object: { metadata: { name: string; resourceVersion: string; annotations?: Record<string, string> | null } } }
+interface Event {
+  type: string;
+  object: { metadata: { name: string; resourceVersion: string; annotations?: Record<string, string> | null } };
+}
 
 interface Subscriber {
   client: Client;
@@ -57,45 +60,61 @@ function open(args: { wsUrl: string; tokens?: string[]; count: number; namespace
   subs = Array.from({ length: args.count }, (_, i) => {
     const token = args.tokens?.length ? args.tokens[i % args.tokens.length] : undefined;
     const client = createClient({
-      url: args.wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0,
+      url: args.wsUrl,
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
       connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     });
-    const s: Subscriber = { client, ready: false, added: 0, duplicates: 0, outOfOrder: 0, other: 0, names: new Set(), lastRevision: 0, dispose: () => undefined };
-    s.dispose = client.subscribe<{ watchPods: Event }>({ query: WATCH, variables: { ns: args.namespace } }, {
-      next: ({ data, errors }) => {
-        const now = wallMs();
-        if (errors?.length || !data) {
-          s.error ??= JSON.stringify(errors).slice(0, 300);
-          return wake?.();
-        }
-        const e = data.watchPods;
-        const meta = e.object.metadata;
-        if (e.type === 'BOOKMARK') {
-          s.ready = true;
-        } else if (e.type === 'ADDED') {
-          if (s.names.has(meta.name)) s.duplicates++;
-          s.names.add(meta.name);
-          const rv = Number(meta.resourceVersion);
-          if (rv <= s.lastRevision) s.outOfOrder++;
-          s.lastRevision = rv;
-          s.added++;
-          const sent = Number(meta.annotations?.[SENT_AT]);
-          if (sent) {
-            latencies.push(now - sent);
-            if (sent < firstSent) firstSent = sent;
+    const s: Subscriber = {
+      client,
+      ready: false,
+      added: 0,
+      duplicates: 0,
+      outOfOrder: 0,
+      other: 0,
+      names: new Set(),
+      lastRevision: 0,
+      dispose: () => undefined,
+    };
+    s.dispose = client.subscribe<{ watchPods: Event }>(
+      { query: WATCH, variables: { ns: args.namespace } },
+      {
+        next: ({ data, errors }) => {
+          const now = wallMs();
+          if (errors?.length || !data) {
+            s.error ??= JSON.stringify(errors).slice(0, 300);
+            return wake?.();
           }
-          lastReceived = now;
-        } else {
-          s.other++;
-        }
-        wake?.();
+          const e = data.watchPods;
+          const meta = e.object.metadata;
+          if (e.type === 'BOOKMARK') {
+            s.ready = true;
+          } else if (e.type === 'ADDED') {
+            if (s.names.has(meta.name)) s.duplicates++;
+            s.names.add(meta.name);
+            const rv = Number(meta.resourceVersion);
+            if (rv <= s.lastRevision) s.outOfOrder++;
+            s.lastRevision = rv;
+            s.added++;
+            const sent = Number(meta.annotations?.[SENT_AT]);
+            if (sent) {
+              latencies.push(now - sent);
+              if (sent < firstSent) firstSent = sent;
+            }
+            lastReceived = now;
+          } else {
+            s.other++;
+          }
+          wake?.();
+        },
+        error: (err) => {
+          s.error ??= err instanceof Error ? err.message : JSON.stringify(err).slice(0, 300);
+          wake?.();
+        },
+        complete: () => undefined,
       },
-      error: (err) => {
-        s.error ??= err instanceof Error ? err.message : JSON.stringify(err).slice(0, 300);
-        wake?.();
-      },
-      complete: () => undefined,
-    });
+    );
     return s;
   });
   return until(() => subs.every((s) => s.ready || s.error), 60_000).then(() => {
@@ -131,7 +150,10 @@ async function wait(args: { expected: number; timeoutMs: number }): Promise<Deli
     complete: counts.every((n) => n === args.expected) && duplicates === 0 && outOfOrder === 0 && subs.every((s) => s.names.size === args.expected && !s.error),
     duplicates,
     outOfOrder,
-    errors: subs.filter((s) => s.error).map((s) => s.error!).slice(0, 3),
+    errors: subs
+      .filter((s) => s.error)
+      .map((s) => s.error!)
+      .slice(0, 3),
     latency: summarize(latencies),
     seconds: (lastReceived - firstSent) / 1000,
   };

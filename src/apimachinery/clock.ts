@@ -64,7 +64,11 @@ export class FakeClock implements Clock {
   after(ms: number, fn: () => void): Timer {
     const timer = { at: this.time + Math.max(0, ms), seq: this.seq++, fn, stopped: false };
     this.timers.push(timer);
-    return { stop: () => { timer.stopped = true; } };
+    return {
+      stop: () => {
+        timer.stopped = true;
+      },
+    };
   }
 
   sleep(ms: number): Promise<void> {

@@ -36,27 +36,18 @@ export class ApiError extends Error {
   }
 }
 
-export const badInput = (message: string, causes: Cause[] = []): ApiError =>
-  new ApiError(ErrorCode.BAD_USER_INPUT, message, causes);
+export const badInput = (message: string, causes: Cause[] = []): ApiError => new ApiError(ErrorCode.BAD_USER_INPUT, message, causes);
 
 /** `Pod "web" is invalid: spec.containers[0].image: Required value` — kube-apiserver's wording. */
 export const invalid = (kind: string, name: string, causes: Cause[]): ApiError =>
-  badInput(
-    `${kind} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`,
-    causes,
-  );
+  badInput(`${kind} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`, causes);
 
-export const notFound = (resource: string, name: string): ApiError =>
-  new ApiError(ErrorCode.NOT_FOUND, `${resource} "${name}" not found`);
+export const notFound = (resource: string, name: string): ApiError => new ApiError(ErrorCode.NOT_FOUND, `${resource} "${name}" not found`);
 
-export const alreadyExists = (resource: string, name: string): ApiError =>
-  new ApiError(ErrorCode.ALREADY_EXISTS, `${resource} "${name}" already exists`);
+export const alreadyExists = (resource: string, name: string): ApiError => new ApiError(ErrorCode.ALREADY_EXISTS, `${resource} "${name}" already exists`);
 
 export const conflict = (resource: string, name: string, why: string): ApiError =>
-  new ApiError(
-    ErrorCode.CONFLICT,
-    `Operation cannot be fulfilled on ${resource} "${name}": ${why}`,
-  );
+  new ApiError(ErrorCode.CONFLICT, `Operation cannot be fulfilled on ${resource} "${name}": ${why}`);
 
 export const expired = (message: string): ApiError => new ApiError(ErrorCode.EXPIRED, message);
 

@@ -102,8 +102,7 @@ export function parseFieldSelector(s: string, supported: readonly string[]): Fie
 }
 
 /** Selector.String: the canonical text form. */
-export const formatFieldSelector = (sel: FieldSelector): string =>
-  sel.requirements.map((r) => `${r.field}${r.operator}${escapeFieldValue(r.value)}`).join(',');
+export const formatFieldSelector = (sel: FieldSelector): string => sel.requirements.map((r) => `${r.field}${r.operator}${escapeFieldValue(r.value)}`).join(',');
 
 /**
  * The value of a dotted path as a field set holds it: strings as they are, numbers and

@@ -9,7 +9,10 @@ export function checkJsonDepth(value: unknown, field: string, maxDepth = MAX_JSO
   while (stack.length) {
     const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
-    if (depth >= maxDepth) throw badInput(`${field || 'the input'} is nested too deeply (more than ${maxDepth} levels)`, [{ field, message: `Invalid value: nested more than ${maxDepth} levels` }]);
+    if (depth >= maxDepth)
+      throw badInput(`${field || 'the input'} is nested too deeply (more than ${maxDepth} levels)`, [
+        { field, message: `Invalid value: nested more than ${maxDepth} levels` },
+      ]);
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
   }
 }

@@ -41,8 +41,7 @@ export { validateLabelKey, validateLabelValue } from './validation.ts';
 // as `<nil>`, which is what labels.Parse shows for a bad key.
 const invalidValue = (path: string, value: unknown, detail: string): string =>
   `${path}: Invalid value: ${typeof value === 'string' ? JSON.stringify(value) : formatGoSlice(value)}: ${detail}`;
-const formatGoSlice = (v: unknown): string =>
-  Array.isArray(v) ? `[]string{${v.map((s) => JSON.stringify(s)).join(', ')}}` : String(v);
+const formatGoSlice = (v: unknown): string => (Array.isArray(v) ? `[]string{${v.map((s) => JSON.stringify(s)).join(', ')}}` : String(v));
 
 /** Go's strconv.ParseInt(s, 10, 64) succeeding. */
 const int64Min = -(2n ** 63n);
@@ -152,8 +151,7 @@ interface Scanned {
 }
 
 const isWhitespace = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
-const isSpecialSymbol = (ch: string): boolean =>
-  ch === '=' || ch === '!' || ch === '(' || ch === ')' || ch === ',' || ch === '>' || ch === '<';
+const isSpecialSymbol = (ch: string): boolean => ch === '=' || ch === '!' || ch === '(' || ch === ')' || ch === ',' || ch === '>' || ch === '<';
 
 class Lexer {
   private pos = 0;
@@ -493,10 +491,7 @@ const structuredOperators: Readonly<Record<string, LabelOperator>> = {
  * matchLabels become `=` requirements, matchExpressions In/NotIn/Exists/DoesNotExist.
  * Throws `badInput` with causes under `path` (e.g. `spec.selector`) when invalid.
  */
-export function labelSelectorFromObject(
-  sel: LabelSelectorObject | null | undefined,
-  path = 'selector',
-): LabelSelector {
+export function labelSelectorFromObject(sel: LabelSelectorObject | null | undefined, path = 'selector'): LabelSelector {
   if (sel == null) return nothing;
   const requirements: LabelRequirement[] = [];
   const causes: Cause[] = [];

@@ -61,8 +61,7 @@ export function isDNS1035Label(value: string): string[] {
 const qnameCharFmt = '[A-Za-z0-9]';
 const qnameExtCharFmt = '[-A-Za-z0-9_.]';
 const qualifiedNameFmt = `(${qnameCharFmt}${qnameExtCharFmt}*)?${qnameCharFmt}`;
-const qualifiedNameErrMsg =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const qualifiedNameMaxLength = 63;
 const qualifiedNameRegexp = new RegExp(`^${qualifiedNameFmt}$`);
 
@@ -71,10 +70,6 @@ const labelValueErrMsg =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const labelValueMaxLength = 63;
 const labelValueRegexp = new RegExp(`^${labelValueFmt}$`);
-
-
-
-
 
 /**
  * validation.IsQualifiedName: a label key is `[prefix/]name`, the prefix a DNS-1123

@@ -45,10 +45,35 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const SYSTEM_PRIORITIES: Readonly<Record<string, number>> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 };
 
 const VOLUME_SOURCES = [
-  'emptyDir', 'hostPath', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi',
-  'glusterfs', 'flocker', 'persistentVolumeClaim', 'rbd', 'cinder', 'cephfs', 'csi', 'downwardAPI', 'fc',
-  'flexVolume', 'configMap', 'azureFile', 'vsphereVolume', 'photonPersistentDisk', 'portworxVolume',
-  'azureDisk', 'projected', 'scaleIO', 'storageos', 'ephemeral', 'image',
+  'emptyDir',
+  'hostPath',
+  'gitRepo',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'flocker',
+  'persistentVolumeClaim',
+  'rbd',
+  'cinder',
+  'cephfs',
+  'csi',
+  'downwardAPI',
+  'fc',
+  'flexVolume',
+  'configMap',
+  'azureFile',
+  'vsphereVolume',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'azureDisk',
+  'projected',
+  'scaleIO',
+  'storageos',
+  'ephemeral',
+  'image',
 ];
 
 // ---- images ------------------------------------------------------------------------
@@ -267,7 +292,8 @@ export function defaultNamespace(ns: KubeObject): void {
   // namespaceSelector) name a namespace — the one default that touches metadata.
   if (isRec(ns.metadata) && typeof ns.metadata.name === 'string' && ns.metadata.name) {
     const labels = isRec(ns.metadata.labels) ? ns.metadata.labels : undefined;
-    if (labels || ns.metadata.labels === undefined || ns.metadata.labels === null) ns.metadata.labels = { ...labels, 'kubernetes.io/metadata.name': ns.metadata.name };
+    if (labels || ns.metadata.labels === undefined || ns.metadata.labels === null)
+      ns.metadata.labels = { ...labels, 'kubernetes.io/metadata.name': ns.metadata.name };
   }
   const spec = obj(ns as Rec, 'spec');
   if (spec && unset(spec.finalizers) && !ns.metadata?.deletionTimestamp) spec.finalizers = ['kubernetes'];

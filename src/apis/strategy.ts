@@ -193,7 +193,12 @@ function evaluate(source: CellSource, obj: KubeObject, now: Date): unknown {
   }
   if ('keysWithPrefix' in source) {
     const m = at(obj, source.keysWithPrefix);
-    const keys = typeof m === 'object' && m !== null ? Object.keys(m).filter((k) => k.startsWith(source.prefix)).map((k) => k.slice(source.prefix.length)) : [];
+    const keys =
+      typeof m === 'object' && m !== null
+        ? Object.keys(m)
+            .filter((k) => k.startsWith(source.prefix))
+            .map((k) => k.slice(source.prefix.length))
+        : [];
     return keys.length ? keys.join(',') : undefined;
   }
   if ('each' in source) {
@@ -206,14 +211,16 @@ function evaluate(source: CellSource, obj: KubeObject, now: Date): unknown {
 }
 
 const text = (v: unknown): string =>
-  typeof v === 'string' ? v
-    : typeof v === 'number' || typeof v === 'boolean' ? String(v)
-      : Array.isArray(v) ? v.map(text).join(',')
-        : JSON.stringify(v) ?? '';
+  typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : Array.isArray(v)
+        ? v.map(text).join(',')
+        : (JSON.stringify(v) ?? '');
 
 /** The columns `kubectl get` prints for the kind (`wide`: with `-o wide`'s). */
-export const columnsOf = (strategy: Pick<Strategy, 'printColumns'>, wide = false): PrintColumn[] =>
-  strategy.printColumns.filter((c) => wide || !c.priority);
+export const columnsOf = (strategy: Pick<Strategy, 'printColumns'>, wide = false): PrintColumn[] => strategy.printColumns.filter((c) => wide || !c.priority);
 
 /** One row of `kubectl get`: a cell per column, `<none>` where the object has no value (0 for counts). */
 export function printRow(columns: readonly PrintColumn[], obj: KubeObject, now: Date = new Date()): Cell[] {

@@ -17,7 +17,10 @@ export class Access {
   private policyRevision: number | undefined;
 
   /** `authorizer` undefined: authorization is off (every request allowed). */
-  constructor(readonly user: UserInfo, private readonly authorizer: Authorizer | undefined) {}
+  constructor(
+    readonly user: UserInfo,
+    private readonly authorizer: Authorizer | undefined,
+  ) {}
 
   can(verb: string, info: KindInfo, namespace?: string | null, name?: string | null, subresource?: string): boolean {
     if (!this.authorizer) return true;
@@ -25,7 +28,7 @@ export class Access {
       this.decisions.clear(); // the policy changed (a long-lived watch outlives many changes)
       this.policyRevision = this.authorizer.revision;
     }
-    const ns = info.namespaced ? namespace ?? undefined : undefined;
+    const ns = info.namespaced ? (namespace ?? undefined) : undefined;
     const key = `${verb}\0${info.resource}\0${subresource ?? ''}\0${ns ?? ''}\0${name ?? ''}`;
     let allowed = this.decisions.get(key);
     if (allowed === undefined) {
@@ -38,7 +41,10 @@ export class Access {
   /** Throws FORBIDDEN with kube-apiserver's wording unless the caller may. */
   check(verb: string, info: KindInfo, namespace?: string | null, name?: string | null, subresource?: string): void {
     if (this.can(verb, info, namespace, name, subresource)) return;
-    throw new ApiError(ErrorCode.FORBIDDEN, forbiddenMessage(this.attributes(verb, info, info.namespaced ? namespace ?? undefined : undefined, name, subresource)));
+    throw new ApiError(
+      ErrorCode.FORBIDDEN,
+      forbiddenMessage(this.attributes(verb, info, info.namespaced ? (namespace ?? undefined) : undefined, name, subresource)),
+    );
   }
 
   /** As kube-apiserver reads a request (e.g. `get namespace team` is a request in namespace team). */

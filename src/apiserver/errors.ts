@@ -9,7 +9,16 @@ import { isConnectionFailure } from '../store/objects.ts';
 const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables, error limit reached. Execution aborted.';
 
 /** Codes that GraphQL itself or Apollo produce and that are safe to pass on. */
-const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', ...Object.values(ErrorCode)]);
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  ...Object.values(ErrorCode),
+]);
 
 export interface Logger {
   error(message: string, details: Record<string, unknown>): void;
@@ -45,11 +54,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
   const original = (error as GraphQLError | undefined)?.originalError;
   // graphql-js's variable coercion errors are the caller's input; Apollo does not know its
   // "too many errors" one and calls it internal, the WebSocket path gives it no code at all.
-  const variableError = !formatted.path && (!original || original instanceof GraphQLError) && (formatted.message.startsWith('Variable "$') || formatted.message === TOO_MANY_VARIABLE_ERRORS);
+  const variableError =
+    !formatted.path &&
+    (!original || original instanceof GraphQLError) &&
+    (formatted.message.startsWith('Variable "$') || formatted.message === TOO_MANY_VARIABLE_ERRORS);
   const code = variableError ? 'BAD_USER_INPUT' : formatted.extensions?.code;
   if (typeof code === 'string' && PASS_THROUGH.has(code) && (!original || original instanceof GraphQLError)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
-    const causes = code === 'BAD_USER_INPUT' && !extensions.causes ? [{ field: String(formatted.path?.join('.') ?? ''), message: formatted.message }] : extensions.causes;
+    const causes =
+      code === 'BAD_USER_INPUT' && !extensions.causes ? [{ field: String(formatted.path?.join('.') ?? ''), message: formatted.message }] : extensions.causes;
     return { ...formatted, extensions: { ...extensions, code, ...(causes ? { causes } : {}) } };
   }
   if (!code && !formatted.path && (!original || original instanceof GraphQLError)) {

@@ -73,7 +73,11 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpHan
 
   async function ready(res: ServerResponse): Promise<void> {
     let ok = false;
-    try { ok = await readyz(); } catch { ok = false; }
+    try {
+      ok = await readyz();
+    } catch {
+      ok = false;
+    }
     text(res, ok ? 200 : 503, ok ? 'ok' : 'not ready');
   }
 

@@ -22,7 +22,11 @@ export class PolicyInformer {
   private waiters: { revision: number; resolve: () => void }[] = [];
   private readonly watches: { close(): void }[] = [];
 
-  constructor(private readonly store: Store, private readonly cache: PolicyCache, private readonly clock: Clock = realClock()) {}
+  constructor(
+    private readonly store: Store,
+    private readonly cache: PolicyCache,
+    private readonly clock: Clock = realClock(),
+  ) {}
 
   /** Resolves once the cache holds a full list; it stays current until `stop()`. */
   async start(): Promise<void> {
@@ -57,7 +61,11 @@ export class PolicyInformer {
     this.restarting = true;
     for (const w of this.watches.splice(0)) w.close();
     // Relist with backoff until it works (the database may be away for a while).
-    await retryWithBackoff(this.clock, () => this.start(), () => this.stopped);
+    await retryWithBackoff(
+      this.clock,
+      () => this.start(),
+      () => this.stopped,
+    );
     this.restarting = false;
   }
 
@@ -79,7 +87,13 @@ export class PolicyInformer {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       timer.unref();
-      this.waiters.push({ revision, resolve: () => { clearTimeout(timer); resolve(); } });
+      this.waiters.push({
+        revision,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 

@@ -18,7 +18,11 @@ export class RequestRecord {
   fields: Array<{ key: string; info: RequestInfo }> = [];
   errors: readonly GraphQLFormattedError[] = [];
 
-  constructor(readonly id: string, readonly transport: 'http' | 'websocket', readonly subscriptionId?: string) {}
+  constructor(
+    readonly id: string,
+    readonly transport: 'http' | 'websocket',
+    readonly subscriptionId?: string,
+  ) {}
 
   resolved(operation: OperationDefinitionNode | null | undefined, operationName?: string | null): void {
     if (!operation) return;
@@ -37,7 +41,7 @@ const recordOf = (context: object): RequestRecord | undefined => (context as { [
 /** Closes a record: its metrics and its log line. `status` is the HTTP status of the answer. */
 export function finishRequest(record: RequestRecord, log: Logger, status: number): void {
   const seconds = (performance.now() - record.started) / 1000;
-  const errorCode = (e: GraphQLFormattedError | undefined) => (e?.extensions?.code as string | undefined);
+  const errorCode = (e: GraphQLFormattedError | undefined) => e?.extensions?.code as string | undefined;
   // An error without a path (authentication, parsing, validation, rate limit) is the whole request's.
   const requestError = record.errors.find((e) => !e.path?.length);
   const requestStatus = requestError ? statusOf(errorCode(requestError) ?? 'BAD_REQUEST') : status >= 400 ? status : undefined;

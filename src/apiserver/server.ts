@@ -21,10 +21,7 @@ import { describe, formatError, isInternal } from './errors.ts';
 import { createContext, type Context } from './graphql/context.ts';
 import { createConformanceCheck } from './graphql/conformance.ts';
 import { buildApiSchema } from './graphql/schema.ts';
-import {
-  apolloParseOptions, checkVariables, createLimitRules, hardeningPlugin, resolveLimits,
-  type QueryLimits,
-} from './hardening/index.ts';
+import { apolloParseOptions, checkVariables, createLimitRules, hardeningPlugin, resolveLimits, type QueryLimits } from './hardening/index.ts';
 import { createHttpHandler } from './http-handler.ts';
 import { serveMetrics } from './metrics/endpoint.ts';
 import { liveStores } from './metrics/storage-metrics.ts';
@@ -105,7 +102,12 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   let phase: Phase = 'starting';
   const log: Logger = options.logger ? completeLogger(options.logger) : createLogger({ level: options.logLevel });
-  const alwaysAllowPaths = options.authorizationAlwaysAllowPaths ?? (process.env.KUBEQL_AUTHORIZATION_ALWAYS_ALLOW_PATHS ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const alwaysAllowPaths =
+    options.authorizationAlwaysAllowPaths ??
+    (process.env.KUBEQL_AUTHORIZATION_ALWAYS_ALLOW_PATHS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
   const store = await SqlStore.open(options.store);
   const schema = await buildApiSchema();
   // Authentication and authorization: the RBAC cache follows the store like an informer.
@@ -171,20 +173,31 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
               checkVariables(request.variables);
               // Apollo would run a subscription sent over HTTP as if it were a query.
               if (operation?.operation === 'subscription') {
-                throw new GraphQLError('subscriptions are served over WebSocket (subprotocol graphql-transport-ws) on this path', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+                throw new GraphQLError('subscriptions are served over WebSocket (subprotocol graphql-transport-ws) on this path', {
+                  extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+                });
               }
             },
           };
         },
       },
-      { async serverWillStart() { return { async drainServer() { await webSocket.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await webSocket.dispose();
+            },
+          };
+        },
+      },
       {
         // Put the request id on masked errors (formatError has no access to the context).
         async requestDidStart({ contextValue }) {
           return {
             async didEncounterErrors({ errors }) {
               for (const e of errors) {
-                if (isInternal(formatError(e.toJSON(), e, undefined))) log.error('internal error', { requestId: contextValue.requestId, path: e.path, error: describe(e) });
+                if (isInternal(formatError(e.toJSON(), e, undefined)))
+                  log.error('internal error', { requestId: contextValue.requestId, path: e.path, error: describe(e) });
               }
             },
             async willSendResponse({ response }) {
@@ -211,32 +224,36 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   });
   await apollo.start();
 
-  httpServer.on('request', createHttpHandler({
-    apollo,
-    bodyLimit: BODY_LIMIT_BYTES,
-    log,
-    context: async (req, record) => {
-      try {
-        const who = await identify(authenticator?.fromHeader(req.headers.authorization));
-        return attachRecord(createContext(registry, who.access, who.admit, record.id, authenticator, rateLimitCharge(limiter, who.user)), record);
-      } catch (err) {
-        if (err instanceof ApiError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
-        throw err;
-      }
-    },
-    metrics: (req, res) => serveMetrics(req, res, {
-      authenticator,
-      authorize: authorizer && ((attrs) => authorizer.authorize(attrs)),
-      identify: async (r) => (await identify(authenticator?.fromHeader(r.headers.authorization))).user,
-      alwaysAllowPaths,
+  httpServer.on(
+    'request',
+    createHttpHandler({
+      apollo,
+      bodyLimit: BODY_LIMIT_BYTES,
+      log,
+      context: async (req, record) => {
+        try {
+          const who = await identify(authenticator?.fromHeader(req.headers.authorization));
+          return attachRecord(createContext(registry, who.access, who.admit, record.id, authenticator, rateLimitCharge(limiter, who.user)), record);
+        } catch (err) {
+          if (err instanceof ApiError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
+          throw err;
+        }
+      },
+      metrics: (req, res) =>
+        serveMetrics(req, res, {
+          authenticator,
+          authorize: authorizer && ((attrs) => authorizer.authorize(attrs)),
+          identify: async (r) => (await identify(authenticator?.fromHeader(r.headers.authorization))).user,
+          alwaysAllowPaths,
+        }),
+      readyz: async () => {
+        if (phase !== 'started') return false;
+        // The store answers (in time) and its tables exist.
+        await withTimeout(store.currentRevision(), READYZ_TIMEOUT_MS);
+        return options.readinessCheck ? await options.readinessCheck() : true;
+      },
     }),
-    readyz: async () => {
-      if (phase !== 'started') return false;
-      // The store answers (in time) and its tables exist.
-      await withTimeout(store.currentRevision(), READYZ_TIMEOUT_MS);
-      return options.readinessCheck ? await options.readinessCheck() : true;
-    },
-  }));
+  );
 
   const port = await new Promise<number>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -251,7 +268,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     registry,
     store,
     authenticator,
-    get phase() { return phase; },
+    get phase() {
+      return phase;
+    },
     async stop() {
       if (phase === 'stopping' || phase === 'stopped') return;
       phase = 'stopping';
@@ -270,7 +289,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
 /** What every cluster has from its first start: system namespaces, the default RBAC policy and the system PriorityClasses (idempotent). */
 async function bootstrap(registry: Registry): Promise<void> {
-  const objects = [...SYSTEM_NAMESPACES.map((name) => ({ kind: 'Namespace', metadata: { name } } as KubeObject)), ...bootstrapPolicy(), ...systemPriorityClassObjects()];
+  const objects = [
+    ...SYSTEM_NAMESPACES.map((name) => ({ kind: 'Namespace', metadata: { name } }) as KubeObject),
+    ...bootstrapPolicy(),
+    ...systemPriorityClassObjects(),
+  ];
   for (const object of objects) {
     if (await registry.get(object.kind, object.metadata.namespace, object.metadata.name!)) continue;
     try {
@@ -288,7 +311,9 @@ const READYZ_TIMEOUT_MS = 2_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -297,5 +322,3 @@ const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
 
 /** The identity of every request when authentication is off. */
 const CLUSTER_ADMIN: UserInfo = { username: 'system:admin', uid: '', groups: ['system:masters', 'system:authenticated'] };
-
-

@@ -11,7 +11,15 @@
 // execution, is encoded once and spliced after each subscription's id.
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { CloseCode, MessageType, handleProtocols, makeServer, parseMessage, type SubscribePayload } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -100,7 +108,9 @@ export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOpti
     onClose: (ctx) => clearTimeout((ctx.extra as Extra).expiry),
     onError: (ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as Extra).requestId, o.log)),
     onNext: (ctx, _id, _payload, _args, result) =>
-      result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as Extra).requestId, o.log)) } : encoded(result) as unknown as FormattedExecutionResult,
+      result.errors
+        ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, (ctx.extra as Extra).requestId, o.log)) }
+        : (encoded(result) as unknown as FormattedExecutionResult),
   });
 
   /** The checks of one subscribe message: its execution arguments, or the errors that refuse it. */
@@ -109,14 +119,16 @@ export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOpti
     const admission = o.limiter?.admit(who.user); // by priority level, as on HTTP
     if (admission && !admission.allowed) return [tooManyRequests(admission.retryAfterMs)];
     if (open > o.maxSubscriptions) {
-      return [new GraphQLError(`too many subscriptions on one connection (at most ${o.maxSubscriptions})`, { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
+      return [
+        new GraphQLError(`too many subscriptions on one connection (at most ${o.maxSubscriptions})`, { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } }),
+      ];
     }
     let checked: ReturnType<typeof documents.get>;
     try {
       checkVariables(payload.variables);
       checked = documents.get(payload.query);
     } catch (err) {
-      return [err instanceof ApiError ? new GraphQLError(err.message, { extensions: { code: err.code, causes: err.causes } }) : err as GraphQLError];
+      return [err instanceof ApiError ? new GraphQLError(err.message, { extensions: { code: err.code, causes: err.causes } }) : (err as GraphQLError)];
     }
     const { document, errors } = checked;
     record.resolved(getOperationAST(document, payload.operationName), payload.operationName);
@@ -124,7 +136,10 @@ export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOpti
     const over = checkOperationLimits(o.schema, document, payload.operationName, payload.variables, o.limits);
     if (over.length) return over;
     return {
-      schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables,
+      schema: o.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
       contextValue: createContext(o.registry, who.access, who.admit, extra.requestId, o.authenticator, rateLimitCharge(o.limiter, who.user)),
     };
   }
@@ -151,38 +166,42 @@ export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOpti
       socket.ping();
     }, KEEP_ALIVE_MS);
     const tcp = request.socket as Socket;
-    const closed = server.opened({
-      protocol: socket.protocol,
-      send: (data) => {
-        const raw = takeRaw();
-        if (socket.readyState !== socket.OPEN) return;
-        if (raw !== undefined) data = splice(data, raw);
-        corked.add(tcp);
-        if (socket.bufferedAmount < HIGH_WATER) return void socket.send(data);
-        // A slow reader: this subscription waits until the kernel has taken its frames
-        // (and its watch's queue grows until the hub ends it with EXPIRED).
-        return new Promise<void>((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => {
+          const raw = takeRaw();
+          if (socket.readyState !== socket.OPEN) return;
+          if (raw !== undefined) data = splice(data, raw);
+          corked.add(tcp);
+          if (socket.bufferedAmount < HIGH_WATER) return void socket.send(data);
+          // A slow reader: this subscription waits until the kernel has taken its frames
+          // (and its watch's queue grows until the hub ends it with EXPIRED).
+          return new Promise<void>((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (deliver) =>
+          socket.on('message', async (event) => {
+            const data = String(event);
+            // graphql-ws would answer a malformed or server-only message (e.g. a client
+            // sending `next`) with 4500 Internal Server Error; the protocol's answer is 4400.
+            try {
+              const message = parseMessage(data);
+              if (!CLIENT_MESSAGES.has(message.type)) throw new Error(`a client may not send ${message.type}`);
+            } catch (err) {
+              socket.close(CloseCode.BadRequest, (err as Error).message.slice(0, 120));
+              return;
+            }
+            try {
+              await deliver(data);
+            } catch (err) {
+              console.error('WebSocket message handling failed', err);
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
       },
-      close: (code, reason) => socket.close(code, reason),
-      onMessage: (deliver) => socket.on('message', async (event) => {
-        const data = String(event);
-        // graphql-ws would answer a malformed or server-only message (e.g. a client
-        // sending `next`) with 4500 Internal Server Error; the protocol's answer is 4400.
-        try {
-          const message = parseMessage(data);
-          if (!CLIENT_MESSAGES.has(message.type)) throw new Error(`a client may not send ${message.type}`);
-        } catch (err) {
-          socket.close(CloseCode.BadRequest, (err as Error).message.slice(0, 120));
-          return;
-        }
-        try {
-          await deliver(data);
-        } catch (err) {
-          console.error('WebSocket message handling failed', err);
-          socket.close(CloseCode.InternalServerError, 'Internal server error');
-        }
-      }),
-    }, { socket, request });
+      { socket, request },
+    );
     socket.once('close', (code, reason) => {
       clearTimeout(pongWait);
       clearInterval(keepAlive);

@@ -40,14 +40,26 @@ export interface Credentials {
 export async function mintedToken(authenticator: Authenticator, user: Pick<UserInfo, 'username' | 'groups'>): Promise<Credentials['token'] & { stop(): void }> {
   let current = await authenticator.mint(user, COMPONENT_TOKEN_TTL_SECONDS);
   // Token lifetimes are wall-clock (a JWT's exp), not cluster time.
-  const timer = setInterval(() => {
-    authenticator.mint(user, COMPONENT_TOKEN_TTL_SECONDS).then((t) => { current = t; }, () => undefined);
-  }, (COMPONENT_TOKEN_TTL_SECONDS / 2) * 1000).unref();
+  const timer = setInterval(
+    () => {
+      authenticator.mint(user, COMPONENT_TOKEN_TTL_SECONDS).then(
+        (t) => {
+          current = t;
+        },
+        () => undefined,
+      );
+    },
+    (COMPONENT_TOKEN_TTL_SECONDS / 2) * 1000,
+  ).unref();
   return Object.assign(() => current, { stop: () => clearInterval(timer) });
 }
 
 export async function componentCredentials(options: {
-  server?: string; token?: string; dataDir: string; signingKeyFile: string; user: Pick<UserInfo, 'username' | 'groups'>;
+  server?: string;
+  token?: string;
+  dataDir: string;
+  signingKeyFile: string;
+  user: Pick<UserInfo, 'username' | 'groups'>;
 }): Promise<Credentials> {
   const config = readClientConfig(clientConfigPath(options.dataDir));
   const server = options.server || process.env.KUBEQL_SERVER || config?.server || 'http://127.0.0.1:4000/graphql';
@@ -58,5 +70,5 @@ export async function componentCredentials(options: {
     return { server, token, stop: token.stop };
   }
   if (config?.token) return { server, token: () => config.token, stop: () => undefined };
-  throw new Error('no credentials: pass --token (or KUBEQL_TOKEN), or run where the cluster\'s signing key or client config is (--data-dir)');
+  throw new Error("no credentials: pass --token (or KUBEQL_TOKEN), or run where the cluster's signing key or client config is (--data-dir)");
 }

@@ -96,9 +96,16 @@ async function up(argv: string[], apiserverOnly = false): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...common, port: { type: 'string' }, 'database-url': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' },
-      'no-controllers': { type: 'boolean' }, 'no-scheduler': { type: 'boolean' }, 'log-level': { type: 'string' },
-      nodes: { type: 'string' }, 'encryption-key-file': { type: 'string' },
+      ...common,
+      port: { type: 'string' },
+      'database-url': { type: 'string' },
+      host: { type: 'string' },
+      'time-scale': { type: 'string' },
+      'no-controllers': { type: 'boolean' },
+      'no-scheduler': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      nodes: { type: 'string' },
+      'encryption-key-file': { type: 'string' },
     },
   });
   if (values.help) return void console.log(USAGE);
@@ -132,7 +139,12 @@ async function up(argv: string[], apiserverOnly = false): Promise<void> {
   let managerToken: Awaited<ReturnType<typeof mintedToken>> | undefined;
   if (controllers) {
     managerToken = await mintedToken(authenticator, { username: 'system:kube-controller-manager', groups: [] });
-    manager = new ControllerManager({ server: server.url, token: managerToken, clock, log: createLogger({ level: values['log-level'], base: { component: 'controller-manager' } }) });
+    manager = new ControllerManager({
+      server: server.url,
+      token: managerToken,
+      clock,
+      log: createLogger({ level: values['log-level'], base: { component: 'controller-manager' } }),
+    });
     manager.start();
   }
   const scheduling = !apiserverOnly && !values['no-scheduler'] && process.env.KUBEQL_SCHEDULER !== '0';
@@ -140,20 +152,34 @@ async function up(argv: string[], apiserverOnly = false): Promise<void> {
   let schedulerToken: Awaited<ReturnType<typeof mintedToken>> | undefined;
   if (scheduling) {
     schedulerToken = await mintedToken(authenticator, { username: 'system:kube-scheduler', groups: [] });
-    scheduler = new SchedulerServer({ server: server.url, token: schedulerToken, clock, log: createLogger({ level: values['log-level'], base: { component: 'scheduler' } }) });
+    scheduler = new SchedulerServer({
+      server: server.url,
+      token: schedulerToken,
+      clock,
+      log: createLogger({ level: values['log-level'], base: { component: 'scheduler' } }),
+    });
     scheduler.start();
   }
   let fleetToken: Awaited<ReturnType<typeof mintedToken>> | undefined;
   if (nodeCount > 0) {
     fleetToken = await mintedToken(authenticator, { username: FLEET_USER, groups: [] });
-    fleet = new NodeFleet({ server: server.url, token: fleetToken, clock, count: nodeCount, namePrefix: 'node', log: createLogger({ level: values['log-level'], base: { component: 'node' } }) });
+    fleet = new NodeFleet({
+      server: server.url,
+      token: fleetToken,
+      clock,
+      count: nodeCount,
+      namePrefix: 'node',
+      log: createLogger({ level: values['log-level'], base: { component: 'node' } }),
+    });
     fleet.start();
     await fleet.waitForReady(); // the URL line is the ready line: /readyz answers 200 from here on
   }
   console.log(`kubeql apiserver listening on ${server.url.replace('127.0.0.1', 'localhost')} (store: ${url ? 'postgresql' : `pglite ${pgliteDir}`})`);
   console.log(`client config (server and a cluster-admin token, 48 h): ${configFile}`);
   console.log(`controller-manager: ${controllers ? 'running' : 'off'}; scheduler: ${scheduling ? 'running' : 'off'}; nodes: ${nodeCount || 'none'}`);
-  console.log(`a cluster-admin token: npx kubeql token create --user admin --group system:masters${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}`);
+  console.log(
+    `a cluster-admin token: npx kubeql token create --user admin --group system:masters${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}`,
+  );
   runUntilSignalled(async () => {
     await Promise.all([manager?.stop(), scheduler?.stop(), fleet?.stop()]); // each releases its Lease first, so a standby elsewhere takes over at once
     fleetToken?.stop();
@@ -191,21 +217,39 @@ async function nodes(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...common, server: { type: 'string' }, token: { type: 'string' }, 'time-scale': { type: 'string' }, 'log-level': { type: 'string' },
-      count: { type: 'string' }, 'name-prefix': { type: 'string' }, cpu: { type: 'string' }, memory: { type: 'string' },
-      pods: { type: 'string' }, zones: { type: 'string' },
+      ...common,
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'time-scale': { type: 'string' },
+      'log-level': { type: 'string' },
+      count: { type: 'string' },
+      'name-prefix': { type: 'string' },
+      cpu: { type: 'string' },
+      memory: { type: 'string' },
+      pods: { type: 'string' },
+      zones: { type: 'string' },
     },
   });
   if (values.help) return void console.log(USAGE);
   const { dataDir, signingKeyFile } = paths(values);
   const clock = realClock(timeScaleOf(values));
-  const credentials = await componentCredentials({ server: values.server, token: values.token, dataDir, signingKeyFile, user: { username: FLEET_USER, groups: [] } });
+  const credentials = await componentCredentials({
+    server: values.server,
+    token: values.token,
+    dataDir,
+    signingKeyFile,
+    user: { username: FLEET_USER, groups: [] },
+  });
   const log = createLogger({ level: values['log-level'], base: { component: 'node' } });
   const fleet = new NodeFleet({
-    server: credentials.server, token: credentials.token, clock, log,
+    server: credentials.server,
+    token: credentials.token,
+    clock,
+    log,
     count: countOf(values.count ?? '1', '--count'),
     namePrefix: values['name-prefix'] ?? 'node',
-    cpu: values.cpu, memory: values.memory,
+    cpu: values.cpu,
+    memory: values.memory,
     pods: values.pods === undefined ? undefined : countOf(values.pods, '--pods'),
     zones: values.zones === undefined ? undefined : countOf(values.zones, '--zones'),
   });
@@ -227,8 +271,12 @@ async function component(kind: 'controller-manager' | 'scheduler', argv: string[
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...common, server: { type: 'string' }, token: { type: 'string' }, 'time-scale': { type: 'string' },
-      'log-level': { type: 'string' }, 'no-leader-elect': { type: 'boolean' },
+      ...common,
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'time-scale': { type: 'string' },
+      'log-level': { type: 'string' },
+      'no-leader-elect': { type: 'boolean' },
     },
   });
   if (values.help) return void console.log(USAGE);
@@ -240,7 +288,9 @@ async function component(kind: 'controller-manager' | 'scheduler', argv: string[
   const options = { server: credentials.server, token: credentials.token, clock, leaderElection: !values['no-leader-elect'], log };
   const running = kind === 'scheduler' ? new SchedulerServer(options) : new ControllerManager(options);
   running.start();
-  console.log(`kubeql ${kind} ${running.identity} started against ${credentials.server}${values['no-leader-elect'] ? ' (no leader election)' : ` (campaigning for kube-system/kube-${kind})`}`);
+  console.log(
+    `kubeql ${kind} ${running.identity} started against ${credentials.server}${values['no-leader-elect'] ? ' (no leader election)' : ` (campaigning for kube-system/kube-${kind})`}`,
+  );
   runUntilSignalled(async () => {
     await running.stop();
     credentials.stop();

@@ -29,7 +29,10 @@ export class Batcher<T, R> {
   private readonly delayMs: number;
 
   /** `send` answers a batch with one result per item, in order; a throw fails every item of it. */
-  constructor(private readonly send: (items: T[]) => Promise<readonly R[]>, options: BatcherOptions = {}) {
+  constructor(
+    private readonly send: (items: T[]) => Promise<readonly R[]>,
+    options: BatcherOptions = {},
+  ) {
     this.requests = Math.max(1, options.requests ?? 2);
     this.batch = Math.min(Math.max(1, options.batch ?? 100), 500);
     this.delayMs = options.delayMs ?? 0;

@@ -25,12 +25,12 @@ export const reconcileTime = histogram({
 
 export const queueDepth = gauge({
   name: 'workqueue_depth',
-  help: 'Keys waiting in a controller\'s work queue.',
+  help: "Keys waiting in a controller's work queue.",
   labelNames: ['name'] as const,
 });
 
 export const queueAdds = counter({
   name: 'workqueue_adds_total',
-  help: 'Keys added to a controller\'s work queue (duplicates of waiting keys included).',
+  help: "Keys added to a controller's work queue (duplicates of waiting keys included).",
   labelNames: ['name'] as const,
 });

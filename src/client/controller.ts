@@ -42,7 +42,11 @@ export class Controller<K> {
   private readonly workers: number;
   private readonly onError: (key: K, error: unknown) => void;
 
-  constructor(readonly name: string, private readonly reconciler: Reconciler<K>, options: ControllerOptions<K>) {
+  constructor(
+    readonly name: string,
+    private readonly reconciler: Reconciler<K>,
+    options: ControllerOptions<K>,
+  ) {
     this.queue = new WorkQueue<K>({ clock: options.clock, rateLimiter: options.rateLimiter });
     this.workers = options.workers ?? 1;
     this.onError = options.onError ?? ((key, error) => console.error(`${name}: reconciling ${String(key)} failed`, error));

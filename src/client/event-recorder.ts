@@ -88,10 +88,19 @@ export function eventRecorder(client: Client, clock: Clock, component: string, h
     await events.create({
       metadata: { name, namespace },
       involvedObject: {
-        apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name,
-        namespace: object.metadata.namespace ?? undefined, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion,
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        name: object.metadata.name,
+        namespace: object.metadata.namespace ?? undefined,
+        uid: object.metadata.uid,
+        resourceVersion: object.metadata.resourceVersion,
       },
-      type, reason, message, count: 1, firstTimestamp: now, lastTimestamp: now,
+      type,
+      reason,
+      message,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
       source: { component, ...(host ? { host } : {}) },
     } as never);
     seen.set(key, { namespace, name, count: 1 });

@@ -6,8 +6,19 @@ export { ApiError, ErrorCode } from '../apimachinery/errors.ts';
 export { Client } from './client.ts';
 export { Transport, type TransportOptions, type Sink } from './transport.ts';
 export {
-  ResourceClient, type AnyObject, type DeleteOptions, type Kind, type KindTypes, type KubeObjectOf, type ListOptions,
-  type ListResult, type PodBinding, type StatusUpdate, type WatchEvent, type WatchEventType, type WatchOptions,
+  ResourceClient,
+  type AnyObject,
+  type DeleteOptions,
+  type Kind,
+  type KindTypes,
+  type KubeObjectOf,
+  type ListOptions,
+  type ListResult,
+  type PodBinding,
+  type StatusUpdate,
+  type WatchEvent,
+  type WatchEventType,
+  type WatchOptions,
 } from './resources.ts';
 export * as operations from './generated/graphql.ts';
 export { KINDS, kindInfo } from './kinds.ts';

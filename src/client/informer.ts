@@ -44,7 +44,10 @@ export class Informer<K extends Kind> {
   private wake?: () => void;
   private running?: Promise<void>;
 
-  constructor(readonly resource: ResourceClient<K>, private readonly options: InformerOptions) {
+  constructor(
+    readonly resource: ResourceClient<K>,
+    private readonly options: InformerOptions,
+  ) {
     this.cache = new Cache<KubeObjectOf<K>>();
   }
 
@@ -123,8 +126,15 @@ export class Informer<K extends Kind> {
   /** Waits `ms` of cluster time, or until stopped. */
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = this.options.clock.after(ms, () => { this.wake = undefined; resolve(); });
-      this.wake = () => { timer.stop(); this.wake = undefined; resolve(); };
+      const timer = this.options.clock.after(ms, () => {
+        this.wake = undefined;
+        resolve();
+      });
+      this.wake = () => {
+        timer.stop();
+        this.wake = undefined;
+        resolve();
+      };
     });
   }
 

@@ -117,7 +117,10 @@ export class LeaderElector {
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = this.options.clock.after(ms, () => resolve());
-      this.wake = () => { timer.stop(); resolve(); };
+      this.wake = () => {
+        timer.stop();
+        resolve();
+      };
     });
   }
 

@@ -14,7 +14,10 @@ export interface RateLimiter<K> {
 export class ExponentialFailureRateLimiter<K> implements RateLimiter<K> {
   private readonly failures = new Map<K, number>();
 
-  constructor(private readonly baseMs = 5, private readonly maxMs = 1_000_000) {}
+  constructor(
+    private readonly baseMs = 5,
+    private readonly maxMs = 1_000_000,
+  ) {}
 
   when(key: K): number {
     const n = this.failures.get(key) ?? 0;
@@ -36,7 +39,11 @@ export class BucketRateLimiter<K> implements RateLimiter<K> {
   private tokens: number;
   private at: number;
 
-  constructor(private readonly clock: Clock, private readonly qps = 10, private readonly burst = 100) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly qps = 10,
+    private readonly burst = 100,
+  ) {
     this.tokens = burst;
     this.at = clock.now().getTime();
   }

@@ -14,7 +14,11 @@ export type { KindTypes };
 export type Kind = keyof KindTypes;
 
 /** An object as the apiserver returns it: metadata always present. */
-export type KubeObjectOf<K extends Kind> = Omit<KindTypes[K], 'metadata'> & { apiVersion: string; kind: K; metadata: ObjectMeta & { name: string; uid: string; resourceVersion: string } };
+export type KubeObjectOf<K extends Kind> = Omit<KindTypes[K], 'metadata'> & {
+  apiVersion: string;
+  kind: K;
+  metadata: ObjectMeta & { name: string; uid: string; resourceVersion: string };
+};
 /** Any object of any kind. */
 export type AnyObject = KubeObjectOf<Kind>;
 
@@ -67,10 +71,17 @@ function documentOf(field: string): Doc {
 
 export class ResourceClient<K extends Kind> {
   readonly info: KindInfo;
-  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'createMany' | 'replace' | 'patch' | 'delete', Doc> & { status?: Doc; statuses?: Doc; bindings?: Doc };
+  private readonly docs: Record<'get' | 'list' | 'watch' | 'create' | 'createMany' | 'replace' | 'patch' | 'delete', Doc> & {
+    status?: Doc;
+    statuses?: Doc;
+    bindings?: Doc;
+  };
   private readonly inputName: string;
 
-  constructor(private readonly transport: Transport, readonly kind: K) {
+  constructor(
+    private readonly transport: Transport,
+    readonly kind: K,
+  ) {
     const info: KindInfo | undefined = Object.hasOwn(KIND_INFO, kind) ? KIND_INFO[kind] : undefined;
     if (!info) throw new Error(`unknown kind ${kind}`);
     this.info = info;
@@ -110,7 +121,11 @@ export class ResourceClient<K extends Kind> {
     const variables = this.info.namespaced ? { namespace, allNamespaces, ...rest } : rest;
     const data = await this.transport.request(this.docs.list, variables);
     const list = data[this.info.plural] as { items: unknown[]; metadata: { resourceVersion: string; continue: string | null } };
-    return { items: list.items.map((i) => ResourceClient.manifest(i)), resourceVersion: list.metadata.resourceVersion, continue: list.metadata.continue ?? null };
+    return {
+      items: list.items.map((i) => ResourceClient.manifest(i)),
+      resourceVersion: list.metadata.resourceVersion,
+      continue: list.metadata.continue ?? null,
+    };
   }
 
   /** Every page, consistent with the first page's resourceVersion. */
@@ -128,14 +143,18 @@ export class ResourceClient<K extends Kind> {
   watch(options: WatchOptions, sink: Sink<WatchEvent<KubeObjectOf<K>>>): () => void {
     const { namespace, ...rest } = options;
     const field = `watch${pascal(this.info.plural)}`;
-    return this.transport.subscribe(this.docs.watch, { ...this.scope(namespace), ...rest }, {
-      next: (data) => {
-        const event = data[field] as { type: WatchEventType; object: { manifest: KubeObjectOf<K> } };
-        sink.next({ type: event.type, object: event.object.manifest });
+    return this.transport.subscribe(
+      this.docs.watch,
+      { ...this.scope(namespace), ...rest },
+      {
+        next: (data) => {
+          const event = data[field] as { type: WatchEventType; object: { manifest: KubeObjectOf<K> } };
+          sink.next({ type: event.type, object: event.object.manifest });
+        },
+        error: (e) => sink.error(e),
+        complete: () => sink.complete(),
       },
-      error: (e) => sink.error(e),
-      complete: () => sink.complete(),
-    });
+    );
   }
 
   async create(object: Partial<KindTypes[K]> & { metadata: ObjectMeta }): Promise<KubeObjectOf<K>> {
@@ -185,7 +204,9 @@ export class ResourceClient<K extends Kind> {
    */
   async bindMany(bindings: readonly PodBinding[]): Promise<Array<KubeObjectOf<K> | ApiError>> {
     if (!this.docs.bindings) throw new Error(`${this.kind} has no binding subresource`);
-    const { data, errors } = await this.transport.requestPartial(this.docs.bindings, { items: bindings.map((b) => ({ namespace: b.namespace, name: b.name, nodeName: b.nodeName })) });
+    const { data, errors } = await this.transport.requestPartial(this.docs.bindings, {
+      items: bindings.map((b) => ({ namespace: b.namespace, name: b.name, nodeName: b.nodeName })),
+    });
     return perItem<KubeObjectOf<K>>('bindPods', data.bindPods as ({ manifest: KubeObjectOf<K> } | null)[], errors);
   }
 
@@ -197,7 +218,12 @@ export class ResourceClient<K extends Kind> {
   async updateStatuses(items: readonly StatusUpdate[]): Promise<Array<KubeObjectOf<K> | ApiError>> {
     if (!this.docs.statuses) throw new Error(`${this.kind} has no status subresource`);
     const { data, errors } = await this.transport.requestPartial(this.docs.statuses, {
-      items: items.map((i) => ({ ...(this.info.namespaced ? { namespace: i.namespace } : {}), name: i.name, status: i.status, resourceVersion: i.resourceVersion })),
+      items: items.map((i) => ({
+        ...(this.info.namespaced ? { namespace: i.namespace } : {}),
+        name: i.name,
+        status: i.status,
+        resourceVersion: i.resourceVersion,
+      })),
     });
     const field = `update${this.kind}Statuses`;
     return perItem<KubeObjectOf<K>>(field, data[field] as ({ manifest: KubeObjectOf<K> } | null)[], errors);
@@ -238,6 +264,7 @@ function input(kind: string, object: { metadata: ObjectMeta } & Record<string, u
   const metadata: Record<string, unknown> = {};
   for (const field of WRITABLE_METADATA) if (object.metadata[field] !== undefined) metadata[field] = object.metadata[field];
   const { apiVersion, kind: _kind, metadata: _metadata, ...fields } = object;
-  void _kind; void _metadata;
+  void _kind;
+  void _metadata;
   return { apiVersion, kind, metadata, ...fields };
 }

@@ -10,7 +10,10 @@ export class SharedInformers {
   private readonly informers = new Map<Kind, Informer<Kind>>();
   private started = false;
 
-  constructor(private readonly client: Client, private readonly options: { clock: Clock } & Omit<InformerOptions, 'clock' | 'namespace' | 'labelSelector' | 'fieldSelector'>) {}
+  constructor(
+    private readonly client: Client,
+    private readonly options: { clock: Clock } & Omit<InformerOptions, 'clock' | 'namespace' | 'labelSelector' | 'fieldSelector'>,
+  ) {}
 
   /** The process's informer of `kind` (every namespace); started with the others, or at once if they already are. */
   informerFor<K extends Kind>(kind: K): Informer<K> {

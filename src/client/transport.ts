@@ -87,11 +87,18 @@ export class Transport {
    * operation: one error per failed item, at its path). Throws ApiError only when the
    * whole request failed (no data).
    */
-  async requestPartial<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables?: V): Promise<{ data: R; errors: readonly GraphQLErrorJson[] }> {
+  async requestPartial<R, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<R, V>,
+    variables?: V,
+  ): Promise<{ data: R; errors: readonly GraphQLErrorJson[] }> {
     return this.send(document, variables, true);
   }
 
-  private async send<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V | undefined, partial: boolean): Promise<{ data: R; errors: readonly GraphQLErrorJson[] }> {
+  private async send<R, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<R, V>,
+    variables: V | undefined,
+    partial: boolean,
+  ): Promise<{ data: R; errors: readonly GraphQLErrorJson[] }> {
     const body = JSON.stringify({ query: source(document), variables: variables ?? {} });
     for (let attempt = 0; ; attempt++) {
       const token = this.token();
@@ -131,21 +138,31 @@ export class Transport {
     const url = this.url;
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = transport.request(url, {
-        method: 'POST',
-        agent: this.agent,
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
+      const req = transport.request(
+        url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/graphql-response+json, application/json',
+            'content-length': Buffer.byteLength(body),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
         },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              retryAfter: res.headers['retry-after'] as string | undefined,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -165,14 +182,27 @@ export class Transport {
         return token ? { authorization: `Bearer ${token}` } : {};
       },
     });
-    return this.ws.subscribe<R>({ query: source(document), variables }, {
-      next: (result) => {
-        if (result.errors?.length) sink.error(toApiError(result.errors as never));
-        else if (result.data) sink.next(result.data);
+    return this.ws.subscribe<R>(
+      { query: source(document), variables },
+      {
+        next: (result) => {
+          if (result.errors?.length) sink.error(toApiError(result.errors as never));
+          else if (result.data) sink.next(result.data);
+        },
+        error: (err) =>
+          sink.error(
+            Array.isArray(err)
+              ? toApiError(err)
+              : err instanceof Error
+                ? err
+                : new ApiError(
+                    ErrorCode.UNAVAILABLE,
+                    `the watch connection closed${(err as { code?: number })?.code ? ` (${(err as { code: number }).code}${(err as { reason?: string }).reason ? ` ${(err as { reason: string }).reason}` : ''})` : ''}`,
+                  ),
+          ),
+        complete: () => sink.complete(),
       },
-      error: (err) => sink.error(Array.isArray(err) ? toApiError(err) : err instanceof Error ? err : new ApiError(ErrorCode.UNAVAILABLE, `the watch connection closed${(err as { code?: number })?.code ? ` (${(err as { code: number }).code}${(err as { reason?: string }).reason ? ` ${(err as { reason: string }).reason}` : ''})` : ''}`)),
-      complete: () => sink.complete(),
-    });
+    );
   }
 
   /** Closes the WebSocket (its subscriptions end). */

@@ -60,12 +60,16 @@ export class EndpointSliceController {
     this.services = ctx.informers.informerFor('Service');
     this.pods = ctx.informers.informerFor('Pod');
     this.slices = ctx.informers.informerFor('EndpointSlice');
-    this.controller = new Controller<string>('endpointslice', { reconcile: (key) => this.sync(key) }, {
-      clock: ctx.clock,
-      workers: WORKERS,
-      rateLimiter: defaultControllerRateLimiter(ctx.clock),
-      onError: (key, error) => ctx.log.error('endpointslice: sync failed', { service: key, error: String(error) }),
-    });
+    this.controller = new Controller<string>(
+      'endpointslice',
+      { reconcile: (key) => this.sync(key) },
+      {
+        clock: ctx.clock,
+        workers: WORKERS,
+        rateLimiter: defaultControllerRateLimiter(ctx.clock),
+        onError: (key, error) => ctx.log.error('endpointslice: sync failed', { service: key, error: String(error) }),
+      },
+    );
   }
 
   start(): RunningController {
@@ -145,7 +149,9 @@ export class EndpointSliceController {
 
   private async deleteSlice(key: string, slice: SliceObject): Promise<void> {
     try {
-      await this.ctx.client.resource('EndpointSlice').delete(slice.metadata.namespace ?? undefined, slice.metadata.name, { preconditions: { uid: slice.metadata.uid } });
+      await this.ctx.client
+        .resource('EndpointSlice')
+        .delete(slice.metadata.namespace ?? undefined, slice.metadata.name, { preconditions: { uid: slice.metadata.uid } });
     } catch (err) {
       if (!(err instanceof ApiError && err.code === ErrorCode.NOT_FOUND)) throw err;
     }
@@ -156,7 +162,8 @@ export class EndpointSliceController {
   private desired(service: ServiceObject): Map<string, { ports: Ports; endpoints: Endpoint[] }> {
     const groups = new Map<string, { ports: Ports; endpoints: Endpoint[] }>();
     const selector = service.spec!.selector!;
-    const pods = this.pods.cache.byIndex('namespace', service.metadata.namespace ?? 'default')
+    const pods = this.pods.cache
+      .byIndex('namespace', service.metadata.namespace ?? 'default')
       .filter((p) => selects(selector, p.metadata.labels) && shouldPodBeInEndpoints(p))
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     for (const pod of pods) {
@@ -169,8 +176,17 @@ export class EndpointSliceController {
     return groups;
   }
 
-  private sliceObject(service: ServiceObject, ports: Ports, endpoints: Endpoint[], current?: SliceObject): EndpointSlice & { metadata: NonNullable<EndpointSlice['metadata']> } {
-    const labels: Record<string, string> = { ...(service.metadata.labels ?? {}), [SERVICE_NAME_LABEL]: service.metadata.name, [MANAGED_BY_LABEL]: CONTROLLER_NAME };
+  private sliceObject(
+    service: ServiceObject,
+    ports: Ports,
+    endpoints: Endpoint[],
+    current?: SliceObject,
+  ): EndpointSlice & { metadata: NonNullable<EndpointSlice['metadata']> } {
+    const labels: Record<string, string> = {
+      ...(service.metadata.labels ?? {}),
+      [SERVICE_NAME_LABEL]: service.metadata.name,
+      [MANAGED_BY_LABEL]: CONTROLLER_NAME,
+    };
     return {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
@@ -180,7 +196,9 @@ export class EndpointSliceController {
           : { generateName: `${service.metadata.name}-` }),
         namespace: service.metadata.namespace,
         labels,
-        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: service.metadata.name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'Service', name: service.metadata.name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true },
+        ],
       },
       addressType: 'IPv4',
       endpoints,
@@ -232,7 +250,10 @@ function endpointPort(sp: ServicePort, pod: Pod): EndpointPort | undefined {
   else {
     for (const c of pod.spec?.containers ?? []) {
       const found = (c.ports ?? []).find((p) => p.name === target && (p.protocol ?? 'TCP') === protocol);
-      if (found) { port = found.containerPort; break; }
+      if (found) {
+        port = found.containerPort;
+        break;
+      }
     }
   }
   if (port === undefined) return undefined; // Kubernetes leaves a port it cannot resolve out
@@ -260,7 +281,10 @@ export function planSlices(existing: SliceObject[], groups: Map<string, { ports:
   const byGroup = new Map<string, SliceObject[]>();
   for (const s of [...existing].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
     const id = JSON.stringify(normalPorts(s.ports ?? []));
-    if (s.addressType !== 'IPv4' || (!groups.has(id) && !(groups.size === 0 && id === '[]'))) { plan.remove.push(s); continue; }
+    if (s.addressType !== 'IPv4' || (!groups.has(id) && !(groups.size === 0 && id === '[]'))) {
+      plan.remove.push(s);
+      continue;
+    }
     let list = byGroup.get(id);
     if (!list) byGroup.set(id, (list = []));
     list.push(s);
@@ -280,7 +304,10 @@ export function planSlices(existing: SliceObject[], groups: Map<string, { ports:
       const kept: Endpoint[] = [];
       for (const e of slice.endpoints ?? []) {
         const now = wanted.get(endpointId(e));
-        if (now && kept.length < max) { kept.push(now); wanted.delete(endpointId(e)); }
+        if (now && kept.length < max) {
+          kept.push(now);
+          wanted.delete(endpointId(e));
+        }
       }
       slots.push({ slice, endpoints: kept });
     }
@@ -303,8 +330,10 @@ const normalPorts = (ports: EndpointPort[]): Ports =>
 /** The slice as stored already says what `next` would (fields the server adds ignored). */
 function sameSlice(next: EndpointSlice, current: SliceObject): boolean {
   const plain = (v: unknown) => JSON.parse(JSON.stringify(v ?? null));
-  return isDeepStrictEqual(plain(next.endpoints), plain(current.endpoints ?? []))
-    && isDeepStrictEqual(plain(next.ports), plain(normalPorts(current.ports ?? [])))
-    && isDeepStrictEqual(plain(next.metadata?.labels), plain(current.metadata.labels))
-    && isDeepStrictEqual(plain(next.metadata?.ownerReferences), plain(current.metadata.ownerReferences));
+  return (
+    isDeepStrictEqual(plain(next.endpoints), plain(current.endpoints ?? [])) &&
+    isDeepStrictEqual(plain(next.ports), plain(normalPorts(current.ports ?? []))) &&
+    isDeepStrictEqual(plain(next.metadata?.labels), plain(current.metadata.labels)) &&
+    isDeepStrictEqual(plain(next.metadata?.ownerReferences), plain(current.metadata.ownerReferences))
+  );
 }

@@ -146,7 +146,7 @@ export class GarbageCollector {
 
   async reconcile(key: string): Promise<Result | void> {
     const id = decode(key);
-    const latest = await this.client.resource(id.kind).get(id.namespace, id.name) as AnyObject | null;
+    const latest = (await this.client.resource(id.kind).get(id.namespace, id.name)) as AnyObject | null;
     if (!latest || latest.metadata.uid !== id.uid) return; // gone (its deletion reaches the graph by the watch)
     if (latest.metadata.deletionTimestamp) {
       if (hasFinalizer(latest, ORPHAN_FINALIZER)) await this.orphanDependents(latest);
@@ -164,9 +164,9 @@ export class GarbageCollector {
       if (dangling.length || waiting.some((r) => r.blockOwnerDeletion)) {
         const goneUids = new Set(dangling.map((r) => r.uid));
         const waitingUids = new Set(waiting.map((r) => r.uid));
-        await this.patchOwnerReferences(latest, (current) => current
-          .filter((r) => !goneUids.has(r.uid))
-          .map((r) => (waitingUids.has(r.uid) ? { ...r, blockOwnerDeletion: false } : r)));
+        await this.patchOwnerReferences(latest, (current) =>
+          current.filter((r) => !goneUids.has(r.uid)).map((r) => (waitingUids.has(r.uid) ? { ...r, blockOwnerDeletion: false } : r)),
+        );
       }
       return;
     }
@@ -193,12 +193,18 @@ export class GarbageCollector {
     const dependentNamespaced = Boolean(dependent.metadata.namespace);
     if (info.namespaced && !dependentNamespaced) {
       // A cluster-scoped object cannot be owned by a namespaced one: the reference counts as absent.
-      this.recorder.event(dependent, 'Warning', 'OwnerRefInvalidNamespace',
-        `ownerRef [${ref.apiVersion}/${ref.kind}, namespace: , name: ${ref.name}, uid: ${ref.uid}] does not exist in namespace ""`);
+      this.recorder.event(
+        dependent,
+        'Warning',
+        'OwnerRefInvalidNamespace',
+        `ownerRef [${ref.apiVersion}/${ref.kind}, namespace: , name: ${ref.name}, uid: ${ref.uid}] does not exist in namespace ""`,
+      );
       return 'dangling';
     }
     if (this.absentOwners.has(ref.uid)) return 'dangling';
-    const owner = await this.client.resource(kind).get(info.namespaced ? dependent.metadata.namespace ?? undefined : undefined, ref.name) as AnyObject | null;
+    const owner = (await this.client
+      .resource(kind)
+      .get(info.namespaced ? (dependent.metadata.namespace ?? undefined) : undefined, ref.name)) as AnyObject | null;
     if (!owner || owner.metadata.uid !== ref.uid) {
       this.absentOwners.set(ref.uid, true);
       return 'dangling';
@@ -209,7 +215,8 @@ export class GarbageCollector {
   /** processDeletingDependentsItem: the owner goes once no blocking dependent is left. */
   private async processDeletingDependents(owner: AnyObject): Promise<void> {
     const blocking = this.dependentsOf(owner.metadata.uid).filter((d) =>
-      (d.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid && r.blockOwnerDeletion === true));
+      (d.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid && r.blockOwnerDeletion === true),
+    );
     if (!blocking.length) {
       await this.removeFinalizer(owner, FOREGROUND_FINALIZER);
       return;
@@ -221,8 +228,9 @@ export class GarbageCollector {
   /** attemptToOrphanWorker: every dependent loses its reference to the owner, then the owner its finalizer. */
   private async orphanDependents(owner: AnyObject): Promise<void> {
     const uid = owner.metadata.uid;
-    const results = await Promise.allSettled(this.dependentsOf(uid).map((d) =>
-      this.patchOwnerReferences(d, (current) => current.filter((r) => r.uid !== uid))));
+    const results = await Promise.allSettled(
+      this.dependentsOf(uid).map((d) => this.patchOwnerReferences(d, (current) => current.filter((r) => r.uid !== uid))),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     await this.removeFinalizer(owner, ORPHAN_FINALIZER);
@@ -278,7 +286,7 @@ export class GarbageCollector {
         if (isApiError(error, ErrorCode.NOT_FOUND)) return;
         if (!isApiError(error, ErrorCode.CONFLICT) || attempt >= CONFLICT_RETRIES) throw error;
       }
-      const fresh: AnyObject | null = await this.client.resource(o.kind).get(o.metadata.namespace ?? undefined, o.metadata.name) as AnyObject | null;
+      const fresh: AnyObject | null = (await this.client.resource(o.kind).get(o.metadata.namespace ?? undefined, o.metadata.name)) as AnyObject | null;
       current = fresh && fresh.metadata.uid === o.metadata.uid ? fresh : null;
     }
   }

@@ -90,7 +90,10 @@ export class ControllerManager {
       this.running.push(await c.start(context));
     }
     informers.start();
-    this.log.info('controller-manager: leading; control loops started', { identity: this.identity, controllers: (this.options.controllers ?? CONTROLLERS).map((c) => c.name) });
+    this.log.info('controller-manager: leading; control loops started', {
+      identity: this.identity,
+      controllers: (this.options.controllers ?? CONTROLLERS).map((c) => c.name),
+    });
   }
 
   private async stopControllers(): Promise<void> {

@@ -63,12 +63,16 @@ export class NamespaceController {
   constructor(private readonly ctx: ControllerContext) {
     this.namespaces = ctx.informers.informerFor('Namespace');
     this.pods = ctx.informers.informerFor('Pod');
-    this.controller = new Controller<string>('namespace', { reconcile: (name) => this.sync(name) }, {
-      clock: ctx.clock,
-      workers: WORKERS,
-      rateLimiter: new ExponentialFailureRateLimiter<string>(5, 60_000),
-      onError: (name, error) => ctx.log.error('namespace: sync failed', { namespace: name, error: String(error) }),
-    });
+    this.controller = new Controller<string>(
+      'namespace',
+      { reconcile: (name) => this.sync(name) },
+      {
+        clock: ctx.clock,
+        workers: WORKERS,
+        rateLimiter: new ExponentialFailureRateLimiter<string>(5, 60_000),
+        onError: (name, error) => ctx.log.error('namespace: sync failed', { namespace: name, error: String(error) }),
+      },
+    );
   }
 
   start(): RunningController {
@@ -125,7 +129,8 @@ export class NamespaceController {
           try {
             left = await resource.delete(namespace, o.metadata.name, { preconditions: { uid: o.metadata.uid } });
           } catch (err) {
-            if (err instanceof ApiError && (err.code === ErrorCode.NOT_FOUND || err.code === ErrorCode.CONFLICT)) left = null; // gone, or a new object of that name (the next pass takes it)
+            if (err instanceof ApiError && (err.code === ErrorCode.NOT_FOUND || err.code === ErrorCode.CONFLICT))
+              left = null; // gone, or a new object of that name (the next pass takes it)
             else failed ??= message(err);
           }
         }
@@ -146,9 +151,22 @@ export class NamespaceController {
   /** Kubernetes' namespaceConditionUpdater: the five deletion conditions, written when they change. */
   private async updateConditions(ns: KubeObjectOf<'Namespace'>, remaining: Remaining): Promise<void> {
     const failing = new Map<string, { reason: string; message: string }>();
-    const list = (m: Map<string, number>, what: string) => [...m].filter(([, n]) => n > 0).map(([k, n]) => `${k} ${what} ${n} resource instances`).sort().join(', ');
-    if (remaining.byResource.size) failing.set('NamespaceContentRemaining', { reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${list(remaining.byResource, 'has')}` });
-    if (remaining.byFinalizer.size) failing.set('NamespaceFinalizersRemaining', { reason: 'SomeFinalizerRemain', message: `Some finalizers are remaining: ${list(remaining.byFinalizer, 'in')}` });
+    const list = (m: Map<string, number>, what: string) =>
+      [...m]
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${what} ${n} resource instances`)
+        .sort()
+        .join(', ');
+    if (remaining.byResource.size)
+      failing.set('NamespaceContentRemaining', {
+        reason: 'SomeResourcesRemain',
+        message: `Some resources are remaining: ${list(remaining.byResource, 'has')}`,
+      });
+    if (remaining.byFinalizer.size)
+      failing.set('NamespaceFinalizersRemaining', {
+        reason: 'SomeFinalizerRemain',
+        message: `Some finalizers are remaining: ${list(remaining.byFinalizer, 'in')}`,
+      });
     if (remaining.errors.length) {
       failing.set('NamespaceDeletionContentFailure', {
         reason: 'ContentDeletionFailed',
@@ -187,7 +205,9 @@ export class NamespaceController {
     try {
       const current = await this.ctx.client.resource('Namespace').get(undefined, ns.metadata.name);
       if (!current || current.metadata.uid !== ns.metadata.uid) return;
-      await this.ctx.client.resource('Namespace').patch(undefined, ns.metadata.name, { metadata: { resourceVersion: current.metadata.resourceVersion }, spec: { finalizers } });
+      await this.ctx.client
+        .resource('Namespace')
+        .patch(undefined, ns.metadata.name, { metadata: { resourceVersion: current.metadata.resourceVersion }, spec: { finalizers } });
     } catch (err) {
       if (err instanceof ApiError && err.code === ErrorCode.NOT_FOUND) return;
       throw err; // CONFLICT: again, from a fresh read

@@ -54,16 +54,24 @@ class NodeIpamController {
   /** Nodes already reported as left without a range (reported once each). */
   private readonly starved = new Set<string>();
 
-  constructor(private readonly ctx: ControllerContext, clusterCIDR: string, mask: number) {
+  constructor(
+    private readonly ctx: ControllerContext,
+    clusterCIDR: string,
+    mask: number,
+  ) {
     this.blocks = cidrBlocks(clusterCIDR, mask);
     this.nodes = ctx.informers.informerFor('Node');
-    this.controller = new Controller('node-ipam', { reconcile: (name) => this.reconcile(name) }, {
-      clock: ctx.clock,
-      // the range allocator's cidrUpdateWorkers: 5,000 nodes registering at once are not
-      // served one patch at a time (a node's pods wait for its range)
-      workers: CIDR_UPDATE_WORKERS,
-      onError: (key, error) => ctx.log.error('node-ipam: allocating a pod CIDR failed', { node: key, error: String(error) }),
-    });
+    this.controller = new Controller(
+      'node-ipam',
+      { reconcile: (name) => this.reconcile(name) },
+      {
+        clock: ctx.clock,
+        // the range allocator's cidrUpdateWorkers: 5,000 nodes registering at once are not
+        // served one patch at a time (a node's pods wait for its range)
+        workers: CIDR_UPDATE_WORKERS,
+        onError: (key, error) => ctx.log.error('node-ipam: allocating a pod CIDR failed', { node: key, error: String(error) }),
+      },
+    );
   }
 
   start(): RunningController {
@@ -94,13 +102,16 @@ class NodeIpamController {
     let cidr: string | undefined;
     for (let i = 0; i < this.blocks.count && !cidr; i++) if (!used.has(this.blocks.block(i))) cidr = this.blocks.block(i);
     if (!cidr) {
-      if (!this.starved.has(name)) this.ctx.log.error('node-ipam: the cluster CIDR is exhausted (CIDRNotAvailable)', { node: name, clusterCIDRBlocks: this.blocks.count });
+      if (!this.starved.has(name))
+        this.ctx.log.error('node-ipam: the cluster CIDR is exhausted (CIDRNotAvailable)', { node: name, clusterCIDRBlocks: this.blocks.count });
       this.starved.add(name);
       return { requeueAfterMs: 30_000 };
     }
     this.pending.set(name, cidr);
     try {
-      await this.ctx.client.resource('Node').patch(undefined, name, { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { podCIDR: cidr, podCIDRs: [cidr] } });
+      await this.ctx.client
+        .resource('Node')
+        .patch(undefined, name, { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { podCIDR: cidr, podCIDRs: [cidr] } });
     } catch (err) {
       this.pending.delete(name);
       if (err instanceof ApiError && err.code === ErrorCode.NOT_FOUND) return;

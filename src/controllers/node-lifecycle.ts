@@ -95,7 +95,10 @@ interface NodeHealth {
 class TokenBucket {
   private tokens = 1;
   private at: number;
-  constructor(private readonly now: () => number, public qps: number) {
+  constructor(
+    private readonly now: () => number,
+    public qps: number,
+  ) {
     this.at = now();
   }
   tryAccept(): boolean {
@@ -130,7 +133,10 @@ export class NodeLifecycleController {
   private loops: Promise<void>[] = [];
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly ctx: ControllerContext, private readonly o: Required<NodeLifecycleOptions>) {
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly o: Required<NodeLifecycleOptions>,
+  ) {
     this.nodes = ctx.informers.informerFor('Node');
     this.leases = ctx.informers.informerFor('Lease');
     this.pods = ctx.informers.informerFor('Pod');
@@ -140,9 +146,18 @@ export class NodeLifecycleController {
 
   start(): RunningController {
     this.nodes.addEventHandler({
-      onAdd: (n) => { this.observeNode(n); this.nodeTaintsChanged(n); },
-      onUpdate: (_, n) => { this.observeNode(n); this.nodeTaintsChanged(n); },
-      onDelete: (n) => { this.health.delete(n.metadata.name); this.nodeTaintsChanged(n, true); },
+      onAdd: (n) => {
+        this.observeNode(n);
+        this.nodeTaintsChanged(n);
+      },
+      onUpdate: (_, n) => {
+        this.observeNode(n);
+        this.nodeTaintsChanged(n);
+      },
+      onDelete: (n) => {
+        this.health.delete(n.metadata.name);
+        this.nodeTaintsChanged(n, true);
+      },
     });
     this.leases.addEventHandler({ onAdd: (l) => this.observeLease(l), onUpdate: (_, l) => this.observeLease(l) });
     this.pods.addEventHandler({
@@ -153,10 +168,7 @@ export class NodeLifecycleController {
     void Promise.all([this.nodes.waitForSync(), this.leases.waitForSync(), this.pods.waitForSync()]).then(() => {
       if (this.stopped) return;
       for (const n of this.nodes.cache.list()) this.nodeTaintsChanged(n);
-      this.loops = [
-        this.every(this.o.monitorPeriodMs, () => this.monitorNodeHealth()),
-        this.every(TAINTING_PASS_MS, () => this.doNoExecuteTaintingPass()),
-      ];
+      this.loops = [this.every(this.o.monitorPeriodMs, () => this.monitorNodeHealth()), this.every(TAINTING_PASS_MS, () => this.doNoExecuteTaintingPass())];
     });
     return { stop: () => this.stop() };
   }
@@ -180,7 +192,11 @@ export class NodeLifecycleController {
       }
       if (this.stopped) return;
       await new Promise<void>((resolve) => {
-        const wake = () => { timer.stop(); this.wakes.delete(wake); resolve(); };
+        const wake = () => {
+          timer.stop();
+          this.wakes.delete(wake);
+          resolve();
+        };
         const timer = this.ctx.clock.after(ms, wake);
         this.wakes.add(wake);
       });
@@ -263,7 +279,14 @@ export class NodeLifecycleController {
       for (const type of ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']) {
         const c = conditions.find((x) => x.type === type);
         if (!c) {
-          conditions.push({ type, status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: node.metadata.creationTimestamp, lastTransitionTime: now });
+          conditions.push({
+            type,
+            status: 'Unknown',
+            reason: 'NodeStatusNeverUpdated',
+            message: 'Kubelet never posted node status.',
+            lastHeartbeatTime: node.metadata.creationTimestamp,
+            lastTransitionTime: now,
+          });
           changed = true;
         } else if (c.status !== 'Unknown') {
           Object.assign(c, { status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: now });
@@ -297,7 +320,9 @@ export class NodeLifecycleController {
       ready.status = 'False';
       ready.lastTransitionTime = timestamp(this.ctx.clock.now());
       try {
-        await this.ctx.client.resource('Pod').updateStatus(pod.metadata.namespace ?? undefined, pod.metadata.name, { ...pod.status, conditions }, pod.metadata.resourceVersion);
+        await this.ctx.client
+          .resource('Pod')
+          .updateStatus(pod.metadata.namespace ?? undefined, pod.metadata.name, { ...pod.status, conditions }, pod.metadata.resourceVersion);
         this.nodeEvents.event(pod, 'Warning', 'NodeNotReady', 'Node is not ready');
       } catch (err) {
         if (err instanceof ApiError && err.code === ErrorCode.NOT_FOUND) continue;
@@ -370,8 +395,12 @@ export class NodeLifecycleController {
     for (const [zone, readies] of zoneReady) {
       const ready = readies.filter((r) => r === 'True').length;
       const notReady = readies.length - ready;
-      const state: ZoneState = ready === 0 && notReady > 0 ? 'FullDisruption'
-        : notReady > 2 && notReady / readies.length >= this.o.unhealthyZoneThreshold ? 'PartialDisruption' : 'Normal';
+      const state: ZoneState =
+        ready === 0 && notReady > 0
+          ? 'FullDisruption'
+          : notReady > 2 && notReady / readies.length >= this.o.unhealthyZoneThreshold
+            ? 'PartialDisruption'
+            : 'Normal';
       states.set(zone, { state, size: readies.length });
     }
     const allDown = states.size > 0 && [...states.values()].every((s) => s.state === 'FullDisruption');
@@ -389,7 +418,8 @@ export class NodeLifecycleController {
       for (const node of nodes) {
         this.zone(zoneOf(node)).queue.delete(node.metadata.name);
         await this.markNodeAsReachable(this.nodes.cache.get(node.metadata.name) ?? node).catch((error) =>
-          this.ctx.log.error('node-lifecycle: untainting failed', { node: node.metadata.name, error: String(error) }));
+          this.ctx.log.error('node-lifecycle: untainting failed', { node: node.metadata.name, error: String(error) }),
+        );
       }
     }
   }
@@ -400,7 +430,10 @@ export class NodeLifecycleController {
       for (const name of [...z.queue]) {
         const node = this.nodes.cache.get(name);
         const ready = node ? readyCondition(node)?.status : 'True';
-        if (!node || ready === 'True') { z.queue.delete(name); continue; }
+        if (!node || ready === 'True') {
+          z.queue.delete(name);
+          continue;
+        }
         if (!z.bucket.tryAccept()) break;
         const want = ready === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE;
         const other = want === TAINT_NOT_READY ? TAINT_UNREACHABLE : TAINT_NOT_READY;
@@ -516,9 +549,17 @@ export class NodeLifecycleController {
 
   private async addDisruptionTarget(pod: PodObject): Promise<void> {
     const conditions: PodCondition[] = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
-    conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: timestamp(this.ctx.clock.now()) });
+    conditions.push({
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason: 'DeletionByTaintManager',
+      message: 'Taint manager: deleting due to NoExecute taint',
+      lastTransitionTime: timestamp(this.ctx.clock.now()),
+    });
     try {
-      await this.ctx.client.resource('Pod').updateStatus(pod.metadata.namespace ?? undefined, pod.metadata.name, { ...pod.status, conditions }, pod.metadata.resourceVersion);
+      await this.ctx.client
+        .resource('Pod')
+        .updateStatus(pod.metadata.namespace ?? undefined, pod.metadata.name, { ...pod.status, conditions }, pod.metadata.resourceVersion);
     } catch (err) {
       // A newer pod status: the condition is best effort, the deletion is what counts.
       if (!(err instanceof ApiError && err.code === ErrorCode.CONFLICT)) throw err;
@@ -557,4 +598,3 @@ export function minTolerationSeconds(tolerations: Toleration[]): number {
   }
   return min === Infinity ? -1 : min;
 }
-

@@ -6,8 +6,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 type PodLike = Pick<Pod, 'spec' | 'status'> & { metadata: NonNullable<Pod['metadata']> };
 
 /** controller.IsPodActive: not finished and not terminating. */
-export const isPodActive = (pod: PodLike): boolean =>
-  pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && !pod.metadata.deletionTimestamp;
+export const isPodActive = (pod: PodLike): boolean => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && !pod.metadata.deletionTimestamp;
 
 export const readyCondition = (pod: PodLike) => pod.status?.conditions?.find((c) => c.type === 'Ready');
 

@@ -319,19 +319,21 @@ export class ReplicaSetController {
       diff = Math.min(diff, this.burstReplicas);
       const victims = podsToDelete(pods, this.relatedPods(rs), diff, this.clock.now().getTime());
       this.expectations.expectDeletions(key, victims.map(keyOf));
-      const results = await Promise.all(victims.map(async (pod) => {
-        try {
-          await this.client.resource('Pod').delete(pod.metadata.namespace, pod.metadata.name);
-          this.recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-          return undefined;
-        } catch (error) {
-          // The informer will not see this deletion.
-          this.expectations.deletionObserved(key, keyOf(pod));
-          if (error instanceof ApiError && error.code === ErrorCode.NOT_FOUND) return undefined;
-          this.recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(error as Error).message}`);
-          return error;
-        }
-      }));
+      const results = await Promise.all(
+        victims.map(async (pod) => {
+          try {
+            await this.client.resource('Pod').delete(pod.metadata.namespace, pod.metadata.name);
+            this.recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+            return undefined;
+          } catch (error) {
+            // The informer will not see this deletion.
+            this.expectations.deletionObserved(key, keyOf(pod));
+            if (error instanceof ApiError && error.code === ErrorCode.NOT_FOUND) return undefined;
+            this.recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(error as Error).message}`);
+            return error;
+          }
+        }),
+      );
       const error = results.find((e) => e !== undefined);
       if (error) throw error;
     }
@@ -382,9 +384,7 @@ export class ReplicaSetController {
    */
   private relatedPods(rs: RS): Pod[] {
     const owner = controllerOf(rs);
-    const siblings = owner
-      ? this.rsInformer.cache.byIndex('ownerUid', owner.uid).filter((r) => controllerOf(r)?.uid === owner.uid)
-      : [rs];
+    const siblings = owner ? this.rsInformer.cache.byIndex('ownerUid', owner.uid).filter((r) => controllerOf(r)?.uid === owner.uid) : [rs];
     const related = new Map<string, Pod>();
     for (const r of siblings) {
       for (const pod of this.podInformer.cache.byIndex('ownerUid', r.metadata.uid)) {
@@ -414,7 +414,9 @@ export class ReplicaSetController {
     if (manageError && !failure) {
       const diff = pods.length - (rs.spec?.replicas ?? 1);
       conditions.push({
-        type: 'ReplicaFailure', status: 'True', lastTransitionTime: timestamp(this.clock.now()),
+        type: 'ReplicaFailure',
+        status: 'True',
+        lastTransitionTime: timestamp(this.clock.now()),
         reason: diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : undefined,
         message: (manageError as Error).message,
       } as ReplicaSetCondition);
@@ -434,12 +436,13 @@ export class ReplicaSetController {
   /** updateReplicaSetStatus: written only when a counter, the conditions or observedGeneration changed. */
   private async updateStatus(rs: RS, status: ReplicaSetStatus): Promise<RS> {
     const old = rs.status ?? { replicas: 0 };
-    const same = (old.replicas ?? 0) === status.replicas
-      && (old.fullyLabeledReplicas ?? 0) === (status.fullyLabeledReplicas ?? 0)
-      && (old.readyReplicas ?? 0) === (status.readyReplicas ?? 0)
-      && (old.availableReplicas ?? 0) === (status.availableReplicas ?? 0)
-      && (old.observedGeneration ?? 0) === (rs.metadata.generation ?? 0)
-      && JSON.stringify(old.conditions ?? []) === JSON.stringify(status.conditions ?? []);
+    const same =
+      (old.replicas ?? 0) === status.replicas &&
+      (old.fullyLabeledReplicas ?? 0) === (status.fullyLabeledReplicas ?? 0) &&
+      (old.readyReplicas ?? 0) === (status.readyReplicas ?? 0) &&
+      (old.availableReplicas ?? 0) === (status.availableReplicas ?? 0) &&
+      (old.observedGeneration ?? 0) === (rs.metadata.generation ?? 0) &&
+      JSON.stringify(old.conditions ?? []) === JSON.stringify(status.conditions ?? []);
     if (same) return rs;
     const next = { ...status, ...(rs.metadata.generation ? { observedGeneration: rs.metadata.generation } : {}) };
     try {
@@ -462,7 +465,11 @@ export function controllerRef(rs: { metadata: { name: string; uid: string } }): 
  * with a failure, so that a template the apiserver refuses costs one request, not five
  * hundred.
  */
-export async function slowStartBatch(count: number, initialBatchSize: number, batch: (size: number) => Promise<readonly unknown[]>): Promise<{ successes: number; error?: unknown }> {
+export async function slowStartBatch(
+  count: number,
+  initialBatchSize: number,
+  batch: (size: number) => Promise<readonly unknown[]>,
+): Promise<{ successes: number; error?: unknown }> {
   let remaining = count;
   let successes = 0;
   for (let size = Math.min(remaining, initialBatchSize); size > 0; size = Math.min(2 * size, remaining)) {
@@ -494,4 +501,3 @@ export const replicaSetController: ControllerDescriptor = {
     };
   },
 };
-

@@ -149,11 +149,23 @@ export class NodeFleet {
     for (const [i, name] of this.nodeNames.entries()) {
       this.nodes.set(name, {
         name,
-        shape: { cpu: options.cpu ?? '4', memory: options.memory ?? '16Gi', pods: options.pods ?? 110, zone: `zone-${String.fromCharCode(97 + (i % zones) % 26)}${i % zones >= 26 ? Math.floor((i % zones) / 26) : ''}`, region: 'kubeql' },
-        images: new Map(), lastStatusPost: -Infinity, registered: false, renewing: false, posting: false,
+        shape: {
+          cpu: options.cpu ?? '4',
+          memory: options.memory ?? '16Gi',
+          pods: options.pods ?? 110,
+          zone: `zone-${String.fromCharCode(97 + ((i % zones) % 26))}${i % zones >= 26 ? Math.floor((i % zones) / 26) : ''}`,
+          region: 'kubeql',
+        },
+        images: new Map(),
+        lastStatusPost: -Infinity,
+        registered: false,
+        renewing: false,
+        posting: false,
       });
     }
-    const onError = (error: unknown) => { if (!this.stopped) this.log.error('node fleet: informer', { error: String(error) }); };
+    const onError = (error: unknown) => {
+      if (!this.stopped) this.log.error('node fleet: informer', { error: String(error) });
+    };
     this.nodeInformer = new Informer(this.client.resource('Node'), { clock: this.clock, onError });
     this.podInformer = new Informer(this.client.resource('Pod'), { clock: this.clock, fieldSelector: 'spec.nodeName!=', onError });
   }
@@ -174,9 +186,11 @@ export class NodeFleet {
     let i = 0;
     for (const node of this.nodes.values()) {
       void this.register(node);
-      this.wheel.after(LEASE_RENEW_INTERVAL_MS + (i++ * spread), () => this.heartbeat(node));
+      this.wheel.after(LEASE_RENEW_INTERVAL_MS + i++ * spread, () => this.heartbeat(node));
     }
-    void this.nodeInformer.waitForSync().then(() => { if (!this.stopped) this.podInformer.start(); });
+    void this.nodeInformer.waitForSync().then(() => {
+      if (!this.stopped) this.podInformer.start();
+    });
   }
 
   /** Every node of the fleet registered and posted Ready. */
@@ -251,9 +265,14 @@ export class NodeFleet {
   }
 
   private async renew(node: SimNode): Promise<void> {
-    await this.limiter.run(() => this.client.request(RenewLeaseDocument, {
-      namespace: NODE_LEASE_NAMESPACE, name: node.name, holderIdentity: node.name, leaseDurationSeconds: LEASE_DURATION_SECONDS,
-    }));
+    await this.limiter.run(() =>
+      this.client.request(RenewLeaseDocument, {
+        namespace: NODE_LEASE_NAMESPACE,
+        name: node.name,
+        holderIdentity: node.name,
+        leaseDurationSeconds: LEASE_DURATION_SECONDS,
+      }),
+    );
   }
 
   /** Every 10 s per node: renew the Lease; post the status when due or when the Node says otherwise. */
@@ -263,17 +282,26 @@ export class NodeFleet {
     if (!node.registered || node.renewing) return;
     node.renewing = true;
     void this.renew(node)
-      .catch((err) => { if (!this.stopped) this.log.error('node fleet: lease renewal failed', { node: node.name, error: String(err) }); })
-      .finally(() => { node.renewing = false; });
-    if (this.clock.monotonic() - node.lastStatusPost >= NODE_STATUS_REPORT_MS || conditionsDiffer(this.nodeInformer.cache.get(node.name))) this.requestNodeStatus(node);
+      .catch((err) => {
+        if (!this.stopped) this.log.error('node fleet: lease renewal failed', { node: node.name, error: String(err) });
+      })
+      .finally(() => {
+        node.renewing = false;
+      });
+    if (this.clock.monotonic() - node.lastStatusPost >= NODE_STATUS_REPORT_MS || conditionsDiffer(this.nodeInformer.cache.get(node.name)))
+      this.requestNodeStatus(node);
   }
 
   private requestNodeStatus(node: SimNode): void {
     if (node.posting || !node.registered || this.stopped) return;
     node.posting = true;
     void this.postNodeStatus(node)
-      .catch((err) => { if (!this.stopped) this.log.error('node fleet: node status update failed', { node: node.name, error: String(err) }); })
-      .finally(() => { node.posting = false; });
+      .catch((err) => {
+        if (!this.stopped) this.log.error('node fleet: node status update failed', { node: node.name, error: String(err) });
+      })
+      .finally(() => {
+        node.posting = false;
+      });
   }
 
   private observeNode(n: KubeObjectOf<'Node'>): void {
@@ -298,7 +326,18 @@ export class NodeFleet {
     if (!p) {
       const phase = pod.status?.phase;
       if ((phase === 'Succeeded' || phase === 'Failed') && !pod.metadata.deletionTimestamp) return; // finished: nothing to run
-      p = { key, uid: key, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node, pod, dirty: false, posting: false, gone: false, deleting: false };
+      p = {
+        key,
+        uid: key,
+        namespace: pod.metadata.namespace ?? 'default',
+        name: pod.metadata.name,
+        node,
+        pod,
+        dirty: false,
+        posting: false,
+        gone: false,
+        deleting: false,
+      };
       this.pods.set(key, p);
       if (pod.metadata.deletionTimestamp) {
         this.finishDelete(p);
@@ -329,7 +368,7 @@ export class NodeFleet {
       const had = p.pod.status?.podIP;
       p.podIP = had && ips.reserve(had) ? had : ips.allocate();
       if (!p.podIP) {
-        this.log.error('node fleet: the node\'s pod CIDR is full', { node: node.name, pod: `${p.namespace}/${p.name}` });
+        this.log.error("node fleet: the node's pod CIDR is full", { node: node.name, pod: `${p.namespace}/${p.name}` });
         return;
       }
     }
@@ -439,7 +478,8 @@ export class NodeFleet {
 
   private deleteNow(p: SimPod): void {
     if (p.gone || this.stopped) return;
-    void this.limiter.run(() => this.client.resource('Pod').delete(p.namespace, p.name, { gracePeriodSeconds: 0, preconditions: { uid: p.uid } }))
+    void this.limiter
+      .run(() => this.client.resource('Pod').delete(p.namespace, p.name, { gracePeriodSeconds: 0, preconditions: { uid: p.uid } }))
       .catch((err) => {
         if (err instanceof ApiError && (err.code === ErrorCode.NOT_FOUND || err.code === ErrorCode.CONFLICT)) return;
         if (this.stopped) return;
@@ -457,4 +497,3 @@ export class NodeFleet {
     this.pods.delete(p.key);
   }
 }
-

@@ -37,7 +37,7 @@ export function nodeObject(name: string, shape: NodeShape): Node & { metadata: {
         'beta.kubernetes.io/arch': 'amd64',
         'topology.kubernetes.io/zone': shape.zone,
         'topology.kubernetes.io/region': shape.region,
-        'type': 'kubeql-sim',
+        type: 'kubeql-sim',
       },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'kubeql.io/simulated': 'true' },
     },
@@ -61,13 +61,26 @@ export function nodeStatus(name: string, shape: NodeShape, previous: NodeConditi
     allocatable: resources,
     conditions: CONDITIONS.map(([type, status, reason, message]) => {
       const before = previous?.find((c) => c.type === type);
-      return { type, status, lastHeartbeatTime: at, lastTransitionTime: before?.status === status && before.lastTransitionTime ? before.lastTransitionTime : at, reason, message };
+      return {
+        type,
+        status,
+        lastHeartbeatTime: at,
+        lastTransitionTime: before?.status === status && before.lastTransitionTime ? before.lastTransitionTime : at,
+        reason,
+        message,
+      };
     }),
-    addresses: [{ type: 'InternalIP', address: nodeIP(name) }, { type: 'Hostname', address: name }],
+    addresses: [
+      { type: 'InternalIP', address: nodeIP(name) },
+      { type: 'Hostname', address: name },
+    ],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
       machineID: createHash('md5').update(`machine:${name}`).digest('hex'),
-      systemUUID: createHash('md5').update(`system:${name}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+      systemUUID: createHash('md5')
+        .update(`system:${name}`)
+        .digest('hex')
+        .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
       bootID,
       kernelVersion: '6.1.0-kubeql',
       osImage: 'kubeql simulated node',

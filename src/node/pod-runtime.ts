@@ -75,12 +75,23 @@ export class PodRuntime {
   private readonly timers = new Set<Timer>();
   private readonly podRef: string;
 
-  constructor(pod: Pod, private readonly host: RuntimeHost) {
+  constructor(
+    pod: Pod,
+    private readonly host: RuntimeHost,
+  ) {
     const annotations = pod.metadata?.annotations;
     const make = (c: { name: string; image?: string }, init: boolean): ContainerRuntime => ({
-      name: c.name, image: c.image ?? '', init, behaviour: behaviourOf(annotations, c.name, init),
-      state: { waiting: { reason: init ? 'PodInitializing' : (pod.spec?.initContainers?.length ? 'PodInitializing' : 'ContainerCreating') } },
-      restartCount: 0, ready: false, started: false, incarnation: 0, backoffMs: 0, backoffs: [],
+      name: c.name,
+      image: c.image ?? '',
+      init,
+      behaviour: behaviourOf(annotations, c.name, init),
+      state: { waiting: { reason: init ? 'PodInitializing' : pod.spec?.initContainers?.length ? 'PodInitializing' : 'ContainerCreating' } },
+      restartCount: 0,
+      ready: false,
+      started: false,
+      incarnation: 0,
+      backoffMs: 0,
+      backoffs: [],
     });
     this.initContainers = (pod.spec?.initContainers ?? []).map((c) => make(c, true));
     this.containers = (pod.spec?.containers ?? []).map((c) => make(c, false));
@@ -92,7 +103,9 @@ export class PodRuntime {
       if (!was || !(was.state?.running || was.state?.terminated || was.restartCount)) continue;
       c.restartCount = (was.restartCount ?? 0) + (was.state?.running ? 1 : 0);
       if (was.state?.running) {
-        c.lastState = { terminated: { exitCode: 255, reason: 'Unknown', startedAt: new Date(was.state.running.startedAt ?? host.clock.now()), finishedAt: host.clock.now() } };
+        c.lastState = {
+          terminated: { exitCode: 255, reason: 'Unknown', startedAt: new Date(was.state.running.startedAt ?? host.clock.now()), finishedAt: host.clock.now() },
+        };
       }
     }
     if (pod.status?.startTime) this.startedAt = new Date(pod.status.startTime);
@@ -254,7 +267,9 @@ export class PodRuntime {
     }
     c.backoffs.push(delay);
     this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.podRef}`);
-    c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatDuration(delay)} restarting failed container=${c.name} pod=${this.podRef}` } };
+    c.state = {
+      waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatDuration(delay)} restarting failed container=${c.name} pod=${this.podRef}` },
+    };
     this.after(delay, () => {
       again();
       this.host.changed();

@@ -18,11 +18,16 @@ export interface PodPlacement {
 export function podPhase(rt: PodRuntime): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
   if (rt.initFailed) return 'Failed';
   if (!rt.initialized) return 'Pending';
-  let waiting = 0, running = 0, succeeded = 0, failed = 0, restarting = 0;
+  let waiting = 0,
+    running = 0,
+    succeeded = 0,
+    failed = 0,
+    restarting = 0;
   for (const c of rt.containers) {
     if ('running' in c.state) running++;
-    else if ('terminated' in c.state) (c.state.terminated.exitCode === 0 ? succeeded++ : failed++);
-    else if (c.lastState) restarting++; // between incarnations (back-off, re-creating)
+    else if ('terminated' in c.state) c.state.terminated.exitCode === 0 ? succeeded++ : failed++;
+    else if (c.lastState)
+      restarting++; // between incarnations (back-off, re-creating)
     else waiting++;
   }
   if (waiting > 0) return 'Pending';
@@ -36,7 +41,9 @@ const stateJson = (s: ContainerState | undefined): Record<string, unknown> => {
   if ('waiting' in s) return { waiting: { reason: s.waiting.reason, ...(s.waiting.message ? { message: s.waiting.message } : {}) } };
   if ('running' in s) return { running: { startedAt: timestamp(s.running.startedAt) } };
   const t = s.terminated;
-  return { terminated: { exitCode: t.exitCode, reason: t.reason, ...(t.startedAt ? { startedAt: timestamp(t.startedAt) } : {}), finishedAt: timestamp(t.finishedAt) } };
+  return {
+    terminated: { exitCode: t.exitCode, reason: t.reason, ...(t.startedAt ? { startedAt: timestamp(t.startedAt) } : {}), finishedAt: timestamp(t.finishedAt) },
+  };
 };
 
 function containerStatus(c: ContainerRuntime, uid: string): ContainerStatus {
@@ -62,12 +69,14 @@ export function podStatus(pod: Pod, rt: PodRuntime, placement: PodPlacement, now
     const status = ok ? 'True' : 'False';
     const before = old.find((c) => c.type === type);
     return {
-      type, status,
+      type,
+      status,
       lastTransitionTime: before?.status === status && before.lastTransitionTime ? before.lastTransitionTime : timestamp(now),
-      ...(reason ? { reason } : {}), ...(message ? { message } : {}),
+      ...(reason ? { reason } : {}),
+      ...(message ? { message } : {}),
     };
   };
-  const uninitialized = rt.initContainers.filter((c) => !(('terminated' in c.state) && c.state.terminated.exitCode === 0));
+  const uninitialized = rt.initContainers.filter((c) => !('terminated' in c.state && c.state.terminated.exitCode === 0));
   const unready = rt.containers.filter((c) => !c.ready);
   const done = phase === 'Succeeded' || phase === 'Failed';
   const containersReady = !done && unready.length === 0 && rt.initialized;
@@ -75,13 +84,30 @@ export function podStatus(pod: Pod, rt: PodRuntime, placement: PodPlacement, now
   const missingGates = gates.filter((g) => old.find((c) => c.type === g)?.status !== 'True');
   const conditions: PodCondition[] = [
     condition('PodReadyToStartContainers', true),
-    condition('Initialized', rt.initialized, rt.initialized ? undefined : 'ContainersNotInitialized',
-      rt.initialized ? undefined : `containers with incomplete status: ${names(uninitialized)}`),
-    condition('Ready', containersReady && missingGates.length === 0,
+    condition(
+      'Initialized',
+      rt.initialized,
+      rt.initialized ? undefined : 'ContainersNotInitialized',
+      rt.initialized ? undefined : `containers with incomplete status: ${names(uninitialized)}`,
+    ),
+    condition(
+      'Ready',
+      containersReady && missingGates.length === 0,
       done ? 'PodCompleted' : !containersReady ? 'ContainersNotReady' : missingGates.length ? 'ReadinessGatesNotReady' : undefined,
-      done ? undefined : !containersReady ? `containers with unready status: ${names(unready)}` : missingGates.length ? `corresponding condition of pod readiness gate "${missingGates[0]}" does not exist.` : undefined),
-    condition('ContainersReady', containersReady, done ? 'PodCompleted' : containersReady ? undefined : 'ContainersNotReady',
-      done || containersReady ? undefined : `containers with unready status: ${names(unready)}`),
+      done
+        ? undefined
+        : !containersReady
+          ? `containers with unready status: ${names(unready)}`
+          : missingGates.length
+            ? `corresponding condition of pod readiness gate "${missingGates[0]}" does not exist.`
+            : undefined,
+    ),
+    condition(
+      'ContainersReady',
+      containersReady,
+      done ? 'PodCompleted' : containersReady ? undefined : 'ContainersNotReady',
+      done || containersReady ? undefined : `containers with unready status: ${names(unready)}`,
+    ),
     condition('PodScheduled', true),
   ];
   const foreign = old.filter((c) => !KUBELET_CONDITIONS.has(c.type));

@@ -19,7 +19,10 @@ export class TimerWheel {
   private armedAt = Infinity;
   private closed = false;
 
-  constructor(private readonly clock: Clock, private readonly onError: (error: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
 
   /** Runs `fn` after `ms` of cluster time. */
   after(ms: number, fn: () => void): Timer {
@@ -27,7 +30,11 @@ export class TimerWheel {
     if (this.closed) return { stop: () => undefined };
     this.push(entry);
     if (entry.at < this.armedAt) this.arm();
-    return { stop: () => { entry.stopped = true; } };
+    return {
+      stop: () => {
+        entry.stopped = true;
+      },
+    };
   }
 
   /** Entries not yet fired (stopped ones may still count until they reach the top). */
@@ -75,7 +82,7 @@ export class TimerWheel {
   private push(e: Entry): void {
     const h = this.heap;
     h.push(e);
-    for (let i = h.length - 1; i > 0;) {
+    for (let i = h.length - 1; i > 0; ) {
       const parent = (i - 1) >> 1;
       if (!this.less(h[i], h[parent])) break;
       [h[i], h[parent]] = [h[parent], h[i]];
@@ -89,8 +96,9 @@ export class TimerWheel {
     const last = h.pop();
     if (h.length && last) {
       h[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < h.length && this.less(h[l], h[m])) m = l;
         if (r < h.length && this.less(h[r], h[m])) m = r;

@@ -39,9 +39,16 @@ export function resolveLogLevel(level?: string): LogLevel {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = resolveLogLevel(options.level);
   const destination = options.destination ?? process.stdout;
-  const format = options.format ?? (process.env.KUBEQL_LOG_FORMAT as 'json' | 'pretty' | undefined) ?? ((destination as { isTTY?: boolean }).isTTY ? 'pretty' : 'json');
-  const stream = format === 'pretty' ? pretty({ destination: destination as Writable, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }) : destination;
-  const p = pino({ level, base: options.base ?? {}, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg', formatters: { level: (label) => ({ level: label }) } }, stream);
+  const format =
+    options.format ?? (process.env.KUBEQL_LOG_FORMAT as 'json' | 'pretty' | undefined) ?? ((destination as { isTTY?: boolean }).isTTY ? 'pretty' : 'json');
+  const stream =
+    format === 'pretty'
+      ? pretty({ destination: destination as Writable, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
+      : destination;
+  const p = pino(
+    { level, base: options.base ?? {}, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg', formatters: { level: (label) => ({ level: label }) } },
+    stream,
+  );
   return fromPino(p);
 }
 
@@ -67,6 +74,7 @@ export interface PartialLogger {
 
 /** Fills in the levels a partial logger leaves out, as no-ops. */
 export function completeLogger(log: PartialLogger): Logger {
-  const level = (f: ((message: string, fields: LogFields) => void) | undefined) => (f ? (message: string, fields?: LogFields) => f.call(log, message, fields ?? {}) : () => {});
+  const level = (f: ((message: string, fields: LogFields) => void) | undefined) =>
+    f ? (message: string, fields?: LogFields) => f.call(log, message, fields ?? {}) : () => {};
   return { error: level(log.error), warn: level(log.warn), info: level(log.info), debug: level(log.debug) };
 }

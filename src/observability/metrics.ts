@@ -2,7 +2,16 @@
 // apiserver, store, and later the scheduler, controller-manager and node fleet — registers
 // its metrics here, so one /metrics answer shows them all. Node's process metrics
 // (CPU, memory, event-loop lag, GC, handles) are in it from the first call.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+} from 'prom-client';
 
 let registry: Registry | undefined;
 

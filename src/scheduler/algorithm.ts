@@ -90,7 +90,8 @@ export function fitErrorMessage(
   preFilterMessage?: string,
 ): string {
   // ErrNoNodesAvailable: what kube-scheduler reports for an empty cluster.
-  if (totalNodes === 0 && !preFilterMessage) return postFilterMessage ? `no nodes available to schedule pods ${postFilterMessage}` : 'no nodes available to schedule pods';
+  if (totalNodes === 0 && !preFilterMessage)
+    return postFilterMessage ? `no nodes available to schedule pods ${postFilterMessage}` : 'no nodes available to schedule pods';
   let msg = `0/${totalNodes} nodes are available:`;
   if (preFilterMessage) {
     msg += ` ${preFilterMessage}.`;
@@ -118,7 +119,7 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToS
   }
   if (percentage >= 100) return numAllNodes;
   const n = Math.trunc((numAllNodes * percentage) / 100);
-  return Math.max(n , MIN_FEASIBLE_NODES_TO_FIND);
+  return Math.max(n, MIN_FEASIBLE_NODES_TO_FIND);
 }
 
 const moduleCursor = { next: 0 };

@@ -67,7 +67,12 @@ export class SchedulerServer {
 
   private async startScheduling(): Promise<void> {
     if (this.scheduler) return;
-    this.scheduler = new Scheduler({ client: this.client, clock: this.options.clock, log: this.log, percentageOfNodesToScore: this.options.percentageOfNodesToScore });
+    this.scheduler = new Scheduler({
+      client: this.client,
+      clock: this.options.clock,
+      log: this.log,
+      percentageOfNodesToScore: this.options.percentageOfNodesToScore,
+    });
     this.scheduler.start();
     this.log.info('scheduler: leading; scheduling', { identity: this.identity });
   }

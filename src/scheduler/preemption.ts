@@ -109,9 +109,7 @@ const keyOf = (p: Pod): string => p.metadata?.uid || `${p.metadata?.namespace ??
  * SelectVictimsOnNode: the minimal set of lower-priority pods to evict from `node` for
  * `pod` to fit, most important first; or the status saying why no such set exists.
  */
-export function selectVictimsOnNode(
-  pod: Pod, node: NodeInfo, snapshot: Snapshot, options: PreemptionOptions = {},
-): { victims: Pod[] } | { status: Status } {
+export function selectVictimsOnNode(pod: Pod, node: NodeInfo, snapshot: Snapshot, options: PreemptionOptions = {}): { victims: Pod[] } | { status: Status } {
   const filter = options.filter ?? ((p, n, s) => filtersPass(p, n, s));
   const now = options.now ?? (() => new Date());
   const priority = podPriority(pod);
@@ -131,7 +129,8 @@ export function selectVictimsOnNode(
   const victims: Pod[] = [];
   for (const p of potential) {
     const back = addPod(ni, p);
-    if (fits(back) === undefined) ni = back; // reprieved
+    if (fits(back) === undefined)
+      ni = back; // reprieved
     else victims.push(p);
   }
   return { victims };
@@ -144,7 +143,10 @@ function earliestStartOfMostImportant(victims: readonly Pod[], now: () => Date):
   for (const v of victims) {
     const p = podPriority(v);
     const t = startTime(v, now);
-    if (p > top) { top = p; earliest = t; } else if (p === top && t < earliest) earliest = t;
+    if (p > top) {
+      top = p;
+      earliest = t;
+    } else if (p === top && t < earliest) earliest = t;
   }
   return earliest;
 }
@@ -182,7 +184,8 @@ export function preempt(pod: Pod, snapshot: Snapshot, options: PreemptionOptions
   const statuses = new Map<string, Status>();
   const potential: NodeInfo[] = [];
   for (const ni of snapshot.nodes) {
-    if (options.statuses?.get(ni.name)?.code === 'UnschedulableAndUnresolvable') statuses.set(ni.name, { code: 'UnschedulableAndUnresolvable', reasons: [NOT_HELPFUL] });
+    if (options.statuses?.get(ni.name)?.code === 'UnschedulableAndUnresolvable')
+      statuses.set(ni.name, { code: 'UnschedulableAndUnresolvable', reasons: [NOT_HELPFUL] });
     else potential.push(ni);
   }
 

@@ -35,14 +35,22 @@ export interface SchedulerOptions {
   percentageOfNodesToScore?: number;
 }
 
-const attempts = counter({ name: 'scheduler_schedule_attempts_total', help: 'Scheduling attempts by result (scheduled, unschedulable, error).', labelNames: ['result', 'profile'] as const });
+const attempts = counter({
+  name: 'scheduler_schedule_attempts_total',
+  help: 'Scheduling attempts by result (scheduled, unschedulable, error).',
+  labelNames: ['result', 'profile'] as const,
+});
 const attemptDuration = histogram({
-  name: 'scheduler_scheduling_attempt_duration_seconds', help: 'Time to decide where a pod goes (filter and score), by result.',
-  labelNames: ['result', 'profile'] as const, buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  name: 'scheduler_scheduling_attempt_duration_seconds',
+  help: 'Time to decide where a pod goes (filter and score), by result.',
+  labelNames: ['result', 'profile'] as const,
+  buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 });
 const e2eDuration = histogram({
-  name: 'scheduler_pod_scheduling_sli_duration_seconds', help: 'From a pod entering the queue to its binding, by attempts.',
-  labelNames: ['attempts'] as const, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+  name: 'scheduler_pod_scheduling_sli_duration_seconds',
+  help: 'From a pod entering the queue to its binding, by attempts.',
+  labelNames: ['attempts'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
 });
 const pendingPods = gauge({ name: 'scheduler_pending_pods', help: 'Pods waiting in the scheduling queue, by queue.', labelNames: ['queue'] as const });
 
@@ -52,11 +60,16 @@ const terminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.
 /** Has the node changed in a way that could let a waiting pod fit (kube-scheduler's nodeSchedulingPropertiesChange)? */
 function schedulingPropertiesChanged(old: Node, node: Node): boolean {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  return old.spec?.unschedulable !== node.spec?.unschedulable
-    || !same(old.status?.allocatable, node.status?.allocatable)
-    || !same(old.metadata?.labels, node.metadata?.labels)
-    || !same(old.spec?.taints, node.spec?.taints)
-    || !same(old.status?.conditions?.map((c) => [c.type, c.status]), node.status?.conditions?.map((c) => [c.type, c.status]));
+  return (
+    old.spec?.unschedulable !== node.spec?.unschedulable ||
+    !same(old.status?.allocatable, node.status?.allocatable) ||
+    !same(old.metadata?.labels, node.metadata?.labels) ||
+    !same(old.spec?.taints, node.spec?.taints) ||
+    !same(
+      old.status?.conditions?.map((c) => [c.type, c.status]),
+      node.status?.conditions?.map((c) => [c.type, c.status]),
+    )
+  );
 }
 
 export class Scheduler {
@@ -85,7 +98,10 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.queue = new SchedulingQueue({ clock: options.clock });
-    this.informers = new SharedInformers(options.client, { clock: options.clock, onError: (error) => options.log.error('scheduler: informer', { error: String(error) }) });
+    this.informers = new SharedInformers(options.client, {
+      clock: options.clock,
+      onError: (error) => options.log.error('scheduler: informer', { error: String(error) }),
+    });
     this.recorder = eventRecorder(options.client, options.clock, DEFAULT_SCHEDULER_NAME);
     this.schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.bindConcurrency = options.bindConcurrency ?? 64;
@@ -94,8 +110,9 @@ export class Scheduler {
 
   /** Is the pod this scheduler's to place? */
   private responsibleFor(pod: Pod): boolean {
-    return !pod.spec?.nodeName && (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === this.schedulerName
-      && !pod.metadata?.deletionTimestamp && !terminal(pod);
+    return (
+      !pod.spec?.nodeName && (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === this.schedulerName && !pod.metadata?.deletionTimestamp && !terminal(pod)
+    );
   }
 
   start(): void {
@@ -230,7 +247,12 @@ export class Scheduler {
       attempts.inc({ result: 'scheduled', profile: this.schedulerName });
       e2eDuration.observe({ attempts: String(Math.min(item.attempts, 15)) }, (this.options.clock.monotonic() - item.firstSeen) / 1000);
       this.queue.done(item);
-      this.recorder.event({ kind: 'Pod', apiVersion: 'v1', metadata: pod.metadata! }, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+      this.recorder.event(
+        { kind: 'Pod', apiVersion: 'v1', metadata: pod.metadata! },
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${namespace}/${name} to ${nodeName}`,
+      );
     } catch (error) {
       this.cache.forget(pod);
       if (error instanceof ApiError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.CONFLICT)) {
@@ -251,7 +273,8 @@ export class Scheduler {
     const conditions = pod.status?.conditions ?? [];
     const current = conditions.find((c) => c.type === 'PodScheduled');
     const nomination = nominatedNodeName ?? pod.status?.nominatedNodeName;
-    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message && nomination === pod.status?.nominatedNodeName) return;
+    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message && nomination === pod.status?.nominatedNodeName)
+      return;
     void this.writeUnschedulable(pod, message, nomination);
   }
 
@@ -264,8 +287,19 @@ export class Scheduler {
   private async writeUnschedulable(pod: Pod, message: string, nomination: string | undefined, retry = true): Promise<void> {
     const conditions = pod.status?.conditions ?? [];
     const current = conditions.find((c) => c.type === 'PodScheduled');
-    const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: current?.status === 'False' ? current.lastTransitionTime : timestamp(this.options.clock.now()) };
-    const status = { ...pod.status, ...(nomination ? { nominatedNodeName: nomination } : {}), conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition] };
+    const condition = {
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+      message,
+      lastProbeTime: null,
+      lastTransitionTime: current?.status === 'False' ? current.lastTransitionTime : timestamp(this.options.clock.now()),
+    };
+    const status = {
+      ...pod.status,
+      ...(nomination ? { nominatedNodeName: nomination } : {}),
+      conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition],
+    };
     const pods = this.options.client.resource('Pod');
     try {
       await pods.updateStatus(pod.metadata!.namespace!, pod.metadata!.name!, status, pod.metadata!.resourceVersion);
@@ -275,7 +309,8 @@ export class Scheduler {
         if (fresh && !fresh.spec?.nodeName && !fresh.metadata.deletionTimestamp) await this.writeUnschedulable(fresh as Pod, message, nomination, false);
         return;
       }
-      if (!(error instanceof ApiError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.CONFLICT))) this.options.log.error('scheduler: pod status', { pod: podKey(pod), error: String(error) });
+      if (!(error instanceof ApiError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.CONFLICT)))
+        this.options.log.error('scheduler: pod status', { pod: podKey(pod), error: String(error) });
     }
   }
 
@@ -283,10 +318,19 @@ export class Scheduler {
   private preemptVictims(preemptor: Pod, nodeName: string, victims: readonly Pod[]): void {
     const by = `${preemptor.metadata!.namespace}/${preemptor.metadata!.name}`;
     for (const victim of victims) {
-      this.recorder.event({ kind: 'Pod', apiVersion: 'v1', metadata: victim.metadata! }, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata!.uid ?? by} on node ${nodeName}`);
-      this.options.client.resource('Pod').delete(victim.metadata!.namespace!, victim.metadata!.name!, { preconditions: { uid: victim.metadata!.uid } }).catch((error) => {
-        if (!(error instanceof ApiError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.CONFLICT))) this.options.log.error('scheduler: preempting', { victim: podKey(victim), by, error: String(error) });
-      });
+      this.recorder.event(
+        { kind: 'Pod', apiVersion: 'v1', metadata: victim.metadata! },
+        'Normal',
+        'Preempted',
+        `Preempted by pod ${preemptor.metadata!.uid ?? by} on node ${nodeName}`,
+      );
+      this.options.client
+        .resource('Pod')
+        .delete(victim.metadata!.namespace!, victim.metadata!.name!, { preconditions: { uid: victim.metadata!.uid } })
+        .catch((error) => {
+          if (!(error instanceof ApiError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.CONFLICT)))
+            this.options.log.error('scheduler: preempting', { victim: podKey(victim), by, error: String(error) });
+        });
     }
   }
 }

@@ -41,7 +41,7 @@ class SnapshotImpl implements Snapshot {
   /** Carries lazily computed lists over to a successor that changed one node. */
   inherit(prev: SnapshotImpl, old: NodeInfo | undefined, next: NodeInfo): void {
     if (old && old.images === next.images) this.imageCounts = prev.imageCounts;
-    const same = (f: (n: NodeInfo) => number): boolean => old !== undefined && (f(old) > 0) === (f(next) > 0) && f(next) === 0;
+    const same = (f: (n: NodeInfo) => number): boolean => old !== undefined && f(old) > 0 === f(next) > 0 && f(next) === 0;
     if (prev.affinity && same(affinityPodCount)) this.affinity = prev.affinity;
     if (prev.antiAffinity && same(requiredAntiAffinityPodCount)) this.antiAffinity = prev.antiAffinity;
   }

@@ -196,7 +196,9 @@ export function postgresRunner(url: string): BatchRunner {
     if (client) return client;
     // Like the pool's connections (database.ts): a bounded connect, keep-alive.
     const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS });
-    c.on('error', () => { if (client === c) client = undefined; }); // the next batch reconnects
+    c.on('error', () => {
+      if (client === c) client = undefined;
+    }); // the next batch reconnects
     try {
       await c.connect();
       await c.query(`SET enable_seqscan = off; SET enable_hashjoin = off; SET enable_mergejoin = off; ${PREPARE}`);

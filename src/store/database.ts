@@ -111,7 +111,11 @@ class Listener {
   private attempt = 0;
   private stopped = false;
 
-  constructor(private readonly url: string, private readonly channel: string, private readonly onNotify: (payload: string) => void) {}
+  constructor(
+    private readonly url: string,
+    private readonly channel: string,
+    private readonly onNotify: (payload: string) => void,
+  ) {}
 
   /** The first connection; its failure is the caller's. */
   async start(): Promise<void> {

@@ -61,8 +61,7 @@ export interface EncryptionKeyOptions {
 /** The key of this process, for stores given none (generated once: stores of one process read each other's rows). */
 let processKey: Buffer | undefined;
 
-const isCode = (err: unknown, code: string): boolean =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+const isCode = (err: unknown, code: string): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 
 /** The key in a key file's bytes, or why not. */
 export function parseKey(bytes: Buffer): Buffer | string {
@@ -113,7 +112,10 @@ export class SecretEncryption {
   private readonly keys: Map<string, Buffer>;
   readonly keyId: string;
 
-  private constructor(private readonly key: Buffer, readonly source: string) {
+  private constructor(
+    private readonly key: Buffer,
+    readonly source: string,
+  ) {
     this.keyId = keyIdOf(key);
     this.keys = new Map([[this.keyId, key]]);
   }
@@ -127,12 +129,14 @@ export class SecretEncryption {
   /** The key as the options name it (see EncryptionKeyOptions); a missing or malformed file is an error. */
   static async load(options: EncryptionKeyOptions = {}): Promise<SecretEncryption> {
     const file = options.encryptionKeyFile ?? (process.env.KUBEQL_ENCRYPTION_KEY_FILE || undefined);
-    if (file === undefined) return new SecretEncryption((processKey ??= randomBytes(KEY_BYTES)), 'a key of this process only (no encryption key file was given)');
+    if (file === undefined)
+      return new SecretEncryption((processKey ??= randomBytes(KEY_BYTES)), 'a key of this process only (no encryption key file was given)');
     try {
       return new SecretEncryption(await readKeyFile(file), `the key file ${file}`);
     } catch (err) {
       if (!isCode(err, 'ENOENT')) throw err;
-      if (!options.createEncryptionKey) throw new Error(`encryption key file ${file} does not exist: every apiserver of a cluster must be given the cluster's key file`);
+      if (!options.createEncryptionKey)
+        throw new Error(`encryption key file ${file} does not exist: every apiserver of a cluster must be given the cluster's key file`);
     }
     await createKeyFile(file);
     return new SecretEncryption(await readKeyFile(file), `the key file ${file}`);
@@ -172,7 +176,12 @@ export class SecretEncryption {
     const colon = envelope.indexOf(':', PREFIX.length);
     const keyId = colon < 0 ? '' : envelope.slice(PREFIX.length, colon);
     const key = this.keys.get(keyId);
-    if (!key) throw unreadable(meta.namespace, meta.name, `it was encrypted with key "${keyId}", but this apiserver has key "${this.keyId}" (${this.source}); every apiserver of a cluster must be given the same encryption key file`);
+    if (!key)
+      throw unreadable(
+        meta.namespace,
+        meta.name,
+        `it was encrypted with key "${keyId}", but this apiserver has key "${this.keyId}" (${this.source}); every apiserver of a cluster must be given the same encryption key file`,
+      );
     let secret: Json;
     try {
       const bytes = Buffer.from(envelope.slice(colon + 1), 'base64');
@@ -200,7 +209,10 @@ export class SecretEncryption {
    */
   async verify(prisma: PrismaClient): Promise<void> {
     const [row] = await prisma.$queryRawUnsafe<{ object: Json }[]>(
-      `SELECT object FROM kubeql_resource WHERE kind = $1 AND object->>'${ENVELOPE_FIELD}' LIKE $2 ORDER BY revision DESC LIMIT 1`, SECRET_KIND, `${PREFIX}%`);
+      `SELECT object FROM kubeql_resource WHERE kind = $1 AND object->>'${ENVELOPE_FIELD}' LIKE $2 ORDER BY revision DESC LIMIT 1`,
+      SECRET_KIND,
+      `${PREFIX}%`,
+    );
     if (!row) return;
     try {
       this.open(row.object);

@@ -36,7 +36,12 @@ export class GroupCommit {
   private readonly maxBytes: number;
 
   /** `committed` gets each committed batch's changes, in revision order, before any writer hears of them; `codec` opens sealed Secrets. */
-  constructor(private readonly run: BatchRunner, private readonly committed: (changes: Change[]) => void, limits: GroupCommitLimits = {}, private readonly codec?: SecretCodec) {
+  constructor(
+    private readonly run: BatchRunner,
+    private readonly committed: (changes: Change[]) => void,
+    limits: GroupCommitLimits = {},
+    private readonly codec?: SecretCodec,
+  ) {
     this.maxWrites = limits.maxWrites ?? 256;
     this.maxBytes = limits.maxBytes ?? 8 << 20;
   }

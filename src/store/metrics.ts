@@ -5,7 +5,7 @@ import { FAST_BUCKETS, gauge, histogram } from '../observability/index.ts';
 
 export const writeDuration = histogram({
   name: 'kubeql_store_write_duration_seconds',
-  help: 'Time from a write\'s submission to the store to its commit (queueing in group commit included), by operation (create, update, delete, or batch for an atomic writeAll).',
+  help: "Time from a write's submission to the store to its commit (queueing in group commit included), by operation (create, update, delete, or batch for an atomic writeAll).",
   labelNames: ['operation'] as const,
   buckets: FAST_BUCKETS,
 });

@@ -5,7 +5,21 @@ import { badInput, unavailable } from '../apimachinery/errors.ts';
 import { SECRET_KIND } from './encryption.ts';
 
 const TOP = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
-const META = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers'];
+const META = [
+  'name',
+  'generateName',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+];
 
 /** JSONB sorts keys by length; put them back in the order `kubectl get -o json` prints. */
 function ordered(obj: Record<string, unknown>, order: string[]): Record<string, unknown> {
@@ -47,7 +61,9 @@ export const toNumber = (v: bigint | number | null | undefined): number => Numbe
 export function translateDatabaseError(err: unknown): unknown {
   const cause = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause;
   if (cause?.originalCode === '22021' || cause?.originalCode === '22P05' || cause?.originalCode === '22P02') {
-    return badInput('strings must be valid Unicode without NUL characters (\\u0000) or unpaired surrogates', [{ field: '', message: 'Invalid value: not valid Unicode text' }]);
+    return badInput('strings must be valid Unicode without NUL characters (\\u0000) or unpaired surrogates', [
+      { field: '', message: 'Invalid value: not valid Unicode text' },
+    ]);
   }
   if (isConnectionFailure(err)) return unavailable();
   return err;
@@ -65,7 +81,8 @@ const CONNECTION_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2
 /** Node's socket errors. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** What node-postgres, its pool and PGlite say (as plain Errors, unwrapped by the adapter). */
-const CONNECTION_MESSAGES = /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Can't reach database server|PGlite is closed|Cannot use a pool after calling end/;
+const CONNECTION_MESSAGES =
+  /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Can't reach database server|PGlite is closed|Cannot use a pool after calling end/;
 
 interface ErrorLike {
   code?: unknown;
@@ -80,7 +97,8 @@ export function isConnectionFailure(err: unknown): boolean {
   for (let e = err as ErrorLike | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as ErrorLike | undefined, depth++) {
     const adapter = e.meta?.driverAdapterError?.cause;
     if (adapter && (CONNECTION_KINDS.has(adapter.kind ?? '') || CONNECTION_SQLSTATES.test(adapter.originalCode ?? adapter.code ?? ''))) return true;
-    if (typeof e.code === 'string' && (CONNECTION_PRISMA_CODES.has(e.code) || SOCKET_CODES.has(e.code) || (e.severity && CONNECTION_SQLSTATES.test(e.code)))) return true;
+    if (typeof e.code === 'string' && (CONNECTION_PRISMA_CODES.has(e.code) || SOCKET_CODES.has(e.code) || (e.severity && CONNECTION_SQLSTATES.test(e.code))))
+      return true;
     if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
   }
   return false;

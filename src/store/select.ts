@@ -39,6 +39,8 @@ export async function select(prisma: PrismaClient, kind: string, selection: Sele
     }
   }
   const rows = await prisma.$queryRawUnsafe<{ revision: bigint; object: unknown }[]>(
-    `SELECT revision, object FROM kubeql_resource WHERE kind = $1 AND ${where} ORDER BY namespace, name`, ...params);
+    `SELECT revision, object FROM kubeql_resource WHERE kind = $1 AND ${where} ORDER BY namespace, name`,
+    ...params,
+  );
   return rows.map((r) => fromRow(r.object, r.revision, codec));
 }

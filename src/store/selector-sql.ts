@@ -83,8 +83,7 @@ function labelRequirementSql(r: LabelRequirement, labels: string, p: Params): st
 }
 
 /** A Postgres text[] literal, every element quoted, for `#>` / `#>>` paths. */
-const textArrayLiteral = (items: readonly string[]): string =>
-  `{${items.map((s) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+const textArrayLiteral = (items: readonly string[]): string => `{${items.map((s) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 function fieldRequirementSql(r: FieldRequirement, cols: Required<SelectorColumns>, p: Params): string {
   let expr: string;
@@ -93,9 +92,7 @@ function fieldRequirementSql(r: FieldRequirement, cols: Required<SelectorColumns
   else {
     // As fieldValue(): strings, numbers and booleans in text form; anything else is ''.
     const path = p.add(textArrayLiteral(r.field.split('.')), 'text[]');
-    expr =
-      `(CASE WHEN jsonb_typeof(${cols.object} #> ${path}) IN ('string', 'number', 'boolean') ` +
-      `THEN ${cols.object} #>> ${path} ELSE '' END)`;
+    expr = `(CASE WHEN jsonb_typeof(${cols.object} #> ${path}) IN ('string', 'number', 'boolean') ` + `THEN ${cols.object} #>> ${path} ELSE '' END)`;
   }
   return `${expr} ${r.operator === '!=' ? '<>' : '='} ${p.add(r.value, 'text')}`;
 }

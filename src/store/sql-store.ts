@@ -35,7 +35,12 @@ export class SqlStore implements Store {
   /** Seals Secrets on the way to the rows and opens them on the way back (encryption.ts). */
   private readonly secrets: SecretCodec;
 
-  private constructor(readonly db: Database, readonly hub: WatchHub, options: StoreOptions, encryption: SecretEncryption) {
+  private constructor(
+    readonly db: Database,
+    readonly hub: WatchHub,
+    options: StoreOptions,
+    encryption: SecretEncryption,
+  ) {
     this.secrets = encryption;
     const runner = db.engine === 'postgresql' ? postgresRunner(options.url!) : pgliteRunner(db.prisma);
     this.writer = new GroupCommit(runner, (changes) => hub.deliver(changes), options, encryption);
@@ -137,7 +142,11 @@ export class SqlStore implements Store {
 }
 
 const writeOf = (op: WriteOp, codec: SecretCodec): Write =>
-  op.verb === 'create' ? createWrite(op.key, op.object, codec) : op.verb === 'update' ? updateWrite(op.key, op.object, op.expectedRevision, codec) : deleteWrite(op.key, op.expectedRevision);
+  op.verb === 'create'
+    ? createWrite(op.key, op.object, codec)
+    : op.verb === 'update'
+      ? updateWrite(op.key, op.object, op.expectedRevision, codec)
+      : deleteWrite(op.key, op.expectedRevision);
 
 /** The object as its verb alone returns it (a unit is written whole, so every write of it has its revision). */
 const writtenOf = (op: WriteOp, outcome: Outcome, codec: SecretCodec): KubeObject =>
@@ -149,4 +158,7 @@ function refusalOf(op: WriteOp, outcome: Outcome, codec: SecretCodec): WriteRefu
 }
 
 /** Database errors that are the caller's fault become typed errors; the rest pass on. */
-const guard = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => { throw translateDatabaseError(err); });
+const guard = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((err: unknown) => {
+    throw translateDatabaseError(err);
+  });

@@ -45,10 +45,7 @@ export interface ListResult {
 }
 
 /** A failed compare-and-swap is an answer, not an exception (kine's habit). */
-export type WriteResult =
-  | { ok: true; object: KubeObject }
-  | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'conflict'; current: KubeObject };
+export type WriteResult = { ok: true; object: KubeObject } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'conflict'; current: KubeObject };
 
 /** One write of an atomic unit (`Store.writeAll`). Each key at most once per unit. */
 export type WriteOp =
@@ -60,9 +57,7 @@ export type WriteOp =
 export type WriteRefusal = Exclude<WriteResult, { ok: true }> | { ok: false; reason: 'exists'; current: KubeObject };
 
 /** All written (`objects` in the order of the ops, as update and delete return them), or nothing, because of op `index`. */
-export type WriteAllResult =
-  | { ok: true; objects: KubeObject[] }
-  | { ok: false; index: number; result: WriteRefusal };
+export type WriteAllResult = { ok: true; objects: KubeObject[] } | { ok: false; index: number; result: WriteRefusal };
 
 export interface WatchOptions {
   kind: string;

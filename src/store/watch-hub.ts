@@ -28,8 +28,7 @@ export interface WatchHubOptions {
 /** Events that may wait in a watcher's queue before it is closed as too slow. */
 const DEFAULT_MAX_QUEUE = 100_000;
 
-const tooOld = (rev: number, compacted: number) =>
-  expired(`too old resource version: ${rev} (${compacted})`);
+const tooOld = (rev: number, compacted: number) => expired(`too old resource version: ${rev} (${compacted})`);
 
 export class WatchHub {
   private dispatched = 0;
@@ -51,7 +50,11 @@ export class WatchHub {
   private readonly batchSize: number;
 
   /** `codec` opens sealed Secrets read from the log. */
-  constructor(private readonly prisma: PrismaClient, private readonly options: WatchHubOptions = {}, private readonly codec?: SecretCodec) {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly options: WatchHubOptions = {},
+    private readonly codec?: SecretCodec,
+  ) {
     this.windowSize = options.windowSize ?? 10_000;
     this.batchSize = options.batchSize ?? 1000;
     this.latest = new LRUCache({ max: options.recentSize ?? 50_000 });
@@ -235,7 +238,11 @@ export class WatchHub {
   }
 
   watch(options: WatchOptions): Watch {
-    const watcher = new Watcher(options, () => this.dispatched, () => this.watchers.get(options.kind)?.delete(watcher));
+    const watcher = new Watcher(
+      options,
+      () => this.dispatched,
+      () => this.watchers.get(options.kind)?.delete(watcher),
+    );
     let set = this.watchers.get(options.kind);
     if (!set) this.watchers.set(options.kind, (set = new Set()));
     set.add(watcher);
@@ -254,7 +261,7 @@ export class WatchHub {
     // A page and the one before it fit in the watcher's queue together.
     const page = Math.max(1, Math.min(this.batchSize, Math.floor(watcher.maxQueue / 2)));
     try {
-      for (let after = from; ;) {
+      for (let after = from; ; ) {
         if (watcher.isDone) return;
         if (after >= this.dispatched) return watcher.goLive([]);
         if (this.window.length && this.window[0].revision <= after + 1) {
@@ -290,7 +297,10 @@ export class WatchHub {
 
 const latestKey = (kind: string, namespace: string, name: string) => `${kind}\0${namespace}\0${name}`;
 
-function toChange(row: { revision: bigint; kind: string; namespace: string; name: string; type: string; object: unknown; prevObject: unknown; prevRevision: bigint | null }, codec: SecretCodec | undefined): Change {
+function toChange(
+  row: { revision: bigint; kind: string; namespace: string; name: string; type: string; object: unknown; prevObject: unknown; prevRevision: bigint | null },
+  codec: SecretCodec | undefined,
+): Change {
   return {
     revision: Number(row.revision),
     kind: row.kind,
@@ -309,8 +319,7 @@ function eventFor(change: Change, options: WatchOptions): WatchEvent | undefined
   const match = options.matches ?? (() => true);
   const now = change.type !== 'DELETED' && match(change.object);
   const before = change.type === 'DELETED' ? match(change.object) : change.prevObject !== undefined && match(change.prevObject);
-  const type: ChangeType | undefined =
-    now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
+  const type: ChangeType | undefined = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
   return type && { type, object: change.object, revision: change.revision };
 }
 
@@ -328,7 +337,11 @@ class Watcher implements Watch {
   private last: number;
   readonly maxQueue: number;
 
-  constructor(private readonly options: WatchOptions, private readonly hubRevision: () => number, private readonly detach: () => void) {
+  constructor(
+    private readonly options: WatchOptions,
+    private readonly hubRevision: () => number,
+    private readonly detach: () => void,
+  ) {
     this.kind = options.kind;
     this.last = options.fromRevision;
     this.maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;

@@ -7,15 +7,23 @@ import fc from 'fast-check';
 import { deepCopy } from '../../src/apimachinery/deep-copy.ts';
 
 test('any JSON value: the copy is deep-equal and shares no object or array with the original', () => {
-  fc.assert(fc.property(fc.jsonValue(), (v) => {
-    const c = deepCopy(v);
-    assert.deepEqual(c, v);
-    const objects = new Set<unknown>();
-    const walk = (x: unknown) => { if (typeof x === 'object' && x !== null) { objects.add(x); for (const y of Object.values(x)) walk(y); } };
-    walk(v);
-    const shared = (x: unknown): boolean => typeof x === 'object' && x !== null && (objects.has(x) || Object.values(x).some(shared));
-    assert.equal(shared(c), false);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.jsonValue(), (v) => {
+      const c = deepCopy(v);
+      assert.deepEqual(c, v);
+      const objects = new Set<unknown>();
+      const walk = (x: unknown) => {
+        if (typeof x === 'object' && x !== null) {
+          objects.add(x);
+          for (const y of Object.values(x)) walk(y);
+        }
+      };
+      walk(v);
+      const shared = (x: unknown): boolean => typeof x === 'object' && x !== null && (objects.has(x) || Object.values(x).some(shared));
+      assert.equal(shared(c), false);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('"__proto__" stays an own data key; the copy\'s prototype is Object.prototype', () => {
@@ -34,7 +42,9 @@ test('null-prototype objects and class instances (GraphQL inputs) are copied as 
   const c = deepCopy(input);
   assert.equal(Object.getPrototypeOf(c), Object.prototype);
   assert.deepEqual(JSON.parse(JSON.stringify(c)), { a: { b: 1 } });
-  class PodInput { metadata = { name: 'p' }; }
+  class PodInput {
+    metadata = { name: 'p' };
+  }
   const fromClass = deepCopy(new PodInput());
   assert.equal(Object.getPrototypeOf(fromClass), Object.prototype);
   assert.deepEqual(fromClass, { metadata: { name: 'p' } });

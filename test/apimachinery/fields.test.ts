@@ -3,14 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { ApiError } from '../../src/apimachinery/errors.ts';
-import {
-  escapeFieldValue,
-  fieldValue,
-  formatFieldSelector,
-  matchesFields,
-  parseFieldSelector,
-  unescapeFieldValue,
-} from '../../src/apimachinery/fields.ts';
+import { escapeFieldValue, fieldValue, formatFieldSelector, matchesFields, parseFieldSelector, unescapeFieldValue } from '../../src/apimachinery/fields.ts';
 
 const SUPPORTED = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase', 'spec.replicas', 'spec.unschedulable'] as const;
 
@@ -34,23 +27,13 @@ describe('parseFieldSelector', () => {
       { field: 'spec.nodeName', operator: '=', value: 'n1' },
       { field: 'status.phase', operator: '!=', value: 'Running' },
     ]);
-    assert.deepEqual(parseFieldSelector('spec.nodeName=', SUPPORTED).requirements, [
-      { field: 'spec.nodeName', operator: '=', value: '' },
-    ]);
-    assert.deepEqual(parseFieldSelector('spec.nodeName!=', SUPPORTED).requirements, [
-      { field: 'spec.nodeName', operator: '!=', value: '' },
-    ]);
+    assert.deepEqual(parseFieldSelector('spec.nodeName=', SUPPORTED).requirements, [{ field: 'spec.nodeName', operator: '=', value: '' }]);
+    assert.deepEqual(parseFieldSelector('spec.nodeName!=', SUPPORTED).requirements, [{ field: 'spec.nodeName', operator: '!=', value: '' }]);
     // Empty terms are skipped.
-    assert.deepEqual(parseFieldSelector(',spec.nodeName=a,,', SUPPORTED).requirements, [
-      { field: 'spec.nodeName', operator: '=', value: 'a' },
-    ]);
+    assert.deepEqual(parseFieldSelector(',spec.nodeName=a,,', SUPPORTED).requirements, [{ field: 'spec.nodeName', operator: '=', value: 'a' }]);
     // The first operator splits, `!=` and `==` tried before `=`: the rest is the value.
-    assert.deepEqual(parseFieldSelector('spec.nodeName==\\=a', SUPPORTED).requirements, [
-      { field: 'spec.nodeName', operator: '==', value: '=a' },
-    ]);
-    assert.deepEqual(parseFieldSelector('spec.nodeName=!\\=a', SUPPORTED).requirements, [
-      { field: 'spec.nodeName', operator: '=', value: '!=a' },
-    ]);
+    assert.deepEqual(parseFieldSelector('spec.nodeName==\\=a', SUPPORTED).requirements, [{ field: 'spec.nodeName', operator: '==', value: '=a' }]);
+    assert.deepEqual(parseFieldSelector('spec.nodeName=!\\=a', SUPPORTED).requirements, [{ field: 'spec.nodeName', operator: '=', value: '!=a' }]);
   });
 
   test('escapes in values', () => {
@@ -89,11 +72,14 @@ describe('parseFieldSelector', () => {
     assert.deepEqual(parseFieldSelector(formatFieldSelector(sel), SUPPORTED), sel);
     fc.assert(
       fc.property(
-        fc.array(fc.record({
-          field: fc.constantFrom(...SUPPORTED),
-          operator: fc.constantFrom('=' as const, '==' as const, '!=' as const),
-          value: fc.string(),
-        }), { maxLength: 5 }),
+        fc.array(
+          fc.record({
+            field: fc.constantFrom(...SUPPORTED),
+            operator: fc.constantFrom('=' as const, '==' as const, '!=' as const),
+            value: fc.string(),
+          }),
+          { maxLength: 5 },
+        ),
         (reqs) => {
           const text = formatFieldSelector({ requirements: reqs });
           const parsed = parseFieldSelector(text, SUPPORTED);

@@ -48,8 +48,21 @@ describe('parseLabelSelector (cases from k8s.io/apimachinery selector_test.go)',
   });
 
   test('bad strings are rejected', () => {
-    for (const s of ['x=a||y=b', 'x==a==b', '!x=a', 'x<a', 'x,,y', ',x,y', 'x nott in (y)', 'a in (xyz),',
-      'a in (xyz)b notin ()', 'a in (xyz abc)', 'a notin(', 'a (', '(']) {
+    for (const s of [
+      'x=a||y=b',
+      'x==a==b',
+      '!x=a',
+      'x<a',
+      'x,,y',
+      ',x,y',
+      'x nott in (y)',
+      'a in (xyz),',
+      'a in (xyz)b notin ()',
+      'a in (xyz abc)',
+      'a notin(',
+      'a (',
+      '(',
+    ]) {
       badInputMessage(() => parseLabelSelector(s));
     }
   });
@@ -63,8 +76,7 @@ describe('parseLabelSelector (cases from k8s.io/apimachinery selector_test.go)',
     ['', []],
     ['\rx', [req('x', 'exists')]],
     ['this-is-a-dns.domain.com/key-with-dash', [req('this-is-a-dns.domain.com/key-with-dash', 'exists')]],
-    ['this-is-another-dns.domain.com/key-with-dash in (so,what)',
-      [req('this-is-another-dns.domain.com/key-with-dash', 'in', 'so', 'what')]],
+    ['this-is-another-dns.domain.com/key-with-dash in (so,what)', [req('this-is-another-dns.domain.com/key-with-dash', 'in', 'so', 'what')]],
     ['0.1.2.domain/99 notin (10.10.100.1, tick.tack.clock)', [req('0.1.2.domain/99', 'notin', '10.10.100.1', 'tick.tack.clock')]],
     ['foo  in\t (abc)', [req('foo', 'in', 'abc')]],
     ['x notin\n (abc)', [req('x', 'notin', 'abc')]],
@@ -72,8 +84,7 @@ describe('parseLabelSelector (cases from k8s.io/apimachinery selector_test.go)',
     ['x in (abc,def)', [req('x', 'in', 'abc', 'def')]],
     ['x in (abc,)', [req('x', 'in', '', 'abc')]],
     ['x in ()', [req('x', 'in', '')]],
-    ['x notin (abc,,def),bar,z in (),w',
-      [req('bar', 'exists'), req('w', 'exists'), req('x', 'notin', '', 'abc', 'def'), req('z', 'in', '')]],
+    ['x notin (abc,,def),bar,z in (),w', [req('bar', 'exists'), req('w', 'exists'), req('x', 'notin', '', 'abc', 'def'), req('z', 'in', '')]],
     ['x,y in (a)', [req('x', 'exists'), req('y', 'in', 'a')]],
     ['x=a', [req('x', '=', 'a')]],
     ['x>1', [req('x', 'gt', '1')]],
@@ -85,9 +96,10 @@ describe('parseLabelSelector (cases from k8s.io/apimachinery selector_test.go)',
     ['a ', [req('a', 'exists')]],
     ['a in (x,y,notin, z,in)', [req('a', 'in', 'in', 'notin', 'x', 'y', 'z')]],
     // The brief's examples and other quirks of the Kubernetes grammar:
-    ['app=web,tier in (a,b),!canary,env!=prod,env==x,exists-key', [
-      req('app', '=', 'web'), req('canary', '!'), req('env', '!=', 'prod'), req('env', '==', 'x'),
-      req('exists-key', 'exists'), req('tier', 'in', 'a', 'b')]],
+    [
+      'app=web,tier in (a,b),!canary,env!=prod,env==x,exists-key',
+      [req('app', '=', 'web'), req('canary', '!'), req('env', '!=', 'prod'), req('env', '==', 'x'), req('exists-key', 'exists'), req('tier', 'in', 'a', 'b')],
+    ],
     ['key notin (a,b)', [req('key', 'notin', 'a', 'b')]],
     ['a==', [req('a', '==', '')]], // `a==` is `a` equal to the empty string
     ['a=,b', [req('a', '=', ''), req('b', 'exists')]],
@@ -112,7 +124,7 @@ describe('parseLabelSelector (cases from k8s.io/apimachinery selector_test.go)',
     });
   }
 
-  test('error messages are Kubernetes\'', () => {
+  test("error messages are Kubernetes'", () => {
     const m = (s: string) => badInputMessage(() => parseLabelSelector(s));
     assert.equal(m('a in ('), "unable to parse requirement: found '', expected: ',', ')' or identifier");
     assert.equal(m('=x'), "found '=', expected: !, identifier, or 'end of string'");
@@ -129,20 +141,49 @@ describe('parseLabelSelector (cases from k8s.io/apimachinery selector_test.go)',
     assert.equal(m('-a=b'), `unable to parse requirement: <nil>: Invalid value: "-a": ${NAME_REGEX_ERR}`);
     assert.equal(m('a=-b'), `unable to parse requirement: values[0][a]: Invalid value: "-b": ${VALUE_REGEX_ERR}`);
     assert.equal(m('a>x'), `unable to parse requirement: values[0]: Invalid value: "x": for 'Gt', 'Lt' operators, the value must be an integer`);
-    assert.equal(m('a>99999999999999999999'),
-      `unable to parse requirement: values[0]: Invalid value: "99999999999999999999": for 'Gt', 'Lt' operators, the value must be an integer`);
+    assert.equal(
+      m('a>99999999999999999999'),
+      `unable to parse requirement: values[0]: Invalid value: "99999999999999999999": for 'Gt', 'Lt' operators, the value must be an integer`,
+    );
     assert.equal(m('/a'), 'unable to parse requirement: <nil>: Invalid value: "/a": prefix part must be non-empty');
-    assert.equal(m(`${'k'.repeat(64)}`),
-      `unable to parse requirement: <nil>: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 characters`);
-    assert.equal(m(`a=${'v'.repeat(64)}`),
-      `unable to parse requirement: values[0][a]: Invalid value: "${'v'.repeat(64)}": must be no more than 63 characters`);
+    assert.equal(
+      m(`${'k'.repeat(64)}`),
+      `unable to parse requirement: <nil>: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 characters`,
+    );
+    assert.equal(m(`a=${'v'.repeat(64)}`), `unable to parse requirement: values[0][a]: Invalid value: "${'v'.repeat(64)}": must be no more than 63 characters`);
   });
 
   test('malformed and hostile selectors are parse errors', () => {
     for (const s of [
-      'a in (', '=x', 'a b', "a=x' OR 1=1 --", "a in (x') OR TRUE --)", 'a=$1', 'a;DROP TABLE t', "a'=b", 'a="b"',
-      'a=b)', 'a in ((b))', 'a notin', '!!a', 'a!b', 'x/y/z', 'A_.b/c', '-a', 'a-', 'a=b,', 'a>', 'a<-1', 'a>1.5',
-      'k'.repeat(64), `${'p'.repeat(254)}/k`, `a=${'v'.repeat(64)}`, 'ä=b', 'a=b\u00e4', 'a\\=b', 'a==b==c',
+      'a in (',
+      '=x',
+      'a b',
+      "a=x' OR 1=1 --",
+      "a in (x') OR TRUE --)",
+      'a=$1',
+      'a;DROP TABLE t',
+      "a'=b",
+      'a="b"',
+      'a=b)',
+      'a in ((b))',
+      'a notin',
+      '!!a',
+      'a!b',
+      'x/y/z',
+      'A_.b/c',
+      '-a',
+      'a-',
+      'a=b,',
+      'a>',
+      'a<-1',
+      'a>1.5',
+      'k'.repeat(64),
+      `${'p'.repeat(254)}/k`,
+      `a=${'v'.repeat(64)}`,
+      'ä=b',
+      'a=b\u00e4',
+      'a\\=b',
+      'a==b==c',
     ]) {
       badInputMessage(() => parseLabelSelector(s));
     }
@@ -256,8 +297,12 @@ describe('labelSelectorFromObject (metav1.LabelSelectorAsSelector)', () => {
       ],
     });
     assert.deepEqual(sel.requirements, [
-      req('app', '=', 'web'), req('canary', '!'), req('env', 'in', 'dev', 'prod'), req('owner', 'exists'),
-      req('tier', '=', ''), req('zone', 'notin', 'a'),
+      req('app', '=', 'web'),
+      req('canary', '!'),
+      req('env', 'in', 'dev', 'prod'),
+      req('owner', 'exists'),
+      req('tier', '=', ''),
+      req('zone', 'notin', 'a'),
     ]);
     assert.equal(formatLabelSelector(sel), 'app=web,!canary,env in (dev,prod),owner,tier=,zone notin (a)');
     assert.ok(matchesLabels(sel, { app: 'web', tier: '', env: 'dev', owner: 'me' }));
@@ -274,16 +319,12 @@ describe('labelSelectorFromObject (metav1.LabelSelectorAsSelector)', () => {
   });
 
   test('invalid structured selectors (TestRequirementConstructor)', () => {
-    const bad = (sel: Parameters<typeof labelSelectorFromObject>[0]) =>
-      badInputMessage(() => labelSelectorFromObject(sel, 'spec.selector'), 'spec.selector');
+    const bad = (sel: Parameters<typeof labelSelectorFromObject>[0]) => badInputMessage(() => labelSelectorFromObject(sel, 'spec.selector'), 'spec.selector');
     assert.match(bad({ matchExpressions: [{ key: 'x', operator: 'In' }] }), /values set can't be empty/);
     assert.match(bad({ matchExpressions: [{ key: 'x', operator: 'NotIn', values: [] }] }), /values set can't be empty/);
-    assert.match(bad({ matchExpressions: [{ key: 'x', operator: 'Exists', values: ['a'] }] }),
-      /values set must be empty for exists and does not exist/);
-    assert.match(bad({ matchExpressions: [{ key: 'x', operator: 'Gt', values: ['1'] }] }),
-      /"Gt" is not a valid label selector operator/);
-    assert.match(bad({ matchExpressions: [{ key: 'x', operator: 'toString', values: ['1'] }] }),
-      /not a valid label selector operator/);
+    assert.match(bad({ matchExpressions: [{ key: 'x', operator: 'Exists', values: ['a'] }] }), /values set must be empty for exists and does not exist/);
+    assert.match(bad({ matchExpressions: [{ key: 'x', operator: 'Gt', values: ['1'] }] }), /"Gt" is not a valid label selector operator/);
+    assert.match(bad({ matchExpressions: [{ key: 'x', operator: 'toString', values: ['1'] }] }), /not a valid label selector operator/);
     assert.match(bad({ matchExpressions: [{ key: 'a'.repeat(254), operator: 'Exists' }] }), /name part must be no more than 63/);
     assert.match(bad({ matchLabels: { 'bad key': 'v' } }), /key: Invalid value: "bad key"/);
     assert.match(bad({ matchLabels: { k: 'bad value' } }), /values\[0\]\[k\]: Invalid value: "bad value"/);
@@ -291,10 +332,17 @@ describe('labelSelectorFromObject (metav1.LabelSelectorAsSelector)', () => {
       labelSelectorFromObject({ matchLabels: { '-k': 'v' }, matchExpressions: [{ key: 'x', operator: 'In', values: [] }] }, 'spec.selector');
     } catch (e) {
       assert.ok(e instanceof ApiError);
-      assert.deepEqual(e.causes.map((c) => c.field), ['spec.selector.matchLabels', 'spec.selector.matchExpressions[0]']);
+      assert.deepEqual(
+        e.causes.map((c) => c.field),
+        ['spec.selector.matchLabels', 'spec.selector.matchExpressions[0]'],
+      );
     }
     // Valid ones from the same table.
-    for (const [key, operator, values] of [['1foo', 'In', ['bar']], ['1234', 'In', ['bar']], ['x', 'DoesNotExist', []]] as const) {
+    for (const [key, operator, values] of [
+      ['1foo', 'In', ['bar']],
+      ['1234', 'In', ['bar']],
+      ['x', 'DoesNotExist', []],
+    ] as const) {
       labelSelectorFromObject({ matchExpressions: [{ key, operator, values: [...values] }] });
     }
   });
@@ -338,9 +386,7 @@ describe('properties', () => {
   test('format and parse round-trip', () => {
     fc.assert(
       fc.property(fc.array(requirement, { maxLength: 6 }), (reqs) => {
-        const normalised = reqs
-          .map((r) => ({ ...r, values: [...new Set(r.values)].sort() }))
-          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        const normalised = reqs.map((r) => ({ ...r, values: [...new Set(r.values)].sort() })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
         const text = formatLabelSelector({ requirements: normalised });
         const parsed = parseLabelSelector(text);
         assert.deepEqual(parsed.requirements, normalised);
@@ -353,15 +399,21 @@ describe('properties', () => {
   test('arbitrary input either parses or fails with BAD_USER_INPUT', () => {
     const piece = fc.constantFrom('a', 'b', 'in', 'notin', '=', '==', '!=', '!', '(', ')', ',', '>', '<', ' ', '1', "'", '-', '/', '.');
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(piece, { maxLength: 12 }).map((p) => p.join(''))), (s) => {
-        try {
-          const sel = parseLabelSelector(s);
-          // Whatever parses prints to a canonical form that parses to the same selector.
-          assert.deepEqual(parseLabelSelector(formatLabelSelector(sel)), sel);
-        } catch (e) {
-          assert.ok(e instanceof ApiError && e.code === 'BAD_USER_INPUT', String(e));
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(piece, { maxLength: 12 }).map((p) => p.join('')),
+        ),
+        (s) => {
+          try {
+            const sel = parseLabelSelector(s);
+            // Whatever parses prints to a canonical form that parses to the same selector.
+            assert.deepEqual(parseLabelSelector(formatLabelSelector(sel)), sel);
+          } catch (e) {
+            assert.ok(e instanceof ApiError && e.code === 'BAD_USER_INPUT', String(e));
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

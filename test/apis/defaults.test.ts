@@ -72,9 +72,18 @@ describe('Pod', () => {
     });
     const [c] = p.spec.containers;
     assert.equal(c.imagePullPolicy, 'IfNotPresent');
-    assert.deepEqual(c.ports, [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 53, protocol: 'UDP' }]);
+    assert.deepEqual(c.ports, [
+      { containerPort: 80, protocol: 'TCP' },
+      { containerPort: 53, protocol: 'UDP' },
+    ]);
     assert.deepEqual(c.env[0].valueFrom.fieldRef, { fieldPath: 'spec.nodeName', apiVersion: 'v1' });
-    assert.deepEqual(c.readinessProbe, { httpGet: { port: 80, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
+    assert.deepEqual(c.readinessProbe, {
+      httpGet: { port: 80, path: '/', scheme: 'HTTP' },
+      timeoutSeconds: 1,
+      periodSeconds: 10,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
     assert.deepEqual(c.livenessProbe, { grpc: { port: 9090, service: '' }, periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
     assert.deepEqual(c.lifecycle.preStop.httpGet, { port: 80, path: '/drain', scheme: 'HTTP' });
     // Limits stand in for missing requests, on Pods.
@@ -92,7 +101,9 @@ describe('Pod', () => {
 
   test('given values are kept', () => {
     const spec = {
-      containers: [{ name: 'web', image: 'nginx', imagePullPolicy: 'Never', terminationMessagePolicy: 'FallbackToLogsOnError', terminationMessagePath: '/tmp/t' }],
+      containers: [
+        { name: 'web', image: 'nginx', imagePullPolicy: 'Never', terminationMessagePolicy: 'FallbackToLogsOnError', terminationMessagePath: '/tmp/t' },
+      ],
       restartPolicy: 'OnFailure',
       dnsPolicy: 'Default',
       terminationGracePeriodSeconds: 0,
@@ -114,7 +125,12 @@ describe('Pod', () => {
   });
 
   test('hostNetwork pods get hostPort = containerPort', () => {
-    const p = defaulted({ apiVersion: 'v1', kind: 'Pod', metadata: { ...meta }, spec: { hostNetwork: true, containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 9100 }] }] } });
+    const p = defaulted({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { ...meta },
+      spec: { hostNetwork: true, containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 9100 }] }] },
+    });
     assert.deepEqual(p.spec.containers[0].ports, [{ containerPort: 9100, protocol: 'TCP', hostPort: 9100 }]);
   });
 
@@ -152,7 +168,12 @@ describe('workloads', () => {
   const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25', resources: { limits: { cpu: '1' } } }] } };
 
   test('Deployment', () => {
-    const d = defaulted({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { ...meta }, spec: { selector: { matchLabels: { app: 'web' } }, template: structuredClone(template) } });
+    const d = defaulted({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { ...meta },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: structuredClone(template) },
+    });
     assert.equal(d.spec.replicas, 1);
     assert.deepEqual(d.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
     assert.equal(d.spec.revisionHistoryLimit, 10);
@@ -172,7 +193,12 @@ describe('workloads', () => {
   });
 
   test('Deployment: given values, Recreate, partial rollingUpdate', () => {
-    const recreate = defaulted({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { ...meta }, spec: { replicas: 0, strategy: { type: 'Recreate' }, revisionHistoryLimit: 0 } });
+    const recreate = defaulted({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { ...meta },
+      spec: { replicas: 0, strategy: { type: 'Recreate' }, revisionHistoryLimit: 0 },
+    });
     assert.equal(recreate.spec.replicas, 0);
     assert.deepEqual(recreate.spec.strategy, { type: 'Recreate' });
     assert.equal(recreate.spec.revisionHistoryLimit, 0);
@@ -181,7 +207,12 @@ describe('workloads', () => {
   });
 
   test('ReplicaSet', () => {
-    const rs = defaulted({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { ...meta }, spec: { selector: { matchLabels: { app: 'web' } }, template: structuredClone(template) } });
+    const rs = defaulted({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { ...meta },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: structuredClone(template) },
+    });
     assert.equal(rs.spec.replicas, 1);
     assert.equal(rs.spec.template.spec.restartPolicy, 'Always');
     assert.equal(rs.spec.strategy, undefined);
@@ -190,7 +221,15 @@ describe('workloads', () => {
 
 describe('Service', () => {
   test('ClusterIP defaults and targetPort = port', () => {
-    const s = defaulted({ apiVersion: 'v1', kind: 'Service', metadata: { ...meta }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }, { port: 443, targetPort: 'https', protocol: 'TCP' }, { port: 53, targetPort: 0, protocol: 'UDP' }] } });
+    const s = defaulted({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { ...meta },
+      spec: {
+        selector: { app: 'web' },
+        ports: [{ port: 80 }, { port: 443, targetPort: 'https', protocol: 'TCP' }, { port: 53, targetPort: 0, protocol: 'UDP' }],
+      },
+    });
     assert.deepEqual(s.spec, {
       selector: { app: 'web' },
       ports: [
@@ -208,11 +247,21 @@ describe('Service', () => {
     const lb = defaulted({ apiVersion: 'v1', kind: 'Service', metadata: { ...meta }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } });
     assert.equal(lb.spec.externalTrafficPolicy, 'Cluster');
     assert.equal(lb.spec.allocateLoadBalancerNodePorts, true);
-    const np = defaulted({ apiVersion: 'v1', kind: 'Service', metadata: { ...meta }, spec: { type: 'NodePort', ports: [{ port: 80 }], sessionAffinity: 'ClientIP' } });
+    const np = defaulted({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { ...meta },
+      spec: { type: 'NodePort', ports: [{ port: 80 }], sessionAffinity: 'ClientIP' },
+    });
     assert.equal(np.spec.externalTrafficPolicy, 'Cluster');
     assert.equal(np.spec.allocateLoadBalancerNodePorts, undefined);
     assert.deepEqual(np.spec.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
-    const none = defaulted({ apiVersion: 'v1', kind: 'Service', metadata: { ...meta }, spec: { sessionAffinityConfig: { clientIP: { timeoutSeconds: 5 } }, ports: [{ port: 1 }] } });
+    const none = defaulted({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { ...meta },
+      spec: { sessionAffinityConfig: { clientIP: { timeoutSeconds: 5 } }, ports: [{ port: 1 }] },
+    });
     assert.equal(none.spec.sessionAffinityConfig, undefined);
     const ext = defaulted({ apiVersion: 'v1', kind: 'Service', metadata: { ...meta }, spec: { type: 'ExternalName', externalName: 'db.example.com' } });
     assert.deepEqual(ext.spec, { type: 'ExternalName', externalName: 'db.example.com', sessionAffinity: 'None' });
@@ -226,7 +275,13 @@ describe('other kinds', () => {
     assert.deepEqual(ns.status, { phase: 'Active' });
     // Not added back once removed, nor while terminating; a given phase is kept.
     assert.deepEqual(defaulted({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' }, spec: { finalizers: [] } }).spec, { finalizers: [] });
-    const terminating = defaulted({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', deletionTimestamp: '2024-01-01T00:00:00Z' }, spec: {}, status: { phase: 'Terminating' } });
+    const terminating = defaulted({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'a', deletionTimestamp: '2024-01-01T00:00:00Z' },
+      spec: {},
+      status: { phase: 'Terminating' },
+    });
     assert.deepEqual(terminating.spec, {});
     assert.deepEqual(terminating.status, { phase: 'Terminating' });
   });
@@ -240,8 +295,17 @@ describe('other kinds', () => {
   });
 
   test('EndpointSlice ports', () => {
-    const es = defaulted({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { ...meta }, addressType: 'IPv4', ports: [{ port: 80 }, { name: 'dns', port: 53, protocol: 'UDP' }] });
-    assert.deepEqual(es.ports, [{ port: 80, name: '', protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }]);
+    const es = defaulted({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { ...meta },
+      addressType: 'IPv4',
+      ports: [{ port: 80 }, { name: 'dns', port: 53, protocol: 'UDP' }],
+    });
+    assert.deepEqual(es.ports, [
+      { port: 80, name: '', protocol: 'TCP' },
+      { name: 'dns', port: 53, protocol: 'UDP' },
+    ]);
   });
 
   test('bindings: roleRef and User/Group subjects get the rbac group', () => {
@@ -250,7 +314,11 @@ describe('other kinds', () => {
       kind: 'RoleBinding',
       metadata: { ...meta },
       roleRef: { kind: 'Role', name: 'r' },
-      subjects: [{ kind: 'User', name: 'jane' }, { kind: 'Group', name: 'devs' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'default' }],
+      subjects: [
+        { kind: 'User', name: 'jane' },
+        { kind: 'Group', name: 'devs' },
+        { kind: 'ServiceAccount', name: 'sa', namespace: 'default' },
+      ],
     });
     assert.deepEqual(b.roleRef, { kind: 'Role', name: 'r', apiGroup: 'rbac.authorization.k8s.io' });
     assert.deepEqual(b.subjects, [
@@ -274,8 +342,21 @@ describe('other kinds', () => {
 
 describe('applyDefaults in general', () => {
   const samples: Json[] = [
-    { apiVersion: 'v1', kind: 'Pod', metadata: { ...meta }, spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }], readinessProbe: { tcpSocket: { port: 80 } } }], volumes: [{ name: 'v' }] } },
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { ...meta }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { ...meta },
+      spec: {
+        containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }], readinessProbe: { tcpSocket: { port: 80 } } }],
+        volumes: [{ name: 'v' }],
+      },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { ...meta },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+    },
     { apiVersion: 'v1', kind: 'Service', metadata: { ...meta }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } },
   ];

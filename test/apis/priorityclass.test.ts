@@ -8,8 +8,7 @@ before(async () => (t = await startTestServer()));
 after(() => t.stop());
 
 const PC = 'metadata { name resourceVersion } value globalDefault description preemptionPolicy';
-const createClass = (pc: Record<string, unknown>) =>
-  t.gql(`mutation($pc: PriorityClassInput!) { createPriorityClass(priorityClass: $pc) { ${PC} } }`, { pc });
+const createClass = (pc: Record<string, unknown>) => t.gql(`mutation($pc: PriorityClassInput!) { createPriorityClass(priorityClass: $pc) { ${PC} } }`, { pc });
 const createPod = (name: string, spec: Record<string, unknown> = {}) =>
   t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } spec { priority priorityClassName } manifest } }`, {
     p: { metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx' }], ...spec } },
@@ -25,7 +24,9 @@ describe('PriorityClass kind', () => {
     const byName = new Map(priorityClasses.items.map((pc: { metadata: { name: string } }) => [pc.metadata.name, pc]));
     assert.deepEqual(byName.get('system-cluster-critical'), {
       metadata: (byName.get('system-cluster-critical') as { metadata: unknown }).metadata,
-      value: 2000000000, globalDefault: null, preemptionPolicy: 'PreemptLowerPriority',
+      value: 2000000000,
+      globalDefault: null,
+      preemptionPolicy: 'PreemptLowerPriority',
       description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.',
     });
     assert.equal((byName.get('system-node-critical') as { value: number }).value, 2000001000);
@@ -47,9 +48,17 @@ describe('PriorityClass kind', () => {
     assert.equal(e.extensions?.code, 'BAD_USER_INPUT');
     assert.deepEqual(e.extensions?.causes, [{ field: 'value', message: 'Forbidden: maximum allowed value of a user defined priority is 1000000000' }]);
     e = errorOf(await createClass({ metadata: { name: 'system-mine' }, value: 5 }));
-    assert.deepEqual(e.extensions?.causes, [{ field: 'metadata.name', message: "Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: system-mine is not a known system priority class" }]);
+    assert.deepEqual(e.extensions?.causes, [
+      {
+        field: 'metadata.name',
+        message:
+          "Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: system-mine is not a known system priority class",
+      },
+    ]);
     e = errorOf(await createClass({ metadata: { name: 'odd' }, value: 5, preemptionPolicy: 'Sometimes' }));
-    assert.deepEqual(e.extensions?.causes, [{ field: 'preemptionPolicy', message: 'Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"' }]);
+    assert.deepEqual(e.extensions?.causes, [
+      { field: 'preemptionPolicy', message: 'Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"' },
+    ]);
   });
 
   test('value and preemptionPolicy are immutable', async () => {
@@ -89,7 +98,7 @@ describe('Priority admission', () => {
     assert.equal(critical.data?.createPod.spec.priority, 2000001000);
   });
 
-  test('an unknown class is refused with Kubernetes\' message', async () => {
+  test("an unknown class is refused with Kubernetes' message", async () => {
     const e = errorOf(await createPod('lost', { priorityClassName: 'nope' }));
     assert.equal(e.extensions?.code, 'BAD_USER_INPUT');
     assert.equal(e.message, 'pods "lost" is forbidden: no PriorityClass with name nope was found');
@@ -99,11 +108,17 @@ describe('Priority admission', () => {
   test('a given spec.priority must equal the computed one; a matching one is accepted', async () => {
     const e = errorOf(await createPod('liar', { priorityClassName: 'polite', priority: 7 }));
     assert.equal(e.extensions?.code, 'BAD_USER_INPUT');
-    assert.equal(e.message, 'pods "liar" is forbidden: the integer value of priority (7) must not be provided in pod spec; priority admission controller computed 500 from the given PriorityClass name');
+    assert.equal(
+      e.message,
+      'pods "liar" is forbidden: the integer value of priority (7) must not be provided in pod spec; priority admission controller computed 500 from the given PriorityClass name',
+    );
     const { data } = await createPod('honest', { priorityClassName: 'polite', priority: 500 });
     assert.equal(data?.createPod.spec.priority, 500);
     const p = errorOf(await createPod('pushy', { priorityClassName: 'polite', preemptionPolicy: 'PreemptLowerPriority' }));
-    assert.match(p.message, /the string value of PreemptionPolicy \(PreemptLowerPriority\) must not be provided in pod spec; priority admission controller computed Never/);
+    assert.match(
+      p.message,
+      /the string value of PreemptionPolicy \(PreemptLowerPriority\) must not be provided in pod spec; priority admission controller computed Never/,
+    );
   });
 
   test('a replace that leaves spec.priority out keeps it', async () => {

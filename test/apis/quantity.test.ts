@@ -111,7 +111,10 @@ describe('parseQuantity', () => {
   ];
   for (const [input, message] of bad) {
     test(`rejects ${JSON.stringify(input)}`, () => {
-      assert.throws(() => parseQuantity(input), (e: unknown) => e instanceof QuantityError && e.message === message);
+      assert.throws(
+        () => parseQuantity(input),
+        (e: unknown) => e instanceof QuantityError && e.message === message,
+      );
       assert.equal(tryParseQuantity(input), undefined);
     });
   }

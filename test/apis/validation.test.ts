@@ -60,7 +60,15 @@ const nginxDeployment = (): Json => ({
         serviceAccountName: 'nginx',
         securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } },
         initContainers: [
-          { name: 'render-config', image: 'busybox:1.36', command: ['sh', '-c', 'cp /tmpl/* /conf/'], volumeMounts: [{ name: 'conf', mountPath: '/conf' }, { name: 'tmpl', mountPath: '/tmpl', readOnly: true }] },
+          {
+            name: 'render-config',
+            image: 'busybox:1.36',
+            command: ['sh', '-c', 'cp /tmpl/* /conf/'],
+            volumeMounts: [
+              { name: 'conf', mountPath: '/conf' },
+              { name: 'tmpl', mountPath: '/tmpl', readOnly: true },
+            ],
+          },
         ],
         containers: [
           {
@@ -83,7 +91,11 @@ const nginxDeployment = (): Json => ({
             envFrom: [{ configMapRef: { name: 'nginx-env' }, prefix: 'NGINX_' }],
             resources: { requests: { cpu: '250m', memory: '128Mi', 'ephemeral-storage': '1Gi' }, limits: { cpu: 1, memory: '256Mi' } },
             startupProbe: { httpGet: { path: '/healthz', port: 'http' }, failureThreshold: 30, periodSeconds: 2 },
-            readinessProbe: { httpGet: { path: '/ready', port: 8080, scheme: 'HTTP', httpHeaders: [{ name: 'X-Probe', value: 'k8s' }] }, initialDelaySeconds: 5, periodSeconds: 10 },
+            readinessProbe: {
+              httpGet: { path: '/ready', port: 8080, scheme: 'HTTP', httpHeaders: [{ name: 'X-Probe', value: 'k8s' }] },
+              initialDelaySeconds: 5,
+              periodSeconds: 10,
+            },
             livenessProbe: { tcpSocket: { port: 'http' }, initialDelaySeconds: 15, timeoutSeconds: 2, successThreshold: 1 },
             lifecycle: { preStop: { exec: { command: ['nginx', '-s', 'quit'] } } },
             volumeMounts: [
@@ -111,7 +123,10 @@ const nginxDeployment = (): Json => ({
         affinity: {
           podAntiAffinity: {
             preferredDuringSchedulingIgnoredDuringExecution: [
-              { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'nginx' } } } },
+              {
+                weight: 100,
+                podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'nginx' } } },
+              },
             ],
           },
         },
@@ -158,7 +173,13 @@ describe('valid manifests are accepted', () => {
   });
 
   test('every other kind', () => {
-    valid({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'kubernetes.io/metadata.name': 'team-a' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    valid({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team-a', labels: { 'kubernetes.io/metadata.name': 'team-a' } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
     valid({
       apiVersion: 'v1',
       kind: 'Node',
@@ -176,11 +197,23 @@ describe('valid manifests are accepted', () => {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta('web'),
-      spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }, { name: 'https', port: 443, targetPort: 8443 }] },
+      spec: {
+        type: 'NodePort',
+        selector: { app: 'web' },
+        ports: [
+          { name: 'http', port: 80, targetPort: 'http', nodePort: 30080 },
+          { name: 'https', port: 443, targetPort: 8443 },
+        ],
+      },
     });
     valid({ apiVersion: 'v1', kind: 'Service', metadata: meta('db'), spec: { clusterIP: 'None', selector: { app: 'db' } } });
     valid({ apiVersion: 'v1', kind: 'Service', metadata: meta('ext'), spec: { type: 'ExternalName', externalName: 'db.example.com.' } });
-    valid({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: meta('node-1', 'kube-node-lease'), spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40, renewTime: '2024-01-01T00:00:00.000000Z' } });
+    valid({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: meta('node-1', 'kube-node-lease'),
+      spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40, renewTime: '2024-01-01T00:00:00.000000Z' },
+    });
     valid({
       apiVersion: 'v1',
       kind: 'Event',
@@ -192,29 +225,58 @@ describe('valid manifests are accepted', () => {
       count: 1,
       source: { component: 'default-scheduler' },
     });
-    valid({ apiVersion: 'v1', kind: 'Event', metadata: meta('node-1.abc'), involvedObject: { kind: 'Node', name: 'node-1' }, reason: 'NodeReady', type: 'Normal' });
+    valid({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: meta('node-1.abc'),
+      involvedObject: { kind: 'Node', name: 'node-1' },
+      reason: 'NodeReady',
+      type: 'Normal',
+    });
     valid({
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       metadata: { ...meta('web-abc12'), labels: { 'kubernetes.io/service-name': 'web' } },
       addressType: 'IPv4',
       endpoints: [{ addresses: ['10.244.1.5'], conditions: { ready: true }, nodeName: 'node-1', targetRef: { kind: 'Pod', name: 'web-1' } }],
-      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: '', port: 9090 }],
+      ports: [
+        { name: 'http', port: 8080, protocol: 'TCP' },
+        { name: '', port: 9090 },
+      ],
     });
-    valid({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('builder'), secrets: [{ name: 'builder-token' }], imagePullSecrets: [{ name: 'regcred' }], automountServiceAccountToken: false });
-    valid({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta('pod-reader'), rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }] });
+    valid({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: meta('builder'),
+      secrets: [{ name: 'builder-token' }],
+      imagePullSecrets: [{ name: 'regcred' }],
+      automountServiceAccountToken: false,
+    });
+    valid({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta('pod-reader'),
+      rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }],
+    });
     valid({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name: 'system:metrics' },
-      rules: [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }, { apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] }],
+      rules: [
+        { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] },
+      ],
     });
     valid({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: meta('read-pods'),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
-      subjects: [{ kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' }, { kind: 'ServiceAccount', name: 'builder', namespace: 'default' }, { kind: 'Group', name: 'system:authenticated' }],
+      subjects: [
+        { kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' },
+        { kind: 'ServiceAccount', name: 'builder', namespace: 'default' },
+        { kind: 'Group', name: 'system:authenticated' },
+      ],
     });
     valid({
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -226,7 +288,10 @@ describe('valid manifests are accepted', () => {
     valid({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { ...meta('web-5d9c7b'), ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'abc', controller: true, blockOwnerDeletion: true }] },
+      metadata: {
+        ...meta('web-5d9c7b'),
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'abc', controller: true, blockOwnerDeletion: true }],
+      },
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'pod-template-hash', operator: 'In', values: ['5d9c7b'] }] },
@@ -272,16 +337,28 @@ const metaCases: Case[] = [
     pod({}, { ...meta(), labels: { 'bad key': 'ok', app: 'not ok!' } }),
     [`metadata.labels: Invalid value: "bad key": ${QUALIFIED_NAME}`, `metadata.labels: Invalid value: "not ok!": ${LABEL_VALUE}`],
   ],
-  ['label value too long', pod({}, { ...meta(), labels: { app: 'a'.repeat(64) } }), [`metadata.labels: Invalid value: "${'a'.repeat(64)}": must be no more than 63 characters`]],
+  [
+    'label value too long',
+    pod({}, { ...meta(), labels: { app: 'a'.repeat(64) } }),
+    [`metadata.labels: Invalid value: "${'a'.repeat(64)}": must be no more than 63 characters`],
+  ],
   [
     'label key with an empty prefix',
     pod({}, { ...meta(), labels: { '/app': 'x' } }),
     ['metadata.labels: Invalid value: "/app": prefix part must be non-empty'],
   ],
   ['label value not a string', pod({}, { ...meta(), labels: { replicas: 3 } }), ['metadata.labels[replicas]: Invalid value: 3: must be of type string']],
-  ['annotation value not a string', pod({}, { ...meta(), annotations: { enabled: true } }), ['metadata.annotations[enabled]: Invalid value: true: must be of type string']],
+  [
+    'annotation value not a string',
+    pod({}, { ...meta(), annotations: { enabled: true } }),
+    ['metadata.annotations[enabled]: Invalid value: true: must be of type string'],
+  ],
   ['annotation key', pod({}, { ...meta(), annotations: { 'a b': 'x' } }), [`metadata.annotations: Invalid value: "a b": ${QUALIFIED_NAME}`]],
-  ['annotations over 256KiB', pod({}, { ...meta(), annotations: { big: 'x'.repeat(256 * 1024) } }), ['metadata.annotations: Too long: must have at most 262144 bytes']],
+  [
+    'annotations over 256KiB',
+    pod({}, { ...meta(), annotations: { big: 'x'.repeat(256 * 1024) } }),
+    ['metadata.annotations: Too long: must have at most 262144 bytes'],
+  ],
   [
     'ownerReference without uid and kind',
     pod({}, { ...meta(), ownerReferences: [{ apiVersion: 'apps/v1', name: 'web-rs' }] }),
@@ -294,13 +371,16 @@ const metaCases: Case[] = [
   ],
   [
     'two controllers',
-    pod({}, {
-      ...meta(),
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'a', uid: '1', controller: true },
-        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'b', uid: '2', controller: true },
-      ],
-    }),
+    pod(
+      {},
+      {
+        ...meta(),
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'a', uid: '1', controller: true },
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'b', uid: '2', controller: true },
+        ],
+      },
+    ),
     [
       'metadata.ownerReferences: Invalid value: [{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"a","uid":"1","controller":true},{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"b","uid":"2","controller":true}]: Only one reference can have Controller set to true. Found "true" in references for ReplicaSet/a and ReplicaSet/b',
     ],
@@ -315,9 +395,11 @@ const metaCases: Case[] = [
     pod({}, { ...meta(), finalizers: ['orphan', 'foregroundDeletion'] }),
     ['metadata.finalizers: Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set'],
   ],
-  ['unknown kind', { apiVersion: 'v1', kind: 'Gadget', metadata: meta() }, [
-    `kind: Unsupported value: "Gadget": supported values: ${KINDS.map((k) => JSON.stringify(k.kind)).join(', ')}`,
-  ]],
+  [
+    'unknown kind',
+    { apiVersion: 'v1', kind: 'Gadget', metadata: meta() },
+    [`kind: Unsupported value: "Gadget": supported values: ${KINDS.map((k) => JSON.stringify(k.kind)).join(', ')}`],
+  ],
   ['wrong apiVersion', { ...pod(), apiVersion: 'v2' }, ['apiVersion: Unsupported value: "v2": supported values: "v1"']],
 ];
 
@@ -333,13 +415,31 @@ const podCases: Case[] = [
   ['container name not a DNS label', podWith({ name: 'Web_1' }), [`spec.containers[0].name: Invalid value: "Web_1": ${LABEL}`]],
   [
     'duplicate container names, across init containers too',
-    pod({ containers: [{ name: 'web', image: 'a' }, { name: 'web', image: 'b' }], initContainers: [{ name: 'web', image: 'c' }] }),
+    pod({
+      containers: [
+        { name: 'web', image: 'a' },
+        { name: 'web', image: 'b' },
+      ],
+      initContainers: [{ name: 'web', image: 'c' }],
+    }),
     ['spec.containers[1].name: Duplicate value: "web"', 'spec.initContainers[0].name: Duplicate value: "web"'],
   ],
-  ['containerPort out of range', podWith({ ports: [{ containerPort: 70000 }] }), [`spec.containers[0].ports[0].containerPort: Invalid value: 70000: ${PORT_RANGE}`]],
+  [
+    'containerPort out of range',
+    podWith({ ports: [{ containerPort: 70000 }] }),
+    [`spec.containers[0].ports[0].containerPort: Invalid value: 70000: ${PORT_RANGE}`],
+  ],
   ['containerPort missing', podWith({ ports: [{ name: 'http' }] }), ['spec.containers[0].ports[0].containerPort: Required value']],
-  ['containerPort not a number', podWith({ ports: [{ containerPort: '80' }] }), ['spec.containers[0].ports[0].containerPort: Invalid value: "80": must be of type integer']],
-  ['port protocol', podWith({ ports: [{ containerPort: 80, protocol: 'tcp' }] }), ['spec.containers[0].ports[0].protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"']],
+  [
+    'containerPort not a number',
+    podWith({ ports: [{ containerPort: '80' }] }),
+    ['spec.containers[0].ports[0].containerPort: Invalid value: "80": must be of type integer'],
+  ],
+  [
+    'port protocol',
+    podWith({ ports: [{ containerPort: 80, protocol: 'tcp' }] }),
+    ['spec.containers[0].ports[0].protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"'],
+  ],
   [
     'port name rules',
     podWith({ ports: [{ containerPort: 80, name: 'HTTP-port-number-1' }] }),
@@ -350,7 +450,12 @@ const podCases: Case[] = [
   ],
   [
     'duplicate port names and host ports',
-    podWith({ ports: [{ containerPort: 80, name: 'http', hostPort: 8080 }, { containerPort: 81, name: 'http', hostPort: 8080 }] }),
+    podWith({
+      ports: [
+        { containerPort: 80, name: 'http', hostPort: 8080 },
+        { containerPort: 81, name: 'http', hostPort: 8080 },
+      ],
+    }),
     ['spec.containers[0].ports[1].name: Duplicate value: "http"', 'spec.containers[0].ports[1].hostPort: Duplicate value: "TCP//8080"'],
   ],
   [
@@ -367,8 +472,16 @@ const podCases: Case[] = [
       `spec.containers[0].resources.requests[memory]: Invalid value: "1Kb": ${QUANTITY_FORMAT}`,
     ],
   ],
-  ['bad quantity suffix', podWith({ resources: { limits: { memory: '1K' } } }), ["spec.containers[0].resources.limits[memory]: Invalid value: \"1K\": unable to parse quantity's suffix"]],
-  ['negative request', podWith({ resources: { requests: { cpu: '-100m' } } }), ['spec.containers[0].resources.requests[cpu]: Invalid value: "-100m": must be greater than or equal to 0']],
+  [
+    'bad quantity suffix',
+    podWith({ resources: { limits: { memory: '1K' } } }),
+    ['spec.containers[0].resources.limits[memory]: Invalid value: "1K": unable to parse quantity\'s suffix'],
+  ],
+  [
+    'negative request',
+    podWith({ resources: { requests: { cpu: '-100m' } } }),
+    ['spec.containers[0].resources.requests[cpu]: Invalid value: "-100m": must be greater than or equal to 0'],
+  ],
   [
     'unknown resource name',
     podWith({ resources: { requests: { gpu: '1' } } }),
@@ -390,12 +503,32 @@ const podCases: Case[] = [
     podWith({ resources: { requests: { 'example.com/foo': '1' } } }),
     ['spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources'],
   ],
-  ['restartPolicy', pod({ restartPolicy: 'Sometimes' }), ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"']],
-  ['dnsPolicy', pod({ dnsPolicy: 'Cluster' }), ['spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"']],
+  [
+    'restartPolicy',
+    pod({ restartPolicy: 'Sometimes' }),
+    ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"'],
+  ],
+  [
+    'dnsPolicy',
+    pod({ dnsPolicy: 'Cluster' }),
+    ['spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"'],
+  ],
   ['dnsPolicy None without dnsConfig', pod({ dnsPolicy: 'None' }), ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']],
-  ['imagePullPolicy', podWith({ imagePullPolicy: 'Sometimes' }), ['spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"']],
-  ['terminationMessagePolicy', podWith({ terminationMessagePolicy: 'Log' }), ['spec.containers[0].terminationMessagePolicy: Unsupported value: "Log": supported values: "File", "FallbackToLogsOnError"']],
-  ['negative terminationGracePeriodSeconds', pod({ terminationGracePeriodSeconds: -5 }), ['spec.terminationGracePeriodSeconds: Invalid value: -5: must be greater than or equal to 0']],
+  [
+    'imagePullPolicy',
+    podWith({ imagePullPolicy: 'Sometimes' }),
+    ['spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"'],
+  ],
+  [
+    'terminationMessagePolicy',
+    podWith({ terminationMessagePolicy: 'Log' }),
+    ['spec.containers[0].terminationMessagePolicy: Unsupported value: "Log": supported values: "File", "FallbackToLogsOnError"'],
+  ],
+  [
+    'negative terminationGracePeriodSeconds',
+    pod({ terminationGracePeriodSeconds: -5 }),
+    ['spec.terminationGracePeriodSeconds: Invalid value: -5: must be greater than or equal to 0'],
+  ],
   ['activeDeadlineSeconds', pod({ activeDeadlineSeconds: 0 }), ['spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive']],
   ['nodeSelector', pod({ nodeSelector: { 'disk type': 'ssd' } }), [`spec.nodeSelector: Invalid value: "disk type": ${QUALIFIED_NAME}`]],
   ['nodeName', pod({ nodeName: 'Node_1' }), [`spec.nodeName: Invalid value: "Node_1": ${SUBDOMAIN}`]],
@@ -417,7 +550,7 @@ const podCases: Case[] = [
       'spec.tolerations[1].operator: Invalid value: core.Toleration{Key:"k", Operator:"Exists", Value:"v", Effect:"", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is \'Exists\'',
       'spec.tolerations[2].operator: Unsupported value: "Like": supported values: "Equal", "Exists"',
       'spec.tolerations[3].effect: Unsupported value: "NoRun": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
-      "spec.tolerations[4].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set",
+      'spec.tolerations[4].effect: Invalid value: "NoSchedule": effect must be \'NoExecute\' when `tolerationSeconds` is set',
     ],
   ],
   [
@@ -434,7 +567,7 @@ const podCases: Case[] = [
     }),
     [
       'spec.containers[0].env[0].name: Required value',
-      "spec.containers[0].env[1].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='",
+      'spec.containers[0].env[1].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than \'=\'',
       'spec.containers[0].env[2].valueFrom: Invalid value: "": may not be specified when `value` is not empty',
       'spec.containers[0].env[3].valueFrom: Invalid value: "": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`',
       'spec.containers[0].env[4].valueFrom.fieldRef.fieldPath: Unsupported value: "spec.host": supported values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"',
@@ -443,7 +576,10 @@ const podCases: Case[] = [
   ],
   [
     'volume mounts',
-    podWith({ volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'cache', mountPath: '/data' }, { name: 'cache' }] }, { volumes: [{ name: 'cache', emptyDir: {} }] }),
+    podWith(
+      { volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'cache', mountPath: '/data' }, { name: 'cache' }] },
+      { volumes: [{ name: 'cache', emptyDir: {} }] },
+    ),
     [
       'spec.containers[0].volumeMounts[0].name: Not found: "data"',
       'spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/data": must be unique',
@@ -496,21 +632,42 @@ const podCases: Case[] = [
       'spec.containers[0].readinessProbe.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", "HTTPS"',
     ],
   ],
-  ['lifecycle hook without handler', podWith({ lifecycle: { preStop: {} } }), ['spec.containers[0].lifecycle.preStop: Required value: must specify a handler type']],
+  [
+    'lifecycle hook without handler',
+    podWith({ lifecycle: { preStop: {} } }),
+    ['spec.containers[0].lifecycle.preStop: Required value: must specify a handler type'],
+  ],
   [
     'init containers',
-    pod({ initContainers: [{ name: 'init', image: 'busybox', readinessProbe: { exec: { command: ['true'] } } }, { name: 'side', image: 'envoy', restartPolicy: 'Never' }] }),
+    pod({
+      initContainers: [
+        { name: 'init', image: 'busybox', readinessProbe: { exec: { command: ['true'] } } },
+        { name: 'side', image: 'envoy', restartPolicy: 'Never' },
+      ],
+    }),
     [
       'spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always',
       'spec.initContainers[1].restartPolicy: Unsupported value: "Never": supported values: "Always"',
     ],
   ],
-  ['restartPolicy on a regular container', podWith({ restartPolicy: 'Always' }), ['spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers']],
-  ['hostNetwork ports', podWith({ ports: [{ containerPort: 80, hostPort: 8080 }] }, { hostNetwork: true }), ['spec.containers[0].ports[0].containerPort: Invalid value: 80: must match `hostPort` when `hostNetwork` is true']],
-  ['securityContext user', podWith({ securityContext: { runAsUser: -1, privileged: 'yes' } }), [
-    'spec.containers[0].securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive',
-    'spec.containers[0].securityContext.privileged: Invalid value: "yes": must be of type boolean',
-  ]],
+  [
+    'restartPolicy on a regular container',
+    podWith({ restartPolicy: 'Always' }),
+    ['spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers'],
+  ],
+  [
+    'hostNetwork ports',
+    podWith({ ports: [{ containerPort: 80, hostPort: 8080 }] }, { hostNetwork: true }),
+    ['spec.containers[0].ports[0].containerPort: Invalid value: 80: must match `hostPort` when `hostNetwork` is true'],
+  ],
+  [
+    'securityContext user',
+    podWith({ securityContext: { runAsUser: -1, privileged: 'yes' } }),
+    [
+      'spec.containers[0].securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive',
+      'spec.containers[0].securityContext.privileged: Invalid value: "yes": must be of type boolean',
+    ],
+  ],
   ['command not strings', podWith({ command: ['sh', 1] }), ['spec.containers[0].command[1]: Invalid value: 1: must be of type string']],
   ['status not an object', { ...pod(), status: 'Running' }, ['status: Invalid value: "Running": must be of type object']],
 ];
@@ -533,12 +690,17 @@ const workloadCases: Case[] = [
   [
     'selector missing',
     deployment({ selector: undefined }),
-    ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`'],
+    [
+      'spec.selector: Required value',
+      'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`',
+    ],
   ],
   [
     'empty selector',
     deployment({ selector: {} }),
-    ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment'],
+    [
+      'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment',
+    ],
   ],
   [
     'invalid selector stops template checks',
@@ -575,7 +737,10 @@ const workloadCases: Case[] = [
   ],
   [
     'template labels path is spec.template.labels',
-    deployment({ selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web', 'bad key': 'x' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } }),
+    deployment({
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web', 'bad key': 'x' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+    }),
     [`spec.template.labels: Invalid value: "bad key": ${QUALIFIED_NAME}`],
   ],
   [
@@ -583,8 +748,16 @@ const workloadCases: Case[] = [
     replicaSet({ template: { metadata: { labels: { app: 'web' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'web', image: 'nginx' }] } } }),
     ['spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"'],
   ],
-  ['strategy type', deployment({ strategy: { type: 'BlueGreen' } }), ['spec.strategy.type: Unsupported value: "BlueGreen": supported values: "Recreate", "RollingUpdate"']],
-  ['Recreate with rollingUpdate', deployment({ strategy: { type: 'Recreate', rollingUpdate: { maxSurge: 1 } } }), ["spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"]],
+  [
+    'strategy type',
+    deployment({ strategy: { type: 'BlueGreen' } }),
+    ['spec.strategy.type: Unsupported value: "BlueGreen": supported values: "Recreate", "RollingUpdate"'],
+  ],
+  [
+    'Recreate with rollingUpdate',
+    deployment({ strategy: { type: 'Recreate', rollingUpdate: { maxSurge: 1 } } }),
+    ["spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"],
+  ],
   [
     'maxSurge and maxUnavailable both zero',
     deployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '0%' } } }),
@@ -598,8 +771,16 @@ const workloadCases: Case[] = [
       'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "150%": must not be greater than 100%',
     ],
   ],
-  ['negative maxSurge', deployment({ strategy: { rollingUpdate: { maxSurge: -1 } } }), ['spec.strategy.rollingUpdate.maxSurge: Invalid value: -1: must be greater than or equal to 0']],
-  ['progressDeadlineSeconds', deployment({ minReadySeconds: 10, progressDeadlineSeconds: 10 }), ['spec.progressDeadlineSeconds: Invalid value: 10: must be greater than minReadySeconds']],
+  [
+    'negative maxSurge',
+    deployment({ strategy: { rollingUpdate: { maxSurge: -1 } } }),
+    ['spec.strategy.rollingUpdate.maxSurge: Invalid value: -1: must be greater than or equal to 0'],
+  ],
+  [
+    'progressDeadlineSeconds',
+    deployment({ minReadySeconds: 10, progressDeadlineSeconds: 10 }),
+    ['spec.progressDeadlineSeconds: Invalid value: 10: must be greater than minReadySeconds'],
+  ],
   ['revisionHistoryLimit', deployment({ revisionHistoryLimit: -1 }), ['spec.revisionHistoryLimit: Invalid value: -1: must be greater than or equal to 0']],
 ];
 
@@ -619,21 +800,56 @@ const otherCases: Case[] = [
       'spec.ports[2].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"',
     ],
   ],
-  ['service type', svc({ type: 'Internal', ports: [{ port: 80 }] }), ['spec.type: Unsupported value: "Internal": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"']],
+  [
+    'service type',
+    svc({ type: 'Internal', ports: [{ port: 80 }] }),
+    ['spec.type: Unsupported value: "Internal": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"'],
+  ],
   ['service selector', svc({ ports: [{ port: 80 }], selector: { app: 'web app' } }), [`spec.selector: Invalid value: "web app": ${LABEL_VALUE}`]],
-  ['nodePort with ClusterIP', svc({ type: 'ClusterIP', ports: [{ port: 80, nodePort: 30000 }] }), ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]],
+  [
+    'nodePort with ClusterIP',
+    svc({ type: 'ClusterIP', ports: [{ port: 80, nodePort: 30000 }] }),
+    ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"],
+  ],
   [
     'duplicate service port',
-    svc({ ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80 }] }),
-    ['spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}'],
+    svc({
+      ports: [
+        { name: 'a', port: 80 },
+        { name: 'b', port: 80 },
+      ],
+    }),
+    [
+      'spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}',
+    ],
   ],
   ['ExternalName needs externalName', svc({ type: 'ExternalName' }), ['spec.externalName: Required value']],
-  ['headless NodePort', svc({ type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] }), ["spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"]],
-  ['clusterIP', svc({ clusterIP: '10.0.0.300', ports: [{ port: 80 }] }), ['spec.clusterIP: Invalid value: "10.0.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
-  ['sessionAffinity', svc({ sessionAffinity: 'Sticky', ports: [{ port: 80 }] }), ['spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None"']],
+  [
+    'headless NodePort',
+    svc({ type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] }),
+    ['spec.clusterIPs[0]: Invalid value: "None": may not be set to \'None\' for NodePort services'],
+  ],
+  [
+    'clusterIP',
+    svc({ clusterIP: '10.0.0.300', ports: [{ port: 80 }] }),
+    ['spec.clusterIP: Invalid value: "10.0.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'],
+  ],
+  [
+    'sessionAffinity',
+    svc({ sessionAffinity: 'Sticky', ports: [{ port: 80 }] }),
+    ['spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None"'],
+  ],
 
-  ['namespace name is a DNS label', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } }, [`metadata.name: Invalid value: "team.a": ${LABEL}`]],
-  ['namespace name length', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a'.repeat(64) } }, [`metadata.name: Invalid value: "${'a'.repeat(64)}": must be no more than 63 characters`]],
+  [
+    'namespace name is a DNS label',
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } },
+    [`metadata.name: Invalid value: "team.a": ${LABEL}`],
+  ],
+  [
+    'namespace name length',
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a'.repeat(64) } },
+    [`metadata.name: Invalid value: "${'a'.repeat(64)}": must be no more than 63 characters`],
+  ],
   [
     'namespace finalizers',
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' }, spec: { finalizers: ['foo'] } },
@@ -646,7 +862,15 @@ const otherCases: Case[] = [
       apiVersion: 'v1',
       kind: 'Node',
       metadata: { name: 'n1' },
-      spec: { taints: [{ key: 'a', effect: 'NoRun' }, { key: 'b' }, { key: 'c', effect: 'NoSchedule' }, { key: 'c', value: 'x', effect: 'NoSchedule' }, { key: 'bad key', effect: 'NoExecute' }] },
+      spec: {
+        taints: [
+          { key: 'a', effect: 'NoRun' },
+          { key: 'b' },
+          { key: 'c', effect: 'NoSchedule' },
+          { key: 'c', value: 'x', effect: 'NoSchedule' },
+          { key: 'bad key', effect: 'NoExecute' },
+        ],
+      },
     },
     [
       'spec.taints[0].effect: Unsupported value: "NoRun": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
@@ -657,7 +881,12 @@ const otherCases: Case[] = [
   ],
   [
     'node capacity quantities',
-    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { capacity: { cpu: 'four', memory: '-1Gi' }, allocatable: { 'nvidia.com/gpu': '0.5' } } },
+    {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n1' },
+      status: { capacity: { cpu: 'four', memory: '-1Gi' }, allocatable: { 'nvidia.com/gpu': '0.5' } },
+    },
     [
       `status.capacity.cpu: Invalid value: "four": ${QUANTITY_FORMAT}`,
       'status.capacity.memory: Invalid value: "-1Gi": must be greater than or equal to 0',
@@ -688,10 +917,21 @@ const otherCases: Case[] = [
   ],
   [
     'new-style event needs reporting fields',
-    { apiVersion: 'v1', kind: 'Event', metadata: meta('e1'), involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' }, eventTime: '2024-01-01T00:00:00.000000Z', reportingComponent: 'kubelet' },
+    {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: meta('e1'),
+      involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' },
+      eventTime: '2024-01-01T00:00:00.000000Z',
+      reportingComponent: 'kubelet',
+    },
     ['reportingInstance: Required value', 'action: Required value'],
   ],
-  ['event name', { apiVersion: 'v1', kind: 'Event', metadata: meta('a/b'), involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' } }, ["metadata.name: Invalid value: \"a/b\": may not contain '/'"]],
+  [
+    'event name',
+    { apiVersion: 'v1', kind: 'Event', metadata: meta('a/b'), involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' } },
+    ['metadata.name: Invalid value: "a/b": may not contain \'/\''],
+  ],
 
   [
     'endpointslice',
@@ -701,7 +941,10 @@ const otherCases: Case[] = [
       metadata: meta('web-1'),
       addressType: 'IPv4',
       endpoints: [{ addresses: [] }, { addresses: ['10.0.0.999'] }, { addresses: ['::1'], hostname: 'Web' }],
-      ports: [{ name: 'http', protocol: 'TCP' }, { name: 'http', protocol: 'ICMP' }],
+      ports: [
+        { name: 'http', protocol: 'TCP' },
+        { name: 'http', protocol: 'ICMP' },
+      ],
     },
     [
       'endpoints[0].addresses: Required value: must contain at least 1 address',
@@ -713,7 +956,11 @@ const otherCases: Case[] = [
     ],
   ],
   ['endpointslice addressType required', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: meta('e') }, ['addressType: Required value']],
-  ['endpointslice addressType', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: meta('e'), addressType: 'IP' }, ['addressType: Unsupported value: "IP": supported values: "FQDN", "IPv4", "IPv6"']],
+  [
+    'endpointslice addressType',
+    { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: meta('e'), addressType: 'IP' },
+    ['addressType: Unsupported value: "IP": supported values: "FQDN", "IPv4", "IPv6"'],
+  ],
   [
     'endpointslice FQDN',
     { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: meta('e'), addressType: 'FQDN', endpoints: [{ addresses: ['localhost'] }] },
@@ -722,7 +969,12 @@ const otherCases: Case[] = [
 
   [
     'role rules',
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta('r'), rules: [{ apiGroups: [''], resources: ['pods'] }, { verbs: ['get'] }, { nonResourceURLs: ['/healthz'], verbs: ['get'] }] },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta('r'),
+      rules: [{ apiGroups: [''], resources: ['pods'] }, { verbs: ['get'] }, { nonResourceURLs: ['/healthz'], verbs: ['get'] }],
+    },
     [
       'rules[0].verbs: Required value: verbs must contain at least one value',
       'rules[1].apiGroups: Required value: resource rules must supply at least one api group',
@@ -730,7 +982,11 @@ const otherCases: Case[] = [
       'rules[2].nonResourceURLs: Invalid value: []string{"/healthz"}: namespaced rules cannot apply to non-resource URLs',
     ],
   ],
-  ['rbac names are path segments', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'a/b' } }, ["metadata.name: Invalid value: \"a/b\": may not contain '/'"]],
+  [
+    'rbac names are path segments',
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'a/b' } },
+    ['metadata.name: Invalid value: "a/b": may not contain \'/\''],
+  ],
   ['roleRef required', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('b') }, ['roleRef: Required value']],
   [
     'roleRef fields',
@@ -831,7 +1087,10 @@ describe('validateUpdate', () => {
     const n = clone(old);
     n.spec.containers[0].image = 'nginx:1.26';
     n.spec.activeDeadlineSeconds = 100;
-    n.spec.tolerations = [{ key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 20 }, { key: 'b', operator: 'Exists' }];
+    n.spec.tolerations = [
+      { key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 20 },
+      { key: 'b', operator: 'Exists' },
+    ];
     assert.deepEqual(updateCauses(n, old), []);
   });
 
@@ -918,10 +1177,17 @@ describe('validateUpdate', () => {
   });
 
   test('bindings: roleRef is immutable', () => {
-    const old = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('b'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'a' } };
+    const old = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta('b'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'a' },
+    };
     const n = clone(old);
     n.roleRef.name = 'b';
-    assert.deepEqual(updateCauses(n, old), ['roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"b"}: cannot change roleRef']);
+    assert.deepEqual(updateCauses(n, old), [
+      'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"b"}: cannot change roleRef',
+    ]);
   });
 
   test('endpointslices: addressType is immutable; nodes: podCIDR once set', () => {

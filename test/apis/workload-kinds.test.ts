@@ -40,37 +40,67 @@ const fields = (cs: { field: string }[]) => cs.map((c) => c.field);
 const container = { name: 'app', image: 'nginx:1.25' };
 const podTemplate = (labels: Record<string, string> = { app: 'web' }, spec: Obj = {}) => ({ metadata: { labels }, spec: { containers: [container], ...spec } });
 const statefulSet = (spec: Obj = {}, name = 'web'): Obj => ({
-  apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name, namespace: 'default' },
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name, namespace: 'default' },
   spec: { serviceName: 'web', replicas: 3, selector: { matchLabels: { app: 'web' } }, template: podTemplate(), ...spec },
 });
 const daemonSet = (spec: Obj = {}): Obj => ({
-  apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' },
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: 'agent', namespace: 'default' },
   spec: { selector: { matchLabels: { app: 'agent' } }, template: podTemplate({ app: 'agent' }), ...spec },
 });
 const jobOf = (spec: Obj = {}, name = 'pi'): Obj => ({
-  apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'default' },
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name, namespace: 'default' },
   spec: { template: { spec: { containers: [{ name: 'pi', image: 'perl:5.34' }], restartPolicy: 'Never' } }, ...spec },
 });
 const cronJob = (spec: Obj = {}, name = 'hello'): Obj => ({
-  apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name, namespace: 'default' },
-  spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'hello', image: 'busybox' }], restartPolicy: 'OnFailure' } } } }, ...spec },
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    schedule: '*/5 * * * *',
+    jobTemplate: { spec: { template: { spec: { containers: [{ name: 'hello', image: 'busybox' }], restartPolicy: 'OnFailure' } } } },
+    ...spec,
+  },
 });
 
 describe('kind table entries', () => {
   test('names, scopes, short names, categories, scale and status subresources', () => {
-    assert.deepEqual([sts, ds, cr, job, cj].map((s) => [s.info.kind, s.info.apiVersion, s.info.resource, s.info.plural, s.info.singular, s.info.shortNames, s.info.categories, s.info.hasStatus, s.info.namespaced]), [
-      ['StatefulSet', 'apps/v1', 'statefulsets', 'statefulSets', 'statefulSet', ['sts'], ['all'], true, true],
-      ['DaemonSet', 'apps/v1', 'daemonsets', 'daemonSets', 'daemonSet', ['ds'], ['all'], true, true],
-      ['ControllerRevision', 'apps/v1', 'controllerrevisions', 'controllerRevisions', 'controllerRevision', [], [], false, true],
-      ['Job', 'batch/v1', 'jobs', 'jobs', 'job', [], ['all'], true, true],
-      ['CronJob', 'batch/v1', 'cronjobs', 'cronJobs', 'cronJob', ['cj'], ['all'], true, true],
-    ]);
+    assert.deepEqual(
+      [sts, ds, cr, job, cj].map((s) => [
+        s.info.kind,
+        s.info.apiVersion,
+        s.info.resource,
+        s.info.plural,
+        s.info.singular,
+        s.info.shortNames,
+        s.info.categories,
+        s.info.hasStatus,
+        s.info.namespaced,
+      ]),
+      [
+        ['StatefulSet', 'apps/v1', 'statefulsets', 'statefulSets', 'statefulSet', ['sts'], ['all'], true, true],
+        ['DaemonSet', 'apps/v1', 'daemonsets', 'daemonSets', 'daemonSet', ['ds'], ['all'], true, true],
+        ['ControllerRevision', 'apps/v1', 'controllerrevisions', 'controllerRevisions', 'controllerRevision', [], [], false, true],
+        ['Job', 'batch/v1', 'jobs', 'jobs', 'job', [], ['all'], true, true],
+        ['CronJob', 'batch/v1', 'cronjobs', 'cronJobs', 'cronJob', ['cj'], ['all'], true, true],
+      ],
+    );
     assert.deepEqual(sts.info.scale, { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' });
     assert.equal(ds.info.scale, undefined);
   });
 
   test('no strategy throws on values of the wrong shape', () => {
-    const shapes = [{ spec: 'x' }, { spec: { template: 5, selector: [], updateStrategy: 'x', jobTemplate: 'y', volumeClaimTemplates: 'z' } }, { spec: { template: { spec: { containers: 'c' } } } }, { data: 'x', revision: 'one' }];
+    const shapes = [
+      { spec: 'x' },
+      { spec: { template: 5, selector: [], updateStrategy: 'x', jobTemplate: 'y', volumeClaimTemplates: 'z' } },
+      { spec: { template: { spec: { containers: 'c' } } } },
+      { data: 'x', revision: 'one' },
+    ];
     for (const s of [sts, ds, cr, job, cj]) {
       for (const shape of shapes) {
         const o = { apiVersion: s.info.apiVersion, kind: s.info.kind, metadata: { name: 'x', namespace: 'default', uid: 'u' }, ...clone(shape) } as KubeObject;
@@ -85,10 +115,17 @@ describe('kind table entries', () => {
 
 describe('StatefulSet', () => {
   test('defaults: SetDefaults_StatefulSet, the pod template and the claim templates', () => {
-    const o = created(sts, statefulSet({ volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] }));
+    const o = created(
+      sts,
+      statefulSet({
+        volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      }),
+    );
     const { template, volumeClaimTemplates, ...rest } = o.spec as Obj;
     assert.deepEqual(rest, {
-      serviceName: 'web', replicas: 3, selector: { matchLabels: { app: 'web' } },
+      serviceName: 'web',
+      replicas: 3,
+      selector: { matchLabels: { app: 'web' } },
       podManagementPolicy: 'OrderedReady',
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
@@ -106,7 +143,15 @@ describe('StatefulSet', () => {
   });
 
   test('defaults fill only what is absent: replicas, a given strategy without rollingUpdate, OnDelete', () => {
-    const o = created(sts, statefulSet({ replicas: undefined, podManagementPolicy: 'Parallel', updateStrategy: { type: 'OnDelete' }, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' } }));
+    const o = created(
+      sts,
+      statefulSet({
+        replicas: undefined,
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'OnDelete' },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' },
+      }),
+    );
     assert.equal(o.spec!.replicas, 1);
     assert.equal(o.spec!.podManagementPolicy, 'Parallel');
     assert.deepEqual(o.spec!.updateStrategy, { type: 'OnDelete' });
@@ -122,7 +167,10 @@ describe('StatefulSet', () => {
   });
 
   test('names are DNS labels: a pod is <name>-<ordinal>', () => {
-    assert.deepEqual(causes(sts, created(sts, statefulSet({}, 'web.app'))).map((c) => c.field), ['metadata.name']);
+    assert.deepEqual(
+      causes(sts, created(sts, statefulSet({}, 'web.app'))).map((c) => c.field),
+      ['metadata.name'],
+    );
     assert.match(causes(sts, created(sts, statefulSet({}, 'web.app')))[0]!.message, /^Invalid value: "web\.app": a lowercase RFC 1123 label/);
   });
 
@@ -132,23 +180,39 @@ describe('StatefulSet', () => {
       { field: 'spec.template.metadata.labels', message: 'Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`' },
     ]);
     assert.deepEqual(causes(sts, created(sts, statefulSet({ selector: {} }))), [
-      { field: 'spec.selector', message: 'Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for statefulset' },
+      {
+        field: 'spec.selector',
+        message:
+          'Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for statefulset',
+      },
     ]);
     assert.deepEqual(causes(sts, created(sts, statefulSet({ selector: { matchLabels: { app: 'db' } } }))), [
       { field: 'spec.template.metadata.labels', message: 'Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`' },
     ]);
     const bad = causes(sts, created(sts, statefulSet({ selector: { matchExpressions: [{ key: 'app', operator: 'Near' }] } })));
     assert.deepEqual(fields(bad), ['spec.selector.matchExpressions[0].operator', 'spec.selector']);
-    assert.equal(bad[1]!.message, 'Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"app", Operator:"Near", Values:[]string(nil)}}}');
+    assert.equal(
+      bad[1]!.message,
+      'Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"app", Operator:"Near", Values:[]string(nil)}}}',
+    );
   });
 
   test('spec rules: policies, update strategy, ranges, restartPolicy, activeDeadlineSeconds', () => {
-    const got = causes(sts, created(sts, statefulSet({
-      podManagementPolicy: 'Random', replicas: -1, minReadySeconds: -2, ordinals: { start: -1 },
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: -3 } },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Keep', whenScaled: 'Delete' },
-      template: podTemplate({ app: 'web' }, { restartPolicy: 'Never', activeDeadlineSeconds: 10 }),
-    })));
+    const got = causes(
+      sts,
+      created(
+        sts,
+        statefulSet({
+          podManagementPolicy: 'Random',
+          replicas: -1,
+          minReadySeconds: -2,
+          ordinals: { start: -1 },
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: -3 } },
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Keep', whenScaled: 'Delete' },
+          template: podTemplate({ app: 'web' }, { restartPolicy: 'Never', activeDeadlineSeconds: 10 }),
+        }),
+      ),
+    );
     assert.deepEqual(got, [
       { field: 'spec.podManagementPolicy', message: `Invalid value: "Random": must be 'OrderedReady' or 'Parallel'` },
       { field: 'spec.updateStrategy.rollingUpdate.partition', message: 'Invalid value: -3: must be greater than or equal to 0' },
@@ -160,10 +224,16 @@ describe('StatefulSet', () => {
       { field: 'spec.template.spec.activeDeadlineSeconds', message: 'Forbidden: activeDeadlineSeconds in StatefulSet is not Supported' },
     ]);
     assert.deepEqual(causes(sts, created(sts, statefulSet({ updateStrategy: { type: 'Canary' } }))), [
-      { field: 'spec.updateStrategy', message: `Invalid value: apps.StatefulSetUpdateStrategy{Type:"Canary", RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}: must be 'RollingUpdate' or 'OnDelete'` },
+      {
+        field: 'spec.updateStrategy',
+        message: `Invalid value: apps.StatefulSetUpdateStrategy{Type:"Canary", RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)(nil)}: must be 'RollingUpdate' or 'OnDelete'`,
+      },
     ]);
     assert.deepEqual(causes(sts, created(sts, statefulSet({ updateStrategy: { type: 'OnDelete', rollingUpdate: { partition: 1 } } }))), [
-      { field: 'spec.updateStrategy.rollingUpdate', message: `Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:1, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy 'RollingUpdate'` },
+      {
+        field: 'spec.updateStrategy.rollingUpdate',
+        message: `Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:1, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy 'RollingUpdate'`,
+      },
     ]);
   });
 
@@ -174,18 +244,43 @@ describe('StatefulSet', () => {
 
   test('updates: only replicas, ordinals, template, updateStrategy, the retention policy and minReadySeconds change', () => {
     const old = created(sts, statefulSet());
-    const ok = updated(sts, statefulSet({ replicas: 5, minReadySeconds: 3, template: podTemplate({ app: 'web' }, { containers: [{ name: 'app', image: 'nginx:1.26' }] }), updateStrategy: { type: 'OnDelete' } }), old);
+    const ok = updated(
+      sts,
+      statefulSet({
+        replicas: 5,
+        minReadySeconds: 3,
+        template: podTemplate({ app: 'web' }, { containers: [{ name: 'app', image: 'nginx:1.26' }] }),
+        updateStrategy: { type: 'OnDelete' },
+      }),
+      old,
+    );
     assert.deepEqual(updateCauses(sts, ok, old), []);
     const serviceName = updated(sts, statefulSet({ serviceName: 'other' }), old);
     assert.deepEqual(updateCauses(sts, serviceName, old), [
-      { field: 'spec', message: "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden" },
+      {
+        field: 'spec',
+        message:
+          "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+      },
     ]);
-    const claims = updated(sts, statefulSet({ volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '2Gi' } } } }] }), old);
+    const claims = updated(
+      sts,
+      statefulSet({ volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '2Gi' } } } }] }),
+      old,
+    );
     assert.deepEqual(fields(updateCauses(sts, claims, old)), ['spec']);
     const selector = updated(sts, statefulSet({ selector: { matchLabels: { app: 'web', tier: 'x' } }, template: podTemplate({ app: 'web', tier: 'x' }) }), old);
     assert.deepEqual(updateCauses(sts, selector, old), [
-      { field: 'spec', message: "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden" },
-      { field: 'spec.selector', message: 'Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "tier":"x"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable' },
+      {
+        field: 'spec',
+        message:
+          "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+      },
+      {
+        field: 'spec.selector',
+        message:
+          'Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "tier":"x"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+      },
     ]);
   });
 
@@ -198,7 +293,10 @@ describe('StatefulSet', () => {
   test('columns: NAME READY AGE, wide CONTAINERS IMAGES', () => {
     const o = { ...created(sts, statefulSet()), status: { readyReplicas: 2 } } as KubeObject;
     const now = new Date('2024-01-01T00:10:00Z');
-    assert.deepEqual(columnsOf(sts).map((c) => c.name), ['NAME', 'READY', 'AGE']);
+    assert.deepEqual(
+      columnsOf(sts).map((c) => c.name),
+      ['NAME', 'READY', 'AGE'],
+    );
     assert.deepEqual(printRow(columnsOf(sts, true), o, now), ['web', '2/3', '10m', 'app', 'nginx:1.25']);
     assert.deepEqual(printRow(columnsOf(sts), { ...o, status: {} }, now), ['web', '0/3', '10m']);
   });
@@ -227,29 +325,58 @@ describe('DaemonSet', () => {
       { field: 'spec.template.metadata.labels', message: 'Invalid value: map[string]string{"app":"agent"}: `selector` does not match template `labels`' },
     ]);
     assert.deepEqual(causes(ds, created(ds, daemonSet({ selector: {} }))), [
-      { field: 'spec.selector', message: 'Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for daemonset' },
+      {
+        field: 'spec.selector',
+        message:
+          'Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for daemonset',
+      },
     ]);
   });
 
   test('rolling update: exactly one of maxUnavailable and maxSurge is non-zero; percents; the strategy type', () => {
     const withRU = (rollingUpdate: Obj) => causes(ds, created(ds, daemonSet({ updateStrategy: { type: 'RollingUpdate', rollingUpdate } })));
-    assert.deepEqual(withRU({ maxUnavailable: 0, maxSurge: 0 }), [{ field: 'spec.updateStrategy.rollingUpdate.maxUnavailable', message: 'Required value: cannot be 0 when maxSurge is 0' }]);
-    assert.deepEqual(withRU({ maxUnavailable: 1, maxSurge: '10%' }), [{ field: 'spec.updateStrategy.rollingUpdate.maxSurge', message: 'Invalid value: "10%": may not be set when maxUnavailable is non-zero' }]);
-    assert.deepEqual(withRU({ maxUnavailable: '150%', maxSurge: 0 }), [{ field: 'spec.updateStrategy.rollingUpdate.maxUnavailable', message: 'Invalid value: "150%": must not be greater than 100%' }]);
-    assert.deepEqual(withRU({ maxUnavailable: -1, maxSurge: 0 }), [{ field: 'spec.updateStrategy.rollingUpdate.maxUnavailable', message: 'Invalid value: -1: must be greater than or equal to 0' }]);
+    assert.deepEqual(withRU({ maxUnavailable: 0, maxSurge: 0 }), [
+      { field: 'spec.updateStrategy.rollingUpdate.maxUnavailable', message: 'Required value: cannot be 0 when maxSurge is 0' },
+    ]);
+    assert.deepEqual(withRU({ maxUnavailable: 1, maxSurge: '10%' }), [
+      { field: 'spec.updateStrategy.rollingUpdate.maxSurge', message: 'Invalid value: "10%": may not be set when maxUnavailable is non-zero' },
+    ]);
+    assert.deepEqual(withRU({ maxUnavailable: '150%', maxSurge: 0 }), [
+      { field: 'spec.updateStrategy.rollingUpdate.maxUnavailable', message: 'Invalid value: "150%": must not be greater than 100%' },
+    ]);
+    assert.deepEqual(withRU({ maxUnavailable: -1, maxSurge: 0 }), [
+      { field: 'spec.updateStrategy.rollingUpdate.maxUnavailable', message: 'Invalid value: -1: must be greater than or equal to 0' },
+    ]);
     assert.deepEqual(withRU({ maxUnavailable: 0, maxSurge: 1 }), []);
     assert.deepEqual(causes(ds, created(ds, daemonSet({ updateStrategy: { type: 'Surge' } }))), [
-      { field: 'spec.updateStrategy', message: 'Unsupported value: apps.DaemonSetUpdateStrategy{Type:"Surge", RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}: supported values: "RollingUpdate", "OnDelete"' },
+      {
+        field: 'spec.updateStrategy',
+        message:
+          'Unsupported value: apps.DaemonSetUpdateStrategy{Type:"Surge", RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}: supported values: "RollingUpdate", "OnDelete"',
+      },
     ]);
   });
 
   test('restartPolicy Always only, no activeDeadlineSeconds, minReadySeconds and revisionHistoryLimit non-negative', () => {
-    assert.deepEqual(causes(ds, created(ds, daemonSet({ minReadySeconds: -1, revisionHistoryLimit: -1, template: podTemplate({ app: 'agent' }, { restartPolicy: 'OnFailure', activeDeadlineSeconds: 5 }) }))), [
-      { field: 'spec.template.spec.restartPolicy', message: 'Unsupported value: "OnFailure": supported values: "Always"' },
-      { field: 'spec.template.spec.activeDeadlineSeconds', message: 'Forbidden: activeDeadlineSeconds in DaemonSet is not Supported' },
-      { field: 'spec.minReadySeconds', message: 'Invalid value: -1: must be greater than or equal to 0' },
-      { field: 'spec.revisionHistoryLimit', message: 'Invalid value: -1: must be greater than or equal to 0' },
-    ]);
+    assert.deepEqual(
+      causes(
+        ds,
+        created(
+          ds,
+          daemonSet({
+            minReadySeconds: -1,
+            revisionHistoryLimit: -1,
+            template: podTemplate({ app: 'agent' }, { restartPolicy: 'OnFailure', activeDeadlineSeconds: 5 }),
+          }),
+        ),
+      ),
+      [
+        { field: 'spec.template.spec.restartPolicy', message: 'Unsupported value: "OnFailure": supported values: "Always"' },
+        { field: 'spec.template.spec.activeDeadlineSeconds', message: 'Forbidden: activeDeadlineSeconds in DaemonSet is not Supported' },
+        { field: 'spec.minReadySeconds', message: 'Invalid value: -1: must be greater than or equal to 0' },
+        { field: 'spec.revisionHistoryLimit', message: 'Invalid value: -1: must be greater than or equal to 0' },
+      ],
+    );
   });
 
   test('the template generation annotation: 1 on create, one more when an update changes the template', () => {
@@ -274,17 +401,39 @@ describe('DaemonSet', () => {
       status: { desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3, numberAvailable: 2 },
     } as KubeObject;
     const now = new Date('2024-01-03T00:00:00Z');
-    assert.deepEqual(columnsOf(ds).map((c) => c.name), ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE']);
-    assert.deepEqual(printRow(columnsOf(ds, true), o, now), ['agent', 3, 3, 2, 3, 2, 'disk=ssd,kubernetes.io/os=linux', '2d', 'app', 'nginx:1.25', 'app=agent']);
+    assert.deepEqual(
+      columnsOf(ds).map((c) => c.name),
+      ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'],
+    );
+    assert.deepEqual(printRow(columnsOf(ds, true), o, now), [
+      'agent',
+      3,
+      3,
+      2,
+      3,
+      2,
+      'disk=ssd,kubernetes.io/os=linux',
+      '2d',
+      'app',
+      'nginx:1.25',
+      'app=agent',
+    ]);
     assert.deepEqual(printRow(columnsOf(ds), created(ds, daemonSet()), now), ['agent', 0, 0, 0, 0, 0, '<none>', '2d']);
   });
 });
 
 describe('ControllerRevision', () => {
   const revision = (o: Obj = {}): Obj => ({
-    apiVersion: 'apps/v1', kind: 'ControllerRevision',
-    metadata: { name: 'web-7c9f8d', namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'u-sts', controller: true }] },
-    data: { spec: { template: { $patch: 'replace', spec: { containers: [container] } } } }, revision: 2, ...o,
+    apiVersion: 'apps/v1',
+    kind: 'ControllerRevision',
+    metadata: {
+      name: 'web-7c9f8d',
+      namespace: 'default',
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'u-sts', controller: true }],
+    },
+    data: { spec: { template: { $patch: 'replace', spec: { containers: [container] } } } },
+    revision: 2,
+    ...o,
   });
 
   test('data is required, revision non-negative; no status', () => {
@@ -319,8 +468,13 @@ describe('Job', () => {
     const { template, ...rest } = o.spec as Obj;
     assert.deepEqual(rest, {
       selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'a1b2' } },
-      completions: 1, parallelism: 1, backoffLimit: 6, completionMode: 'NonIndexed', suspend: false,
-      podReplacementPolicy: 'TerminatingOrFailed', manualSelector: false,
+      completions: 1,
+      parallelism: 1,
+      backoffLimit: 6,
+      completionMode: 'NonIndexed',
+      suspend: false,
+      podReplacementPolicy: 'TerminatingOrFailed',
+      manualSelector: false,
     });
     assert.deepEqual(template.metadata.labels, labels);
     assert.deepEqual(o.metadata.labels, labels, "a Job without labels of its own gets its template's");
@@ -347,23 +501,45 @@ describe('Job', () => {
   });
 
   test('manualSelector: nothing generated; the selector is then required', () => {
-    const o = created(job, jobOf({ manualSelector: true, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [container], restartPolicy: 'Never' } } }));
+    const o = created(
+      job,
+      jobOf({ manualSelector: true, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [container], restartPolicy: 'Never' } } }),
+    );
     assert.equal(o.spec!.selector, undefined);
     assert.deepEqual(causes(job, o), [
       { field: 'spec.selector', message: 'Required value' },
       { field: 'spec.template.metadata.labels', message: 'Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`' },
     ]);
-    const chosen = created(job, jobOf({ manualSelector: true, selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [container], restartPolicy: 'Never' } } }));
+    const chosen = created(
+      job,
+      jobOf({
+        manualSelector: true,
+        selector: { matchLabels: { app: 'x' } },
+        template: { metadata: { labels: { app: 'x' } }, spec: { containers: [container], restartPolicy: 'Never' } },
+      }),
+    );
     assert.deepEqual(causes(job, chosen), []);
   });
 
   test('a selector or labels the client set that contradict the generated ones', () => {
     const selector = created(job, jobOf({ selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'other' } } }), 'u1');
     assert.deepEqual(causes(job, selector), [
-      { field: 'spec.selector', message: 'Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"batch.kubernetes.io/controller-uid":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated' },
-      { field: 'spec.template.metadata.labels', message: 'Invalid value: map[string]string{"batch.kubernetes.io/controller-uid":"u1", "batch.kubernetes.io/job-name":"pi", "controller-uid":"u1", "job-name":"pi"}: `selector` does not match template `labels`' },
+      {
+        field: 'spec.selector',
+        message:
+          'Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"batch.kubernetes.io/controller-uid":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated',
+      },
+      {
+        field: 'spec.template.metadata.labels',
+        message:
+          'Invalid value: map[string]string{"batch.kubernetes.io/controller-uid":"u1", "batch.kubernetes.io/job-name":"pi", "controller-uid":"u1", "job-name":"pi"}: `selector` does not match template `labels`',
+      },
     ]);
-    const label = created(job, jobOf({ template: { metadata: { labels: { 'job-name': 'mine' } }, spec: { containers: [container], restartPolicy: 'Never' } } }), 'u1');
+    const label = created(
+      job,
+      jobOf({ template: { metadata: { labels: { 'job-name': 'mine' } }, spec: { containers: [container], restartPolicy: 'Never' } } }),
+      'u1',
+    );
     assert.deepEqual(fields(causes(job, label)), ['spec.template.metadata.labels[job-name]']);
     assert.match(causes(job, label)[0]!.message, /^Invalid value: map\[string\]string\{.*"job-name":"mine"\}: must be 'pi'$/);
   });
@@ -373,19 +549,30 @@ describe('Job', () => {
     assert.deepEqual(causes(job, none), [{ field: 'spec.template.spec.restartPolicy', message: 'Required value: valid values: "OnFailure", "Never"' }]);
     const always = created(job, jobOf({ template: { spec: { containers: [container], restartPolicy: 'Always' } } }));
     assert.deepEqual(fields(causes(job, always)), ['spec.template.spec.restartPolicy']);
-    const policy = created(job, jobOf({ podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] }, template: { spec: { containers: [container], restartPolicy: 'OnFailure' } } }));
-    assert.deepEqual(causes(job, policy), [{ field: 'spec.template.spec.restartPolicy', message: 'Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified' }]);
+    const policy = created(
+      job,
+      jobOf({
+        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] },
+        template: { spec: { containers: [container], restartPolicy: 'OnFailure' } },
+      }),
+    );
+    assert.deepEqual(causes(job, policy), [
+      { field: 'spec.template.spec.restartPolicy', message: 'Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified' },
+    ]);
   });
 
   test('spec rules: non-negative counts, completion modes, indexed names, per-index backoff', () => {
     const negative = created(job, jobOf({ parallelism: -1, completions: -2, backoffLimit: -3, activeDeadlineSeconds: -4, ttlSecondsAfterFinished: -5 }));
-    assert.deepEqual(causes(job, negative).filter((c) => c.field !== 'spec.template.metadata.labels'), [
-      { field: 'spec.parallelism', message: 'Invalid value: -1: must be greater than or equal to 0' },
-      { field: 'spec.completions', message: 'Invalid value: -2: must be greater than or equal to 0' },
-      { field: 'spec.activeDeadlineSeconds', message: 'Invalid value: -4: must be greater than or equal to 0' },
-      { field: 'spec.backoffLimit', message: 'Invalid value: -3: must be greater than or equal to 0' },
-      { field: 'spec.ttlSecondsAfterFinished', message: 'Invalid value: -5: must be greater than or equal to 0' },
-    ]);
+    assert.deepEqual(
+      causes(job, negative).filter((c) => c.field !== 'spec.template.metadata.labels'),
+      [
+        { field: 'spec.parallelism', message: 'Invalid value: -1: must be greater than or equal to 0' },
+        { field: 'spec.completions', message: 'Invalid value: -2: must be greater than or equal to 0' },
+        { field: 'spec.activeDeadlineSeconds', message: 'Invalid value: -4: must be greater than or equal to 0' },
+        { field: 'spec.backoffLimit', message: 'Invalid value: -3: must be greater than or equal to 0' },
+        { field: 'spec.ttlSecondsAfterFinished', message: 'Invalid value: -5: must be greater than or equal to 0' },
+      ],
+    );
     assert.deepEqual(causes(job, created(job, jobOf({ completionMode: 'Indexed', parallelism: 2 }))), [
       { field: 'spec.completions', message: 'Required value: when completion mode is Indexed' },
     ]);
@@ -418,13 +605,26 @@ describe('Job', () => {
     ]);
     assert.deepEqual(rules([{ action: 'FailIndex', onExitCodes: { containerName: 'nope', operator: 'NotIn', values: [0] } }]), [
       { field: 'spec.podFailurePolicy.rules[0].action', message: 'Invalid value: "FailIndex": requires the backoffLimitPerIndex to be set' },
-      { field: 'spec.podFailurePolicy.rules[0].onExitCodes.containerName', message: 'Invalid value: "nope": must be one of the container or initContainer names in the pod template' },
+      {
+        field: 'spec.podFailurePolicy.rules[0].onExitCodes.containerName',
+        message: 'Invalid value: "nope": must be one of the container or initContainer names in the pod template',
+      },
     ]);
   });
 
   test('updates: the template, completions, selector and completion mode are immutable', () => {
     const old = created(job, jobOf());
-    const image = updated(job, { ...clone(old), spec: { ...clone(old.spec), template: { ...clone(old.spec!.template as Obj), spec: { containers: [{ name: 'pi', image: 'perl:5.36' }], restartPolicy: 'Never' } } } }, old);
+    const image = updated(
+      job,
+      {
+        ...clone(old),
+        spec: {
+          ...clone(old.spec),
+          template: { ...clone(old.spec!.template as Obj), spec: { containers: [{ name: 'pi', image: 'perl:5.36' }], restartPolicy: 'Never' } },
+        },
+      },
+      old,
+    );
     assert.deepEqual(fields(updateCauses(job, image, old)), ['spec.template']);
     assert.match(updateCauses(job, image, old)[0]!.message, /^Invalid value: \{.*\}: field is immutable$/);
     const counts = updated(job, { ...clone(old), spec: { ...clone(old.spec), completions: 3, parallelism: 2, backoffLimit: 1, suspend: true } }, old);
@@ -438,7 +638,9 @@ describe('Job', () => {
     const both = updated(job, { ...clone(old), spec: { ...clone(old.spec), completions: 6, parallelism: 6 } }, old);
     assert.deepEqual(updateCauses(job, both, old), []);
     const one = updated(job, { ...clone(old), spec: { ...clone(old.spec), completions: 6 } }, old);
-    assert.deepEqual(updateCauses(job, one, old), [{ field: 'spec.completions', message: 'Invalid value: 6: can only be modified in tandem with spec.parallelism' }]);
+    assert.deepEqual(updateCauses(job, one, old), [
+      { field: 'spec.completions', message: 'Invalid value: 6: can only be modified in tandem with spec.parallelism' },
+    ]);
 
     const suspended = created(job, jobOf({ suspend: true }));
     const withNodeSelector = (o: KubeObject) => {
@@ -464,9 +666,17 @@ describe('Job', () => {
     const base = created(job, jobOf({ completions: 5, parallelism: 2 }), 'u9');
     const now = new Date('2024-01-01T01:00:00Z');
     const row = (status: Obj, extra: Obj = {}) => printRow(columnsOf(job, true), { ...base, ...extra, status } as KubeObject, now);
-    assert.deepEqual(columnsOf(job).map((c) => c.name), ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
+    assert.deepEqual(
+      columnsOf(job).map((c) => c.name),
+      ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE'],
+    );
     assert.deepEqual(row({}), ['pi', 'Running', '0/5', '<none>', '60m', 'pi', 'perl:5.34', 'batch.kubernetes.io/controller-uid=u9']);
-    const finished = { succeeded: 5, startTime: '2024-01-01T00:00:00Z', completionTime: '2024-01-01T00:05:00Z', conditions: [{ type: 'Complete', status: 'True' }] };
+    const finished = {
+      succeeded: 5,
+      startTime: '2024-01-01T00:00:00Z',
+      completionTime: '2024-01-01T00:05:00Z',
+      conditions: [{ type: 'Complete', status: 'True' }],
+    };
     assert.deepEqual(row(finished).slice(1, 4), ['Complete', '5/5', '5m']);
     assert.deepEqual(row({ startTime: '2024-01-01T00:59:15Z', active: 2 }).slice(1, 4), ['Running', '0/5', '45s']);
     assert.equal(row({ conditions: [{ type: 'Failed', status: 'True' }] })[1], 'Failed');
@@ -482,7 +692,7 @@ describe('Job', () => {
 });
 
 describe('CronJob', () => {
-  test('defaults: SetDefaults_CronJob; the jobTemplate gets only its pod template\'s', () => {
+  test("defaults: SetDefaults_CronJob; the jobTemplate gets only its pod template's", () => {
     const o = created(cj, cronJob());
     const { jobTemplate, ...rest } = o.spec as Obj;
     assert.deepEqual(rest, { schedule: '*/5 * * * *', concurrencyPolicy: 'Allow', suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1 });
@@ -492,7 +702,20 @@ describe('CronJob', () => {
   });
 
   test("schedules: robfig/cron's ParseStandard grammar and messages", () => {
-    for (const ok of ['*/5 * * * *', '0 9 * * MON-FRI', '0 0 1 jan,jul ?', '5/15 0-23/2 * * *', '0 0 31 2 *', '@hourly', '@daily', '@midnight', '@yearly', '@every 1h30m', '@every 90s', '0 0 * * 0-6']) {
+    for (const ok of [
+      '*/5 * * * *',
+      '0 9 * * MON-FRI',
+      '0 0 1 jan,jul ?',
+      '5/15 0-23/2 * * *',
+      '0 0 31 2 *',
+      '@hourly',
+      '@daily',
+      '@midnight',
+      '@yearly',
+      '@every 1h30m',
+      '@every 90s',
+      '0 0 * * 0-6',
+    ]) {
       assert.equal(scheduleError(ok), undefined, ok);
     }
     const bad: Array<[string, string]> = [
@@ -517,7 +740,9 @@ describe('CronJob', () => {
   });
 
   test('spec.schedule causes; TZ in the schedule is refused', () => {
-    assert.deepEqual(causes(cj, created(cj, cronJob({ schedule: '0 0 * *' }))), [{ field: 'spec.schedule', message: 'Invalid value: "0 0 * *": expected exactly 5 fields, found 4: [0 0 * *]' }]);
+    assert.deepEqual(causes(cj, created(cj, cronJob({ schedule: '0 0 * *' }))), [
+      { field: 'spec.schedule', message: 'Invalid value: "0 0 * *": expected exactly 5 fields, found 4: [0 0 * *]' },
+    ]);
     assert.deepEqual(causes(cj, created(cj, cronJob({ schedule: undefined }))), [{ field: 'spec.schedule', message: 'Required value' }]);
     assert.deepEqual(causes(cj, created(cj, cronJob({ schedule: 'CRON_TZ=Europe/Berlin 0 6 * * *', timeZone: 'Europe/Berlin' }))), [
       { field: 'spec.schedule', message: 'Invalid value: "CRON_TZ=Europe/Berlin 0 6 * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead' },
@@ -525,40 +750,68 @@ describe('CronJob', () => {
   });
 
   test('spec.timeZone: an IANA name', () => {
-    for (const tz of ['Europe/Berlin', 'America/New_York', 'UTC', 'Etc/GMT+5', 'Asia/Kolkata']) assert.deepEqual(causes(cj, created(cj, cronJob({ timeZone: tz }))), [], tz);
+    for (const tz of ['Europe/Berlin', 'America/New_York', 'UTC', 'Etc/GMT+5', 'Asia/Kolkata'])
+      assert.deepEqual(causes(cj, created(cj, cronJob({ timeZone: tz }))), [], tz);
     const tzCauses = (tz: string) => causes(cj, created(cj, cronJob({ timeZone: tz })));
     assert.deepEqual(tzCauses('Mars/Base'), [{ field: 'spec.timeZone', message: 'Invalid value: "Mars/Base": unknown time zone Mars/Base' }]);
     assert.deepEqual(tzCauses('europe/berlin'), [{ field: 'spec.timeZone', message: 'Invalid value: "europe/berlin": unknown time zone europe/berlin' }]);
-    assert.deepEqual(tzCauses('America/Argentina/Buenos_Aires_Long'), [{ field: 'spec.timeZone', message: 'Invalid value: "America/Argentina/Buenos_Aires_Long": unknown time zone America/Argentina/Buenos_Aires_Long' }]);
+    assert.deepEqual(tzCauses('America/Argentina/Buenos_Aires_Long'), [
+      { field: 'spec.timeZone', message: 'Invalid value: "America/Argentina/Buenos_Aires_Long": unknown time zone America/Argentina/Buenos_Aires_Long' },
+    ]);
     assert.deepEqual(tzCauses(''), [{ field: 'spec.timeZone', message: 'Invalid value: "": timeZone must be nil or non-empty string' }]);
-    assert.deepEqual(tzCauses('Local'), [{ field: 'spec.timeZone', message: 'Invalid value: "Local": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones' }]);
+    assert.deepEqual(tzCauses('Local'), [
+      { field: 'spec.timeZone', message: 'Invalid value: "Local": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones' },
+    ]);
   });
 
-  test('the name has room for the Jobs\' suffix: at most 52 characters', () => {
+  test("the name has room for the Jobs' suffix: at most 52 characters", () => {
     assert.deepEqual(causes(cj, created(cj, cronJob({}, 'a'.repeat(52)))), []);
-    assert.deepEqual(causes(cj, created(cj, cronJob({}, 'a'.repeat(53)))), [{ field: 'metadata.name', message: `Invalid value: "${'a'.repeat(53)}": must be no more than 52 characters` }]);
+    assert.deepEqual(causes(cj, created(cj, cronJob({}, 'a'.repeat(53)))), [
+      { field: 'metadata.name', message: `Invalid value: "${'a'.repeat(53)}": must be no more than 52 characters` },
+    ]);
   });
 
   test('the jobTemplate: a Job spec whose selector is generated; policies and history limits', () => {
-    const jobTemplate = { spec: { selector: { matchLabels: { a: 'b' } }, manualSelector: true, parallelism: -1, template: { spec: { containers: [container] } } } };
-    assert.deepEqual(causes(cj, created(cj, cronJob({ jobTemplate, concurrencyPolicy: 'Sometimes', startingDeadlineSeconds: -1, successfulJobsHistoryLimit: -1, failedJobsHistoryLimit: -2 }))), [
-      { field: 'spec.startingDeadlineSeconds', message: 'Invalid value: -1: must be greater than or equal to 0' },
-      { field: 'spec.concurrencyPolicy', message: 'Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace"' },
-      { field: 'spec.jobTemplate.spec.parallelism', message: 'Invalid value: -1: must be greater than or equal to 0' },
-      { field: 'spec.jobTemplate.spec.template.spec.restartPolicy', message: 'Required value: valid values: "OnFailure", "Never"' },
-      { field: 'spec.jobTemplate.spec.selector', message: 'Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"a":"b"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` will be auto-generated' },
-      { field: 'spec.jobTemplate.spec.manualSelector', message: 'Unsupported value: true: supported values: "nil", "false"' },
-      { field: 'spec.successfulJobsHistoryLimit', message: 'Invalid value: -1: must be greater than or equal to 0' },
-      { field: 'spec.failedJobsHistoryLimit', message: 'Invalid value: -2: must be greater than or equal to 0' },
-    ]);
+    const jobTemplate = {
+      spec: { selector: { matchLabels: { a: 'b' } }, manualSelector: true, parallelism: -1, template: { spec: { containers: [container] } } },
+    };
+    assert.deepEqual(
+      causes(
+        cj,
+        created(
+          cj,
+          cronJob({ jobTemplate, concurrencyPolicy: 'Sometimes', startingDeadlineSeconds: -1, successfulJobsHistoryLimit: -1, failedJobsHistoryLimit: -2 }),
+        ),
+      ),
+      [
+        { field: 'spec.startingDeadlineSeconds', message: 'Invalid value: -1: must be greater than or equal to 0' },
+        { field: 'spec.concurrencyPolicy', message: 'Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace"' },
+        { field: 'spec.jobTemplate.spec.parallelism', message: 'Invalid value: -1: must be greater than or equal to 0' },
+        { field: 'spec.jobTemplate.spec.template.spec.restartPolicy', message: 'Required value: valid values: "OnFailure", "Never"' },
+        {
+          field: 'spec.jobTemplate.spec.selector',
+          message:
+            'Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"a":"b"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` will be auto-generated',
+        },
+        { field: 'spec.jobTemplate.spec.manualSelector', message: 'Unsupported value: true: supported values: "nil", "false"' },
+        { field: 'spec.successfulJobsHistoryLimit', message: 'Invalid value: -1: must be greater than or equal to 0' },
+        { field: 'spec.failedJobsHistoryLimit', message: 'Invalid value: -2: must be greater than or equal to 0' },
+      ],
+    );
   });
 
   test('columns: NAME SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE, wide CONTAINERS IMAGES SELECTOR', () => {
     const now = new Date('2024-01-01T00:03:00Z');
     const o = created(cj, cronJob());
-    assert.deepEqual(columnsOf(cj).map((c) => c.name), ['NAME', 'SCHEDULE', 'TIMEZONE', 'SUSPEND', 'ACTIVE', 'LAST SCHEDULE', 'AGE']);
+    assert.deepEqual(
+      columnsOf(cj).map((c) => c.name),
+      ['NAME', 'SCHEDULE', 'TIMEZONE', 'SUSPEND', 'ACTIVE', 'LAST SCHEDULE', 'AGE'],
+    );
     assert.deepEqual(printRow(columnsOf(cj, true), o, now), ['hello', '*/5 * * * *', '<none>', 'False', 0, '<none>', '3m', 'hello', 'busybox', '<none>']);
-    const running = { ...created(cj, cronJob({ timeZone: 'Europe/Berlin', suspend: true })), status: { active: [{ kind: 'Job', name: 'hello-1' }], lastScheduleTime: '2024-01-01T00:02:30Z' } } as KubeObject;
+    const running = {
+      ...created(cj, cronJob({ timeZone: 'Europe/Berlin', suspend: true })),
+      status: { active: [{ kind: 'Job', name: 'hello-1' }], lastScheduleTime: '2024-01-01T00:02:30Z' },
+    } as KubeObject;
     assert.deepEqual(printRow(columnsOf(cj), running, now), ['hello', '*/5 * * * *', 'Europe/Berlin', 'True', 1, '30s', '3m']);
   });
 });

@@ -13,10 +13,13 @@ import { gqlAt, nextResults, wsClient } from '../helpers/server.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-crash-'));
 const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
-after(async () => { for (const c of cleanups.reverse()) await c(); });
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
 type Watched = { data?: { watchPods: { type: string; object: { metadata: { name: string; resourceVersion: string } } } } };
-const CREATE = 'mutation($n: String!) { createPod(pod: { metadata: { name: $n }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name resourceVersion } } }';
+const CREATE =
+  'mutation($n: String!) { createPod(pod: { metadata: { name: $n }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name resourceVersion } } }';
 const WATCH = 'subscription($rv: String) { watchPods(namespace: "default", resourceVersion: $rv) { type object { metadata { name resourceVersion } } } }';
 
 test('kill -9 under create load loses no acknowledged write, and a resumed watch has no gap', async () => {
@@ -37,7 +40,8 @@ test('kill -9 under create load loses no acknowledged write, and a resumed watch
   const watcher = wsClient(server.url.replace('http', 'ws'), token);
   const watching = (async () => {
     try {
-      for await (const r of watcher.iterate({ query: WATCH }) as AsyncIterable<Watched>) lastSeen = r.data?.watchPods.object.metadata.resourceVersion || lastSeen;
+      for await (const r of watcher.iterate({ query: WATCH }) as AsyncIterable<Watched>)
+        lastSeen = r.data?.watchPods.object.metadata.resourceVersion || lastSeen;
     } catch {
       // the server died
     }
@@ -67,7 +71,12 @@ test('kill -9 under create load loses no acknowledged write, and a resumed watch
   assert.ok(Number(lastSeen) > 0, 'the watcher saw events before the crash');
 
   server = await start();
-  const list = await gqlAt<{ pods: { items: { metadata: { name: string; resourceVersion: string } }[] } }>(server.url, '{ pods(namespace: "default") { items { metadata { name resourceVersion } } } }', undefined, auth);
+  const list = await gqlAt<{ pods: { items: { metadata: { name: string; resourceVersion: string } }[] } }>(
+    server.url,
+    '{ pods(namespace: "default") { items { metadata { name resourceVersion } } } }',
+    undefined,
+    auth,
+  );
   const present = new Map(list.data!.pods.items.map((p) => [p.metadata.name, p.metadata.resourceVersion]));
   for (const [name, rv] of acknowledged) assert.equal(present.get(name), rv, `acknowledged ${name} at ${rv} survived`);
 
@@ -80,8 +89,12 @@ test('kill -9 under create load loses no acknowledged write, and a resumed watch
   const sentinel = await gqlAt<{ createPod: { metadata: { name: string; resourceVersion: string } } }>(server.url, CREATE, { n: 'after-restart' }, auth);
   const [next] = await nextResults(it, 1);
   await it.return!();
-  const summary = (rs: Watched[]) => rs.map((r) => [r.data!.watchPods.type, r.data!.watchPods.object.metadata.name, r.data!.watchPods.object.metadata.resourceVersion]);
-  assert.deepEqual(summary(replayed), missed.map(([name, rv]) => ['ADDED', name, rv]));
+  const summary = (rs: Watched[]) =>
+    rs.map((r) => [r.data!.watchPods.type, r.data!.watchPods.object.metadata.name, r.data!.watchPods.object.metadata.resourceVersion]);
+  assert.deepEqual(
+    summary(replayed),
+    missed.map(([name, rv]) => ['ADDED', name, rv]),
+  );
   assert.deepEqual(summary([next]), [['ADDED', 'after-restart', sentinel.data!.createPod.metadata.resourceVersion]]);
   assert.equal(await server.stop(), 0);
 });

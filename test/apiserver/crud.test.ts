@@ -58,8 +58,9 @@ describe('create', () => {
   });
 
   test('generateName makes a unique name', async () => {
-    const { a, b } = await t.ok(`mutation($p: PodInput!) { a: createPod(pod: $p) { metadata { name } } b: createPod(pod: $p) { metadata { name } } }`,
-      { p: { metadata: { generateName: 'gen-' }, spec: pod('x').spec } });
+    const { a, b } = await t.ok(`mutation($p: PodInput!) { a: createPod(pod: $p) { metadata { name } } b: createPod(pod: $p) { metadata { name } } }`, {
+      p: { metadata: { generateName: 'gen-' }, spec: pod('x').spec },
+    });
     assert.match(a.metadata.name, /^gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     assert.notEqual(a.metadata.name, b.metadata.name);
   });
@@ -74,7 +75,9 @@ describe('create', () => {
   });
 
   test('a namespace that does not exist is NOT_FOUND', async () => {
-    const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { ...pod('x'), metadata: { name: 'x', namespace: 'nowhere' } } });
+    const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, {
+      p: { ...pod('x'), metadata: { name: 'x', namespace: 'nowhere' } },
+    });
     assert.equal(res.errors?.[0].extensions?.code, 'NOT_FOUND');
     assert.equal(res.errors?.[0].message, 'namespaces "nowhere" not found');
   });
@@ -82,7 +85,10 @@ describe('create', () => {
   test('invalid objects are BAD_USER_INPUT with field paths, and nothing is written', async () => {
     const rev = await revision();
     const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, {
-      p: { metadata: { name: 'Bad_Name', labels: { 'bad key!': 'x' } }, spec: { containers: [{ name: 'app' }, { name: 'b', image: 'x', resources: { requests: { cpu: 'lots' } } }], restartPolicy: 'Sometimes' } },
+      p: {
+        metadata: { name: 'Bad_Name', labels: { 'bad key!': 'x' } },
+        spec: { containers: [{ name: 'app' }, { name: 'b', image: 'x', resources: { requests: { cpu: 'lots' } } }], restartPolicy: 'Sometimes' },
+      },
     });
     const err = res.errors?.[0];
     assert.equal(err?.extensions?.code, 'BAD_USER_INPUT');
@@ -97,7 +103,9 @@ describe('create', () => {
   test('text PostgreSQL cannot store (NUL, unpaired surrogates) is BAD_USER_INPUT and writes nothing', async () => {
     const rev = await revision();
     for (const bad of ['nul\u0000here', 'lone\ud800', '\udc00tail']) {
-      const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { ...pod('text'), metadata: { name: 'text', annotations: { note: bad } } } });
+      const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, {
+        p: { ...pod('text'), metadata: { name: 'text', annotations: { note: bad } } },
+      });
       assert.equal(res.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(bad));
       const get = await t.gql(`query($n: String!) { pod(name: $n) { metadata { name } } }`, { n: bad });
       assert.ok(get.errors === undefined || get.errors[0].extensions?.code === 'BAD_USER_INPUT', JSON.stringify(get));
@@ -116,19 +124,37 @@ describe('create', () => {
 describe('read', () => {
   test('get returns null when absent; list pages and selects', async () => {
     assert.equal((await t.ok(`{ pod(name: "absent") { metadata { name } } }`)).pod, null);
-    for (const [n, tier] of [['r1', 'a'], ['r2', 'b'], ['r3', 'a']]) {
-      await t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { ...pod(n), metadata: { name: n, namespace: 'kube-system', labels: { tier } } } });
+    for (const [n, tier] of [
+      ['r1', 'a'],
+      ['r2', 'b'],
+      ['r3', 'a'],
+    ]) {
+      await t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, {
+        p: { ...pod(n), metadata: { name: n, namespace: 'kube-system', labels: { tier } } },
+      });
     }
     const all = await t.ok(`{ pods(namespace: "kube-system", labelSelector: "tier=a") { items { metadata { name } } } }`);
-    assert.deepEqual(all.pods.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['r1', 'r3']);
+    assert.deepEqual(
+      all.pods.items.map((p: { metadata: { name: string } }) => p.metadata.name),
+      ['r1', 'r3'],
+    );
     const page1 = await t.ok(`{ pods(namespace: "kube-system", limit: 2) { items { metadata { name } } metadata { continue resourceVersion } } }`);
     assert.equal(page1.pods.items.length, 2);
-    const page2 = await t.ok(`query($c: String) { pods(namespace: "kube-system", limit: 2, continue: $c) { items { metadata { name } } metadata { continue resourceVersion } } }`, { c: page1.pods.metadata.continue });
-    assert.deepEqual(page2.pods.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['r3']);
+    const page2 = await t.ok(
+      `query($c: String) { pods(namespace: "kube-system", limit: 2, continue: $c) { items { metadata { name } } metadata { continue resourceVersion } } }`,
+      { c: page1.pods.metadata.continue },
+    );
+    assert.deepEqual(
+      page2.pods.items.map((p: { metadata: { name: string } }) => p.metadata.name),
+      ['r3'],
+    );
     assert.equal(page2.pods.metadata.continue, null);
     assert.equal(page2.pods.metadata.resourceVersion, page1.pods.metadata.resourceVersion);
     const across = await t.ok(`{ pods(namespace: null, allNamespaces: true, fieldSelector: "metadata.name=r2") { items { metadata { name namespace } } } }`);
-    assert.deepEqual(across.pods.items.map((p: { metadata: { namespace: string } }) => p.metadata.namespace), ['kube-system']);
+    assert.deepEqual(
+      across.pods.items.map((p: { metadata: { namespace: string } }) => p.metadata.namespace),
+      ['kube-system'],
+    );
   });
 
   test('bad selectors are BAD_USER_INPUT', async () => {
@@ -146,7 +172,7 @@ describe('update', () => {
     const labelled = { metadata: { name: 'up', labels: { app: 'web', v: '2' } }, spec: pod('up').spec, status: { phase: 'Running' } };
     const { replacePod: r1 } = await t.ok(`mutation($p: PodInput!) { replacePod(pod: $p) { ${POD} } }`, { p: labelled });
     assert.equal(r1.metadata.generation, 1, 'a label change keeps the generation');
-    assert.equal(r1.status.phase, 'Pending', 'status is the status subresource\'s');
+    assert.equal(r1.status.phase, 'Pending', "status is the status subresource's");
     assert.equal(r1.metadata.uid, p.metadata.uid);
     assert.equal(r1.metadata.creationTimestamp, p.metadata.creationTimestamp);
     const changed = { metadata: { name: 'up', resourceVersion: r1.metadata.resourceVersion }, spec: { ...pod('up').spec, activeDeadlineSeconds: 60 } };
@@ -161,10 +187,13 @@ describe('update', () => {
     await t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: pod('pt') });
     const merged = await t.ok(`mutation { patchPod(name: "pt", patch: { metadata: { labels: { extra: "yes", app: null } } }) { metadata { labels } } }`);
     assert.deepEqual(merged.patchPod.metadata.labels, { extra: 'yes' });
-    const json = await t.ok(`mutation($p: JSON!) { patchPod(name: "pt", type: JSON, patch: $p) { spec { containers { image } } } }`,
-      { p: [{ op: 'replace', path: '/spec/containers/0/image', value: 'nginx:1.28' }] });
+    const json = await t.ok(`mutation($p: JSON!) { patchPod(name: "pt", type: JSON, patch: $p) { spec { containers { image } } } }`, {
+      p: [{ op: 'replace', path: '/spec/containers/0/image', value: 'nginx:1.28' }],
+    });
     assert.equal(json.patchPod.spec.containers[0].image, 'nginx:1.28');
-    const bad = await t.gql(`mutation($p: JSON!) { patchPod(name: "pt", type: JSON, patch: $p) { metadata { name } } }`, { p: [{ op: 'test', path: '/spec/nodeName', value: 'x' }] });
+    const bad = await t.gql(`mutation($p: JSON!) { patchPod(name: "pt", type: JSON, patch: $p) { metadata { name } } }`, {
+      p: [{ op: 'test', path: '/spec/nodeName', value: 'x' }],
+    });
     assert.equal(bad.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
     const rename = await t.gql(`mutation { patchPod(name: "pt", patch: { metadata: { namespace: "kube-system" } }) { metadata { name } } }`);
     assert.equal(rename.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
@@ -174,7 +203,9 @@ describe('update', () => {
 
   test('status subresource, binding, and spec.nodeName immutability', async () => {
     await t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: pod('bound') });
-    const s = await t.ok(`mutation { updatePodStatus(name: "bound", status: { phase: "Running", podIP: "10.0.0.7" }) { status { phase podIP } metadata { generation } } }`);
+    const s = await t.ok(
+      `mutation { updatePodStatus(name: "bound", status: { phase: "Running", podIP: "10.0.0.7" }) { status { phase podIP } metadata { generation } } }`,
+    );
     assert.deepEqual(s.updatePodStatus.status, { phase: 'Running', podIP: '10.0.0.7' });
     assert.equal(s.updatePodStatus.metadata.generation, 1);
     const b = await t.ok(`mutation { bindPod(name: "bound", nodeName: "node-1") { spec { nodeName } status { conditions { type status } } } }`);
@@ -197,7 +228,10 @@ describe('delete', () => {
     const { createPod: p } = await t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { uid } } }`, { p: pod('d2', { nodeName: 'node-1' }) });
     const wrongUid = await t.gql(`mutation { deletePod(name: "d2", preconditions: { uid: "00000000-0000-0000-0000-000000000000" }) { metadata { name } } }`);
     assert.equal(wrongUid.errors?.[0].extensions?.code, 'CONFLICT');
-    const term = await t.ok(`mutation($u: String) { deletePod(name: "d2", gracePeriodSeconds: 10, preconditions: { uid: $u }) { metadata { deletionTimestamp deletionGracePeriodSeconds } } }`, { u: p.metadata.uid });
+    const term = await t.ok(
+      `mutation($u: String) { deletePod(name: "d2", gracePeriodSeconds: 10, preconditions: { uid: $u }) { metadata { deletionTimestamp deletionGracePeriodSeconds } } }`,
+      { u: p.metadata.uid },
+    );
     assert.ok(term.deletePod.metadata.deletionTimestamp);
     assert.equal(term.deletePod.metadata.deletionGracePeriodSeconds, 10);
     assert.ok((await t.ok(`{ pod(name: "d2") { metadata { name } } }`)).pod, 'still there while it terminates');
@@ -208,7 +242,9 @@ describe('delete', () => {
   });
 
   test('finalizers hold an object until they are removed', async () => {
-    await t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { ...pod('fin'), metadata: { name: 'fin', finalizers: ['example.com/hold'] } } });
+    await t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, {
+      p: { ...pod('fin'), metadata: { name: 'fin', finalizers: ['example.com/hold'] } },
+    });
     const held = await t.ok(`mutation { deletePod(name: "fin") { metadata { deletionTimestamp finalizers } } }`);
     assert.ok(held.deletePod.metadata.deletionTimestamp);
     const add = await t.gql(`mutation { patchPod(name: "fin", patch: { metadata: { finalizers: ["example.com/hold", "more"] } }) { metadata { name } } }`);
@@ -221,7 +257,9 @@ describe('delete', () => {
     await t.ok(`mutation { createNamespace(namespace: { metadata: { name: "doomed" } }) { metadata { name } } }`);
     const ns = await t.ok(`mutation { deleteNamespace(name: "doomed") { metadata { deletionTimestamp } status { phase } } }`);
     assert.equal(ns.deleteNamespace.status.phase, 'Terminating');
-    const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { ...pod('late'), metadata: { name: 'late', namespace: 'doomed' } } });
+    const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, {
+      p: { ...pod('late'), metadata: { name: 'late', namespace: 'doomed' } },
+    });
     assert.equal(res.errors?.[0].extensions?.code, 'FORBIDDEN');
   });
 });
@@ -229,9 +267,14 @@ describe('delete', () => {
 describe('apply', () => {
   test('creates, then updates the fields the manifest sets and removes the ones it dropped', async () => {
     const manifest = {
-      apiVersion: 'apps/v1', kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: 'web', labels: { app: 'web', team: 'a' } },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+      },
     };
     const q = `mutation($m: JSON!) { apply(manifest: $m) { ... on Deployment { metadata { labels generation resourceVersion } spec { replicas strategy { type } } } } }`;
     const first = (await t.ok(q, { m: manifest })).apply;
@@ -244,19 +287,29 @@ describe('apply', () => {
     assert.equal(second.spec.replicas, 3);
     assert.deepEqual(second.metadata.labels, { app: 'web' });
     assert.equal(second.metadata.generation, 2);
-    const dry = (await t.ok(`mutation($m: JSON!) { apply(manifest: $m, dryRun: true) { ... on Deployment { spec { replicas } } } }`, { m: { ...next, spec: { ...next.spec, replicas: 9 } } })).apply;
+    const dry = (
+      await t.ok(`mutation($m: JSON!) { apply(manifest: $m, dryRun: true) { ... on Deployment { spec { replicas } } } }`, {
+        m: { ...next, spec: { ...next.spec, replicas: 9 } },
+      })
+    ).apply;
     assert.equal(dry.spec.replicas, 9);
     assert.equal((await t.ok(`{ deployment(name: "web") { spec { replicas } } }`)).deployment.spec.replicas, 3);
   });
 
   test('applyAll applies in order and an unknown kind is BAD_USER_INPUT', async () => {
-    const res = await t.ok(`mutation($ms: [JSON!]!) { applyAll(manifests: $ms) { __typename ... on Namespace { metadata { name } } ... on Service { spec { type ports { port targetPort protocol } } } } }`, {
-      ms: [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
-      ],
-    });
-    assert.deepEqual(res.applyAll.map((r: { __typename: string }) => r.__typename), ['Namespace', 'Service']);
+    const res = await t.ok(
+      `mutation($ms: [JSON!]!) { applyAll(manifests: $ms) { __typename ... on Namespace { metadata { name } } ... on Service { spec { type ports { port targetPort protocol } } } } }`,
+      {
+        ms: [
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+          { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+        ],
+      },
+    );
+    assert.deepEqual(
+      res.applyAll.map((r: { __typename: string }) => r.__typename),
+      ['Namespace', 'Service'],
+    );
     assert.deepEqual(res.applyAll[1].spec, { type: 'ClusterIP', ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] });
     const bad = await t.gql(`mutation { apply(manifest: { apiVersion: "v1", kind: "Gizmo", metadata: { name: "g" } }) { __typename } }`);
     assert.equal(bad.errors?.[0].extensions?.code, 'BAD_USER_INPUT');

@@ -45,10 +45,20 @@ test('a variable with more than 50 coercion errors is BAD_USER_INPUT on HTTP and
   const http = await t.gql('mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }', { p: pod });
   const ws = await new Promise<{ extensions?: { code?: string } }[]>((resolve) => {
     const client = t.ws();
-    client.subscribe({ query: 'mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }', variables: { p: pod } }, { next: (r) => resolve((r.errors ?? []) as never), error: (e) => resolve(e as never), complete: () => resolve([]) });
+    client.subscribe(
+      { query: 'mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }', variables: { p: pod } },
+      { next: (r) => resolve((r.errors ?? []) as never), error: (e) => resolve(e as never), complete: () => resolve([]) },
+    );
   });
-  for (const [path, errors] of [['HTTP', http.errors], ['WebSocket', ws]] as const) {
+  for (const [path, errors] of [
+    ['HTTP', http.errors],
+    ['WebSocket', ws],
+  ] as const) {
     assert.ok(errors?.length, path);
-    assert.deepEqual([...new Set(errors!.map((e) => e.extensions?.code))], ['BAD_USER_INPUT'], `${path}: ${JSON.stringify(errors!.map((e) => e.extensions?.code))}`);
+    assert.deepEqual(
+      [...new Set(errors!.map((e) => e.extensions?.code))],
+      ['BAD_USER_INPUT'],
+      `${path}: ${JSON.stringify(errors!.map((e) => e.extensions?.code))}`,
+    );
   }
 });

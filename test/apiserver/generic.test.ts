@@ -12,26 +12,55 @@ after(() => t.stop());
 const APPLY_YAML = `mutation($yaml: String!, $ns: String, $dry: Boolean) {
   applyYaml(yaml: $yaml, namespace: $ns, dryRun: $dry) { action object { __typename ... on Deployment { manifest } ... on Service { manifest } ... on Namespace { manifest } ... on ServiceAccount { manifest } } }
 }`;
-const pod = (name: string, namespace = 'default') => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+const pod = (name: string, namespace = 'default') => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace, labels: { app: name } },
+  spec: { containers: [{ name: 'c', image: 'nginx' }] },
+});
 const applyAll = (ms: unknown[]) => t.ok('mutation($ms: [JSON!]!) { applyAll(manifests: $ms) { __typename } }', { ms });
 
 test('apiResources lists every kind with its names, scope, short names, verbs and GraphQL fields', async () => {
-  const { apiResources } = await t.ok(`{ apiResources { group version kind name singularName namespaced shortNames categories verbs subresources graphql { type object list watch } } }`);
+  const { apiResources } = await t.ok(
+    `{ apiResources { group version kind name singularName namespaced shortNames categories verbs subresources graphql { type object list watch } } }`,
+  );
   assert.equal(apiResources.length, KINDS.length);
   const by = new Map(apiResources.map((r: { kind: string }) => [r.kind, r]));
   assert.deepEqual(by.get('Deployment'), {
-    group: 'apps', version: 'v1', kind: 'Deployment', name: 'deployments', singularName: 'deployment', namespaced: true,
-    shortNames: ['deploy'], categories: ['all'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status', 'scale'],
+    group: 'apps',
+    version: 'v1',
+    kind: 'Deployment',
+    name: 'deployments',
+    singularName: 'deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    subresources: ['status', 'scale'],
     graphql: { type: 'Deployment', object: 'deployment', list: 'deployments', watch: 'watchDeployments' },
   });
   assert.equal((by.get('Node') as { namespaced: boolean }).namespaced, false);
   assert.deepEqual((by.get('Pod') as { subresources: string[] }).subresources, ['status', 'binding']);
-  for (const [kind, short] of [['Pod', 'po'], ['Service', 'svc'], ['ReplicaSet', 'rs'], ['Namespace', 'ns'], ['Node', 'no'], ['ServiceAccount', 'sa'], ['Event', 'ev'], ['PriorityClass', 'pc']]) {
+  for (const [kind, short] of [
+    ['Pod', 'po'],
+    ['Service', 'svc'],
+    ['ReplicaSet', 'rs'],
+    ['Namespace', 'ns'],
+    ['Node', 'no'],
+    ['ServiceAccount', 'sa'],
+    ['Event', 'ev'],
+    ['PriorityClass', 'pc'],
+  ]) {
     assert.ok((by.get(kind) as { shortNames: string[] }).shortNames.includes(short), `${kind} has short name ${short}`);
   }
   // Every field discovery names exists in the schema, with the type it names.
   const { __schema } = await t.ok('{ __schema { queryType { fields { name type { name ofType { name } } } } subscriptionType { fields { name } } } }');
-  const queries = new Map(__schema.queryType.fields.map((f: { name: string; type: { name: string | null; ofType: { name: string } | null } }) => [f.name, f.type.name ?? f.type.ofType?.name]));
+  const queries = new Map(
+    __schema.queryType.fields.map((f: { name: string; type: { name: string | null; ofType: { name: string } | null } }) => [
+      f.name,
+      f.type.name ?? f.type.ofType?.name,
+    ]),
+  );
   const subscriptions = new Set(__schema.subscriptionType.fields.map((f: { name: string }) => f.name));
   for (const r of apiResources) {
     assert.equal(queries.get(r.graphql.object), r.graphql.type, `${r.kind}: query ${r.graphql.object}`);
@@ -42,21 +71,34 @@ test('apiResources lists every kind with its names, scope, short names, verbs an
 
 test('resource and resources read any kind by apiVersion and kind, across namespaces and with selectors', async () => {
   await applyAll([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gen-a' } }, pod('one', 'gen-a'), pod('two', 'gen-a'), pod('three')]);
-  const one = await t.ok(`{ resource(apiVersion: "v1", kind: "Pod", namespace: "gen-a", name: "one") { __typename ... on Pod { metadata { name namespace } spec { containers { image } } } } }`);
+  const one = await t.ok(
+    `{ resource(apiVersion: "v1", kind: "Pod", namespace: "gen-a", name: "one") { __typename ... on Pod { metadata { name namespace } spec { containers { image } } } } }`,
+  );
   assert.deepEqual(one.resource, { __typename: 'Pod', metadata: { name: 'one', namespace: 'gen-a' }, spec: { containers: [{ image: 'nginx' }] } });
   const absent = await t.ok(`{ resource(apiVersion: "v1", kind: "Pod", namespace: "gen-a", name: "nope") { __typename } }`);
   assert.equal(absent.resource, null);
   const names = async (args: string) =>
-    (await t.ok(`{ resources(apiVersion: "v1", kind: "Pod", ${args}) { items { ... on Pod { metadata { name } } } metadata { resourceVersion } } }`)).resources.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort();
+    (
+      await t.ok(`{ resources(apiVersion: "v1", kind: "Pod", ${args}) { items { ... on Pod { metadata { name } } } metadata { resourceVersion } } }`)
+    ).resources.items
+      .map((i: { metadata: { name: string } }) => i.metadata.name)
+      .sort();
   assert.deepEqual(await names('namespace: "gen-a"'), ['one', 'two']);
   assert.deepEqual(await names('allNamespaces: true, labelSelector: "app in (one,three)"'), ['one', 'three']);
   assert.deepEqual(await names('namespace: "gen-a", fieldSelector: "metadata.name!=one"'), ['two']);
-  const cluster = await t.ok(`{ resources(apiVersion: "v1", kind: "Namespace", labelSelector: "kubernetes.io/metadata.name=gen-a") { items { ... on Namespace { metadata { name } } } } }`);
+  const cluster = await t.ok(
+    `{ resources(apiVersion: "v1", kind: "Namespace", labelSelector: "kubernetes.io/metadata.name=gen-a") { items { ... on Namespace { metadata { name } } } } }`,
+  );
   assert.deepEqual(cluster.resources.items, [{ metadata: { name: 'gen-a' } }]);
 });
 
-test('an apiVersion Kubernetes no longer serves, or a kind it does not have, is refused with Kubernetes\' words', async () => {
-  for (const [apiVersion, kind] of [['extensions/v1beta1', 'Deployment'], ['apps/v1beta1', 'Deployment'], ['policy/v1beta1', 'PodSecurityPolicy'], ['v1', 'Gadget']]) {
+test("an apiVersion Kubernetes no longer serves, or a kind it does not have, is refused with Kubernetes' words", async () => {
+  for (const [apiVersion, kind] of [
+    ['extensions/v1beta1', 'Deployment'],
+    ['apps/v1beta1', 'Deployment'],
+    ['policy/v1beta1', 'PodSecurityPolicy'],
+    ['v1', 'Gadget'],
+  ]) {
     const res = await t.gql(`{ resources(apiVersion: "${apiVersion}", kind: "${kind}") { items { __typename } } }`);
     assert.equal(res.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     assert.equal(res.errors?.[0]?.message, `no matches for kind "${kind}" in version "${apiVersion}"`);
@@ -68,16 +110,28 @@ test('an apiVersion Kubernetes no longer serves, or a kind it does not have, is 
 
 test("table prints kubectl's columns, -o wide's too, for a list and for one object", async () => {
   await applyAll([pod('tabled')]);
-  const q = (args: string) => t.ok(`{ table(apiVersion: "v1", kind: "Pod", ${args}) { columnDefinitions { name type priority } rows { cells object { ... on Pod { metadata { name } } } } metadata { resourceVersion } } }`);
+  const q = (args: string) =>
+    t.ok(
+      `{ table(apiVersion: "v1", kind: "Pod", ${args}) { columnDefinitions { name type priority } rows { cells object { ... on Pod { metadata { name } } } } metadata { resourceVersion } } }`,
+    );
   const narrow = (await q('name: "tabled"')).table;
-  assert.deepEqual(narrow.columnDefinitions.map((c: { name: string }) => c.name), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+  assert.deepEqual(
+    narrow.columnDefinitions.map((c: { name: string }) => c.name),
+    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+  );
   assert.deepEqual(narrow.rows.length, 1);
   const [name, ready, status, restarts, age] = narrow.rows[0].cells;
   assert.deepEqual([name, ready, status, restarts], ['tabled', '0/1', 'Pending', 0]);
   assert.match(age, /^\d+s$/);
   const wide = (await q('labelSelector: "app=tabled", wide: true')).table;
-  assert.deepEqual(wide.columnDefinitions.map((c: { name: string }) => c.name), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE']);
-  assert.deepEqual(wide.columnDefinitions.map((c: { priority: number }) => c.priority), [0, 0, 0, 0, 0, 1, 1, 1]);
+  assert.deepEqual(
+    wide.columnDefinitions.map((c: { name: string }) => c.name),
+    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE'],
+  );
+  assert.deepEqual(
+    wide.columnDefinitions.map((c: { priority: number }) => c.priority),
+    [0, 0, 0, 0, 0, 1, 1, 1],
+  );
   assert.deepEqual(wide.rows[0].cells.slice(5), ['<none>', '<none>', '<none>']);
   assert.equal(wide.rows[0].object.metadata.name, 'tabled');
   const missing = await t.gql('{ table(apiVersion: "apps/v1", kind: "Deployment", name: "ghost") { rows { cells } } }');
@@ -92,8 +146,18 @@ test('watchResources: the current objects, then changes, of the kind and namespa
   let resolveSecond!: () => void;
   const second = new Promise<void>((r) => (resolveSecond = r));
   const stop = client.subscribe(
-    { query: 'subscription { watchResources(apiVersion: "v1", kind: "Pod", namespace: "gen-w") { type object { __typename ... on Pod { metadata { name namespace } } } } }' },
-    { next: (m) => { events.push((m.data as { watchResources: (typeof events)[number] }).watchResources); if (events.some((e) => e.object.metadata?.name === 'second')) resolveSecond(); }, error: (e) => assert.fail(String(e)), complete: () => undefined },
+    {
+      query:
+        'subscription { watchResources(apiVersion: "v1", kind: "Pod", namespace: "gen-w") { type object { __typename ... on Pod { metadata { name namespace } } } } }',
+    },
+    {
+      next: (m) => {
+        events.push((m.data as { watchResources: (typeof events)[number] }).watchResources);
+        if (events.some((e) => e.object.metadata?.name === 'second')) resolveSecond();
+      },
+      error: (e) => assert.fail(String(e)),
+      complete: () => undefined,
+    },
   );
   // A pod of another namespace and an object of another kind in the same namespace are not this watch's.
   await new Promise((r) => setTimeout(r, 200));
@@ -101,7 +165,14 @@ test('watchResources: the current objects, then changes, of the kind and namespa
   await second;
   stop();
   // The current state, the BOOKMARK that ends it (API.md), then the change.
-  assert.deepEqual(events.map((e) => [e.type, e.object.metadata?.name]), [['ADDED', 'first'], ['BOOKMARK', ''], ['ADDED', 'second']]);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.object.metadata?.name]),
+    [
+      ['ADDED', 'first'],
+      ['BOOKMARK', ''],
+      ['ADDED', 'second'],
+    ],
+  );
   assert.ok(events.every((e) => e.object.__typename === 'Pod' && (e.type === 'BOOKMARK' || e.object.metadata?.namespace === 'gen-w')));
 });
 
@@ -147,7 +218,15 @@ items:
   metadata: {name: web}
 `;
   const first = (await t.ok(APPLY_YAML, { yaml, ns: 'gen-y' })).applyYaml;
-  assert.deepEqual(first.map((r: { action: string; object: { __typename: string } }) => [r.action, r.object.__typename]), [['CREATED', 'Namespace'], ['CREATED', 'Deployment'], ['CREATED', 'Service'], ['CREATED', 'ServiceAccount']]);
+  assert.deepEqual(
+    first.map((r: { action: string; object: { __typename: string } }) => [r.action, r.object.__typename]),
+    [
+      ['CREATED', 'Namespace'],
+      ['CREATED', 'Deployment'],
+      ['CREATED', 'Service'],
+      ['CREATED', 'ServiceAccount'],
+    ],
+  );
   const deployment = first[1].object.manifest;
   assert.equal(deployment.metadata.namespace, 'gen-y', 'namespaced objects without a namespace get the one given');
   assert.equal(deployment.spec.template.spec.volumes[0].configMap.defaultMode, 420, '0644 is octal in YAML 1.1');
@@ -155,11 +234,17 @@ items:
   assert.equal(first[0].object.manifest.metadata.namespace, undefined, 'cluster-scoped objects get none');
 
   const again = (await t.ok(APPLY_YAML, { yaml, ns: 'gen-y' })).applyYaml;
-  assert.deepEqual(again.map((r: { action: string }) => r.action), ['UNCHANGED', 'UNCHANGED', 'UNCHANGED', 'UNCHANGED']);
+  assert.deepEqual(
+    again.map((r: { action: string }) => r.action),
+    ['UNCHANGED', 'UNCHANGED', 'UNCHANGED', 'UNCHANGED'],
+  );
   assert.equal(again[1].object.manifest.metadata.resourceVersion, deployment.metadata.resourceVersion);
 
   const changed = (await t.ok(APPLY_YAML, { yaml: yaml.replace('replicas: 2', 'replicas: 3'), ns: 'gen-y' })).applyYaml;
-  assert.deepEqual(changed.map((r: { action: string }) => r.action), ['UNCHANGED', 'CONFIGURED', 'UNCHANGED', 'UNCHANGED']);
+  assert.deepEqual(
+    changed.map((r: { action: string }) => r.action),
+    ['UNCHANGED', 'CONFIGURED', 'UNCHANGED', 'UNCHANGED'],
+  );
   assert.equal(changed[1].object.manifest.spec.replicas, 3);
 });
 
@@ -186,13 +271,19 @@ test('applyYaml: a failing document is refused with its index, and nothing of th
 
 test('applyYaml is authorized per object: create for new ones, patch for existing ones', async () => {
   const token = await t.token('nobody');
-  const res = await t.gql(APPLY_YAML, { yaml: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sneaky, namespace: default}\n' }, { authorization: `Bearer ${token}` });
+  const res = await t.gql(
+    APPLY_YAML,
+    { yaml: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sneaky, namespace: default}\n' },
+    { authorization: `Bearer ${token}` },
+  );
   assert.equal(res.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   assert.equal(await t.server.registry.get('ServiceAccount', 'default', 'sneaky'), undefined);
 });
 
 test('scale<Kind> for every scalable kind sets its replicas; a negative count is refused', async () => {
-  await t.ok(APPLY_YAML, { yaml: 'apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: scaled}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: s}}\n  template:\n    metadata: {labels: {app: s}}\n    spec: {containers: [{name: c, image: nginx}]}\n' });
+  await t.ok(APPLY_YAML, {
+    yaml: 'apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: scaled}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: s}}\n  template:\n    metadata: {labels: {app: s}}\n    spec: {containers: [{name: c, image: nginx}]}\n',
+  });
   const scaled = await t.ok('mutation { scaleReplicaSet(name: "scaled", replicas: 4) { spec { replicas } } }');
   assert.equal(scaled.scaleReplicaSet.spec.replicas, 4);
   const bad = await t.gql('mutation { scaleReplicaSet(name: "scaled", replicas: -1) { spec { replicas } } }');

@@ -49,7 +49,9 @@ test('/metrics is served to group system:monitoring (bootstrap ClusterRole syste
   assert.match(text, /^# TYPE process_cpu_user_seconds_total counter$/m, "Node's process metrics");
   assert.match(text, /^nodejs_eventloop_lag_seconds /m);
   await scrape(t.adminToken);
-  const role = await t.ok<{ clusterRole: { rules: Array<{ verbs: string[]; nonResourceURLs: string[] | null }> } }>('{ clusterRole(name: "system:monitoring") { rules { verbs nonResourceURLs } } }');
+  const role = await t.ok<{ clusterRole: { rules: Array<{ verbs: string[]; nonResourceURLs: string[] | null }> } }>(
+    '{ clusterRole(name: "system:monitoring") { rules { verbs nonResourceURLs } } }',
+  );
   assert.ok(role.clusterRole.rules.some((r) => r.verbs.includes('get') && r.nonResourceURLs?.includes('/metrics')));
 });
 
@@ -74,7 +76,11 @@ test('apiserver_request_total counts each root field with Kubernetes verb, resou
   await t.ok(`mutation { createPod(pod: { metadata: { name: "m1" }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }`);
   const denied = await t.gql('{ pods { items { metadata { name } } } }', undefined, { authorization: `Bearer ${await t.token('dave')}` });
   assert.equal(denied.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-  const unauthenticated = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ pods { items { metadata { name } } } }"}' });
+  const unauthenticated = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"query":"{ pods { items { metadata { name } } } }"}',
+  });
   assert.equal(unauthenticated.status, 401);
 
   const now = await scrape();
@@ -86,7 +92,8 @@ test('apiserver_request_total counts each root field with Kubernetes verb, resou
   assert.equal(delta({ verb: 'other', code: '401' }), 1);
   // Histogram: Kubernetes' buckets, cumulative, with _sum and _count.
   const listDuration = { verb: 'LIST', resource: 'pods', group: '', version: 'v1', subresource: '', component: 'apiserver' };
-  for (const le of ['0.005', '0.025', '0.1', '1', '60', '+Inf']) assert.match(now, new RegExp(`^apiserver_request_duration_seconds_bucket\\{le="${le.replace('+', '\\+')}",verb="LIST"`, 'm'));
+  for (const le of ['0.005', '0.025', '0.1', '1', '60', '+Inf'])
+    assert.match(now, new RegExp(`^apiserver_request_duration_seconds_bucket\\{le="${le.replace('+', '\\+')}",verb="LIST"`, 'm'));
   const count = sample(now, 'apiserver_request_duration_seconds_count', listDuration);
   assert.ok(count >= 5, `count ${count}`);
   assert.equal(sample(now, 'apiserver_request_duration_seconds_bucket', { ...listDuration, le: '+Inf' }), count);
@@ -97,21 +104,26 @@ test('apiserver_request_total counts each root field with Kubernetes verb, resou
 test('store and watch metrics: revision, write and commit latency, objects stored, watchers and their events', async () => {
   const before = await scrape();
   const client = t.ws();
-  const watch = client.iterate<{ watchPods: { type: string; object: { metadata: { name: string } } } }>({ query: 'subscription { watchPods(namespace: "default") { type object { metadata { name } } } }' });
+  const watch = client.iterate<{ watchPods: { type: string; object: { metadata: { name: string } } } }>({
+    query: 'subscription { watchPods(namespace: "default") { type object { metadata { name } } } }',
+  });
   const initial = await nextResults(watch, 1); // the watch is registered
   assert.ok(initial.length === 1);
   const during = await scrape();
   assert.ok(sample(during, 'apiserver_registered_watchers', { kind: 'Pod', group: '', version: 'v1' }) >= 1);
   await t.ok(`mutation { createPod(pod: { metadata: { name: "w1" }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }`);
   // The existing pods as ADDED, a BOOKMARK, then w1.
-  for (let seen = false; !seen;) seen = (await nextResults(watch, 1))[0]!.data?.watchPods.object.metadata.name === 'w1';
+  for (let seen = false; !seen; ) seen = (await nextResults(watch, 1))[0]!.data?.watchPods.object.metadata.name === 'w1';
   await watch.return?.();
   const now = await scrape();
   const revision = sample(now, 'kubeql_store_revision');
   assert.ok(revision > sample(before, 'kubeql_store_revision'), 'the revision moved with the write');
   assert.equal(sample(now, 'kubeql_watch_hub_dispatched_revision'), revision);
   assert.equal(sample(now, 'kubeql_watch_hub_lag_revisions'), 0);
-  assert.ok(sample(now, 'kubeql_store_write_duration_seconds_count', { operation: 'create' }) > sample(before, 'kubeql_store_write_duration_seconds_count', { operation: 'create' }));
+  assert.ok(
+    sample(now, 'kubeql_store_write_duration_seconds_count', { operation: 'create' }) >
+      sample(before, 'kubeql_store_write_duration_seconds_count', { operation: 'create' }),
+  );
   assert.ok(sample(now, 'kubeql_store_commit_duration_seconds_count') > 0);
   assert.ok(sample(now, 'apiserver_watch_events_total', { kind: 'Pod' }) > sample(before, 'apiserver_watch_events_total', { kind: 'Pod' }));
   assert.ok(sample(now, 'apiserver_storage_objects', { resource: 'pods' }) >= 2);
@@ -128,7 +140,8 @@ test('rate-limit rejections are counted by priority level', async () => {
     const scrapeLimited = async () => (await fetch(url, { headers: { authorization: `Bearer ${limited.adminToken}` } })).text();
     const before = sample(await scrapeLimited(), 'apiserver_flowcontrol_rejected_requests_total', { priority_level: 'global-default' });
     const codes: string[] = [];
-    for (let i = 0; i < 5; i++) codes.push(String((await limited.gql('{ whoami { username } }', undefined, { authorization: `Bearer ${token}` })).errors?.[0]?.extensions?.code ?? 'ok'));
+    for (let i = 0; i < 5; i++)
+      codes.push(String((await limited.gql('{ whoami { username } }', undefined, { authorization: `Bearer ${token}` })).errors?.[0]?.extensions?.code ?? 'ok'));
     const refused = codes.filter((c) => c === 'TOO_MANY_REQUESTS').length;
     assert.ok(refused >= 2, codes.join(' '));
     const after = sample(await scrapeLimited(), 'apiserver_flowcontrol_rejected_requests_total', { priority_level: 'global-default', reason: 'rate-limited' });
@@ -145,7 +158,10 @@ test('authorizationAlwaysAllowPaths: /metrics without a token, for a local Prome
     assert.equal(res.status, 200);
     assert.match(await res.text(), /apiserver_request_total/);
     // Only that path: the API still needs a token.
-    assert.equal((await fetch(open.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ whoami { username } }"}' })).status, 401);
+    assert.equal(
+      (await fetch(open.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ whoami { username } }"}' })).status,
+      401,
+    );
   } finally {
     await open.stop();
   }

@@ -37,7 +37,10 @@ function assertRefused(res: GraphQLResponse, expected: string): void {
   const e = res.errors[0]!;
   assert.equal(e.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(e));
   const lines = (e.extensions?.causes ?? []).map((c) => `${c.field}: ${c.message}`);
-  assert.ok(lines.some((l) => l === expected || l.endsWith(`.${expected}`)), `${expected}\nnot among\n${lines.join('\n')}`);
+  assert.ok(
+    lines.some((l) => l === expected || l.endsWith(`.${expected}`)),
+    `${expected}\nnot among\n${lines.join('\n')}`,
+  );
 }
 
 const ns = 'default';
@@ -63,7 +66,12 @@ const hpaV1 = (target: number): Json => ({
   apiVersion: 'autoscaling/v1',
   kind: 'HorizontalPodAutoscaler',
   metadata: { name: 'php-apache', namespace: ns },
-  spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'php-apache' }, minReplicas: 1, maxReplicas: 10, targetCPUUtilizationPercentage: target },
+  spec: {
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'php-apache' },
+    minReplicas: 1,
+    maxReplicas: 10,
+    targetCPUUtilizationPercentage: target,
+  },
 });
 const pdb = {
   apiVersion: 'policy/v1',
@@ -97,10 +105,16 @@ const netpol = {
   spec: {
     podSelector: { matchLabels: { role: 'db' } },
     policyTypes: ['Ingress', 'Egress'],
-    ingress: [{
-      from: [{ ipBlock: { cidr: '172.17.0.0/16', except: ['172.17.1.0/24'] } }, { namespaceSelector: { matchLabels: { project: 'myproject' } } }, { podSelector: { matchLabels: { role: 'frontend' } } }],
-      ports: [{ protocol: 'TCP', port: 6379 }],
-    }],
+    ingress: [
+      {
+        from: [
+          { ipBlock: { cidr: '172.17.0.0/16', except: ['172.17.1.0/24'] } },
+          { namespaceSelector: { matchLabels: { project: 'myproject' } } },
+          { podSelector: { matchLabels: { role: 'frontend' } } },
+        ],
+        ports: [{ protocol: 'TCP', port: 6379 }],
+      },
+    ],
     egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/24' } }], ports: [{ port: 32000, endPort: 32768 }] }],
   },
 };
@@ -120,13 +134,20 @@ const crd = {
   metadata: { name: 'crontabs.stable.example.com' },
   spec: {
     group: 'stable.example.com',
-    versions: [{
-      name: 'v1',
-      served: true,
-      storage: true,
-      schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { cronSpec: { type: 'string' }, image: { type: 'string' }, replicas: { type: 'integer' } } } } } },
-      additionalPrinterColumns: [{ name: 'Spec', type: 'string', jsonPath: '.spec.cronSpec' }],
-    }],
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: { spec: { type: 'object', properties: { cronSpec: { type: 'string' }, image: { type: 'string' }, replicas: { type: 'integer' } } } },
+          },
+        },
+        additionalPrinterColumns: [{ name: 'Spec', type: 'string', jsonPath: '.spec.cronSpec' }],
+      },
+    ],
     scope: 'Namespaced',
     names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', shortNames: ['ct'] },
   },
@@ -145,7 +166,14 @@ describe('realistic manifests read back with every field they set, plus the defa
       ...hpaV2.spec,
       behavior: {
         scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
-        scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }] },
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Pods', value: 4, periodSeconds: 15 },
+            { type: 'Percent', value: 100, periodSeconds: 15 },
+          ],
+        },
       },
     });
     assert.deepEqual(m.status, { desiredReplicas: 0 });
@@ -218,7 +246,10 @@ describe('realistic manifests read back with every field they set, plus the defa
       ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE'],
       ['web', 'Deployment/web', 'cpu: <unknown>/70%, memory: <unknown>/500Mi', '2', 10, 0],
     ]);
-    assert.deepEqual(await rowOf('policy/v1', 'PodDisruptionBudget', 'zk-pdb', ns), [['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS', 'AGE'], ['zk-pdb', 'N/A', '1', 0]]);
+    assert.deepEqual(await rowOf('policy/v1', 'PodDisruptionBudget', 'zk-pdb', ns), [
+      ['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS', 'AGE'],
+      ['zk-pdb', 'N/A', '1', 0],
+    ]);
     assert.deepEqual(await rowOf('networking.k8s.io/v1', 'Ingress', 'tls-example-ingress', ns), [
       ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'],
       ['tls-example-ingress', 'external-lb', 'https-example.foo.com,*.foo.com', '<none>', '80, 443'],
@@ -227,28 +258,93 @@ describe('realistic manifests read back with every field they set, plus the defa
       ['NAME', 'CONTROLLER', 'PARAMETERS', 'AGE'],
       ['external-lb', 'example.com/ingress-controller', 'IngressParameters.k8s.example.com/external-lb'],
     ]);
-    assert.deepEqual(await rowOf('networking.k8s.io/v1', 'NetworkPolicy', 'test-network-policy', ns), [['NAME', 'POD-SELECTOR', 'AGE'], ['test-network-policy', 'role=db']]);
+    assert.deepEqual(await rowOf('networking.k8s.io/v1', 'NetworkPolicy', 'test-network-policy', ns), [
+      ['NAME', 'POD-SELECTOR', 'AGE'],
+      ['test-network-policy', 'role=db'],
+    ]);
     assert.deepEqual(await rowOf('storage.k8s.io/v1', 'StorageClass', 'fast-ssd'), [
       ['NAME', 'PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE', 'ALLOWVOLUMEEXPANSION', 'AGE'],
       ['fast-ssd', 'ebs.csi.aws.com', 'Delete', 'Immediate', 'true'],
     ]);
-    const { table } = await t.ok<Json>(`{ table(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition") { columnDefinitions { name type } rows { cells } } }`);
-    assert.deepEqual(table.columnDefinitions, [{ name: 'NAME', type: 'string' }, { name: 'CREATED AT', type: 'date' }]);
+    const { table } = await t.ok<Json>(
+      `{ table(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition") { columnDefinitions { name type } rows { cells } } }`,
+    );
+    assert.deepEqual(table.columnDefinitions, [
+      { name: 'NAME', type: 'string' },
+      { name: 'CREATED AT', type: 'date' },
+    ]);
     assert.ok(table.rows.some((r: { cells: unknown[] }) => r.cells[0] === 'crontabs.stable.example.com' && /^\d{4}-\d\d-\d\dT/.test(String(r.cells[1]))));
   });
 });
 
 describe('invalid manifests are refused with causes and change nothing', () => {
   const cases: Array<[string, Json, string, string | undefined]> = [
-    ['horizontalPodAutoscaler', { ...hpaV2, metadata: { name: 'bad-hpa', namespace: ns }, spec: { ...hpaV2.spec, minReplicas: 0 } }, 'spec.minReplicas: Invalid value: 0: must be greater than or equal to 1', ns],
-    ['horizontalPodAutoscaler', { ...hpaV1(50), metadata: { name: 'bad-v1', namespace: ns }, spec: { maxReplicas: 3, targetCPUUtilizationPercentage: 0 } }, 'spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0', ns],
-    ['podDisruptionBudget', { ...pdb, metadata: { name: 'bad-pdb', namespace: ns }, spec: { minAvailable: 1, maxUnavailable: 1 } }, 'spec: Invalid value: {"minAvailable":1,"maxUnavailable":1}: minAvailable and maxUnavailable cannot be both set', ns],
-    ['ingress', { ...ingress, metadata: { name: 'bad-ing', namespace: ns }, spec: { rules: [{ host: 'foo.com', http: { paths: [{ path: '/', backend: { service: { name: 's', port: { number: 80 } } } }] } }] } }, 'spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified', ns],
-    ['ingressClass', { ...ingressClass, metadata: { name: 'bad-class' }, spec: { controller: 'nginx' } }, 'spec.controller: Invalid value: "nginx": must be a domain-prefixed path (such as "acme.io/foo")', undefined],
-    ['networkPolicy', { ...netpol, metadata: { name: 'bad-netpol', namespace: ns }, spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/33' } }] }] } }, 'spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.0/33": not a valid CIDR', ns],
-    ['storageClass', { ...storageClass, metadata: { name: 'bad-sc' }, reclaimPolicy: 'Recycle' }, 'reclaimPolicy: Unsupported value: "Recycle": supported values: "Delete", "Retain"', undefined],
-    ['customResourceDefinition', { ...crd, metadata: { name: 'crontabs.example.com' } }, 'metadata.name: Invalid value: "crontabs.example.com": must be spec.names.plural+"."+spec.group', undefined],
-    ['customResourceDefinition', { ...crd, metadata: { name: 'widgets.stable.example.com' }, spec: { ...crd.spec, names: { plural: 'widgets', kind: 'Widget' }, conversion: { strategy: 'Webhook', webhook: { clientConfig: { url: 'https://convert.example.com' }, conversionReviewVersions: ['v1'] } } } }, 'spec.conversion.strategy: Unsupported value: "Webhook": supported values: "None": kubeql does not run conversion webhooks', undefined],
+    [
+      'horizontalPodAutoscaler',
+      { ...hpaV2, metadata: { name: 'bad-hpa', namespace: ns }, spec: { ...hpaV2.spec, minReplicas: 0 } },
+      'spec.minReplicas: Invalid value: 0: must be greater than or equal to 1',
+      ns,
+    ],
+    [
+      'horizontalPodAutoscaler',
+      { ...hpaV1(50), metadata: { name: 'bad-v1', namespace: ns }, spec: { maxReplicas: 3, targetCPUUtilizationPercentage: 0 } },
+      'spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0',
+      ns,
+    ],
+    [
+      'podDisruptionBudget',
+      { ...pdb, metadata: { name: 'bad-pdb', namespace: ns }, spec: { minAvailable: 1, maxUnavailable: 1 } },
+      'spec: Invalid value: {"minAvailable":1,"maxUnavailable":1}: minAvailable and maxUnavailable cannot be both set',
+      ns,
+    ],
+    [
+      'ingress',
+      {
+        ...ingress,
+        metadata: { name: 'bad-ing', namespace: ns },
+        spec: { rules: [{ host: 'foo.com', http: { paths: [{ path: '/', backend: { service: { name: 's', port: { number: 80 } } } }] } }] },
+      },
+      'spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified',
+      ns,
+    ],
+    [
+      'ingressClass',
+      { ...ingressClass, metadata: { name: 'bad-class' }, spec: { controller: 'nginx' } },
+      'spec.controller: Invalid value: "nginx": must be a domain-prefixed path (such as "acme.io/foo")',
+      undefined,
+    ],
+    [
+      'networkPolicy',
+      { ...netpol, metadata: { name: 'bad-netpol', namespace: ns }, spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/33' } }] }] } },
+      'spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.0/33": not a valid CIDR',
+      ns,
+    ],
+    [
+      'storageClass',
+      { ...storageClass, metadata: { name: 'bad-sc' }, reclaimPolicy: 'Recycle' },
+      'reclaimPolicy: Unsupported value: "Recycle": supported values: "Delete", "Retain"',
+      undefined,
+    ],
+    [
+      'customResourceDefinition',
+      { ...crd, metadata: { name: 'crontabs.example.com' } },
+      'metadata.name: Invalid value: "crontabs.example.com": must be spec.names.plural+"."+spec.group',
+      undefined,
+    ],
+    [
+      'customResourceDefinition',
+      {
+        ...crd,
+        metadata: { name: 'widgets.stable.example.com' },
+        spec: {
+          ...crd.spec,
+          names: { plural: 'widgets', kind: 'Widget' },
+          conversion: { strategy: 'Webhook', webhook: { clientConfig: { url: 'https://convert.example.com' }, conversionReviewVersions: ['v1'] } },
+        },
+      },
+      'spec.conversion.strategy: Unsupported value: "Webhook": supported values: "None": kubeql does not run conversion webhooks',
+      undefined,
+    ],
   ];
   for (const [singular, m, expected, namespace] of cases) {
     test(`${m.kind} ${m.metadata.name}: ${expected.split(':')[0]}`, async () => {
@@ -268,7 +364,11 @@ describe('invalid manifests are refused with causes and change nothing', () => {
   });
 
   test('removed apiVersions are refused as Kubernetes 1.30 refuses them', async () => {
-    for (const [m, version] of [[{ ...pdb, apiVersion: 'policy/v1beta1' }, 'policy/v1beta1'], [{ ...hpaV2, apiVersion: 'autoscaling/v2beta2' }, 'autoscaling/v2beta2'], [{ ...ingress, apiVersion: 'extensions/v1beta1' }, 'extensions/v1beta1']] as const) {
+    for (const [m, version] of [
+      [{ ...pdb, apiVersion: 'policy/v1beta1' }, 'policy/v1beta1'],
+      [{ ...hpaV2, apiVersion: 'autoscaling/v2beta2' }, 'autoscaling/v2beta2'],
+      [{ ...ingress, apiVersion: 'extensions/v1beta1' }, 'extensions/v1beta1'],
+    ] as const) {
       const res = await apply(m);
       assert.equal(res.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(res));
       assert.equal(res.errors![0]!.message, `no matches for kind "${m.kind}" in version "${version}"`);
@@ -278,7 +378,13 @@ describe('invalid manifests are refused with causes and change nothing', () => {
 
 describe('immutable fields', () => {
   test("a StorageClass's provisioner, parameters, reclaimPolicy and binding mode; its labels may change", async () => {
-    const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'slow' }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer' };
+    const sc = {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'slow' },
+      provisioner: 'kubernetes.io/no-provisioner',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    };
     await t.ok(APPLY, { m: sc });
     assertRefused(await apply({ ...sc, provisioner: 'ebs.csi.aws.com' }), 'provisioner: Forbidden: updates to provisioner are forbidden.');
     assertRefused(await apply({ ...sc, reclaimPolicy: 'Retain' }), 'reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.');
@@ -286,17 +392,28 @@ describe('immutable fields', () => {
     assertRefused(await apply({ ...sc, parameters: { type: 'x' } }), 'parameters: Forbidden: updates to parameters are forbidden.');
     await t.ok(APPLY, { m: { ...sc, metadata: { name: 'slow', labels: { tier: 'archive' } } } });
     const m = (await manifest('storageClass', 'slow'))!;
-    assert.deepEqual([m.provisioner, m.reclaimPolicy, m.volumeBindingMode, m.metadata.labels], ['kubernetes.io/no-provisioner', 'Delete', 'WaitForFirstConsumer', { tier: 'archive' }]);
+    assert.deepEqual(
+      [m.provisioner, m.reclaimPolicy, m.volumeBindingMode, m.metadata.labels],
+      ['kubernetes.io/no-provisioner', 'Delete', 'WaitForFirstConsumer', { tier: 'archive' }],
+    );
   });
 
   test("an IngressClass's controller; a CustomResourceDefinition's group; a new storage version is stored", async () => {
-    const ic = { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'haproxy' }, spec: { controller: 'haproxy.org/ingress-controller' } };
+    const ic = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'haproxy' },
+      spec: { controller: 'haproxy.org/ingress-controller' },
+    };
     await t.ok(APPLY, { m: ic });
     assertRefused(await apply({ ...ic, spec: { controller: 'example.com/other' } }), 'spec.controller: Invalid value: "example.com/other": field is immutable');
     const widgets = { ...crd, metadata: { name: 'gadgets.stable.example.com' }, spec: { ...crd.spec, names: { plural: 'gadgets', kind: 'Gadget' } } };
     await t.ok(APPLY, { m: widgets });
     // The name (immutable) is <plural>.<group>, so a new group is first a wrong name.
-    assertRefused(await apply({ ...widgets, spec: { ...widgets.spec, group: 'other.example.com' } }), 'metadata.name: Invalid value: "gadgets.stable.example.com": must be spec.names.plural+"."+spec.group');
+    assertRefused(
+      await apply({ ...widgets, spec: { ...widgets.spec, group: 'other.example.com' } }),
+      'metadata.name: Invalid value: "gadgets.stable.example.com": must be spec.names.plural+"."+spec.group',
+    );
     // A second version may be added and become the storage version; both stay stored.
     const v2 = { ...widgets.spec.versions[0]!, name: 'v2' };
     await t.ok(APPLY, { m: { ...widgets, spec: { ...widgets.spec, versions: [{ ...widgets.spec.versions[0]!, storage: false }, v2] } } });

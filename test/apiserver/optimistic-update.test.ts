@@ -20,7 +20,11 @@ before(async () => {
   ({ store, close } = await openTestStore());
   const counted = new Proxy(store, {
     get(target, prop, receiver) {
-      if (prop === 'get') return (key: ObjectKey) => { reads++; return target.get(key); };
+      if (prop === 'get')
+        return (key: ObjectKey) => {
+          reads++;
+          return target.get(key);
+        };
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -30,7 +34,10 @@ before(async () => {
 });
 after(() => close());
 
-const pod = (name: string, extra: Record<string, unknown> = {}) => ({ metadata: { name, namespace: 'default', labels: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...extra } });
+const pod = (name: string, extra: Record<string, unknown> = {}) => ({
+  metadata: { name, namespace: 'default', labels: { a: '1' } },
+  spec: { containers: [{ name: 'c', image: 'nginx' }], ...extra },
+});
 
 /** Creates the pod, remembers that state as the cache's, then changes it behind the cache. */
 async function lagging(name: string, change: (p: KubeObject) => Promise<unknown>, extra?: Record<string, unknown>): Promise<KubeObject> {
@@ -70,14 +77,20 @@ test('a status write that is a no-op only against the stale copy is written', as
 test('a binding refused only by the stale copy is decided on the current object', async () => {
   // The cache says bound; the pod was unbound… impossible for pods, so the reverse: the cache says unbound, the pod is bound.
   await lagging('p3', () => registry.updateSubresource('Pod', 'default', 'p3', 'binding', { nodeName: 'node-a' }));
-  await assert.rejects(registry.updateSubresource('Pod', 'default', 'p3', 'binding', { nodeName: 'node-b' }), (err) => code(err) === ErrorCode.CONFLICT && /already assigned to node "node-a"/.test((err as Error).message));
+  await assert.rejects(
+    registry.updateSubresource('Pod', 'default', 'p3', 'binding', { nodeName: 'node-b' }),
+    (err) => code(err) === ErrorCode.CONFLICT && /already assigned to node "node-a"/.test((err as Error).message),
+  );
 });
 
 test('a precondition that names the current resourceVersion holds although the cache is stale', async () => {
   const current = await lagging('p4', () => registry.patch('Pod', 'default', 'p4', { metadata: { labels: { a: '3' } } }, 'MERGE'));
   const replaced = await registry.updateStatus('Pod', 'default', 'p4', { phase: 'Running' }, current.metadata.resourceVersion);
   assert.equal((replaced.status as { phase: string }).phase, 'Running');
-  await assert.rejects(registry.updateStatus('Pod', 'default', 'p4', { phase: 'Failed' }, current.metadata.resourceVersion), (err) => code(err) === ErrorCode.CONFLICT);
+  await assert.rejects(
+    registry.updateStatus('Pod', 'default', 'p4', { phase: 'Failed' }, current.metadata.resourceVersion),
+    (err) => code(err) === ErrorCode.CONFLICT,
+  );
 });
 
 test('an object deleted behind the cache is NOT_FOUND', async () => {

@@ -6,27 +6,57 @@ import type { KubeObject } from '../../src/apis/kinds.ts';
 import { ProxyRules } from '../../src/apiserver/proxy/proxy-rules.ts';
 
 const service = (name: string, spec: Record<string, unknown>): KubeObject => ({
-  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' },
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'default' },
   spec: { type: 'ClusterIP', clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...spec },
 });
 const slice = (name: string, service: string, ports: unknown[], endpoints: { ip: string; ready?: boolean; node?: string }[]): KubeObject => ({
-  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
   metadata: { name, namespace: 'default', labels: { 'kubernetes.io/service-name': service } },
-  addressType: 'IPv4', ports,
+  addressType: 'IPv4',
+  ports,
   endpoints: endpoints.map((e) => ({ addresses: [e.ip], nodeName: e.node ?? 'n1', ...(e.ready === undefined ? {} : { conditions: { ready: e.ready } }) })),
 });
 
 describe('ProxyRules', () => {
   test('the Service port picks the slice port by name; ready unset counts as ready; endpoints across slices', () => {
     const rules = new ProxyRules(() => 0);
-    rules.set(service('web', { ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }] }));
-    rules.set(slice('web-a', 'web', [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'dns', port: 5353, protocol: 'UDP' }], [{ ip: '10.244.0.2' }, { ip: '10.244.0.3', ready: false }]));
+    rules.set(
+      service('web', {
+        ports: [
+          { name: 'http', port: 80, protocol: 'TCP' },
+          { name: 'dns', port: 53, protocol: 'UDP' },
+        ],
+      }),
+    );
+    rules.set(
+      slice(
+        'web-a',
+        'web',
+        [
+          { name: 'http', port: 8080, protocol: 'TCP' },
+          { name: 'dns', port: 5353, protocol: 'UDP' },
+        ],
+        [{ ip: '10.244.0.2' }, { ip: '10.244.0.3', ready: false }],
+      ),
+    );
     rules.set(slice('web-b', 'web', [{ name: 'http', port: 9090, protocol: 'TCP' }], [{ ip: '10.244.0.4', ready: true }]));
-    assert.deepEqual(rules.backends('default', 'web', 80)!.map((b) => `${b.ip}:${b.port}`), ['10.244.0.2:8080', '10.244.0.4:9090']);
-    assert.deepEqual(rules.backends('default', 'web', 53)!.map((b) => `${b.ip}:${b.port}/${b.protocol}`), ['10.244.0.2:5353/UDP']);
+    assert.deepEqual(
+      rules.backends('default', 'web', 80)!.map((b) => `${b.ip}:${b.port}`),
+      ['10.244.0.2:8080', '10.244.0.4:9090'],
+    );
+    assert.deepEqual(
+      rules.backends('default', 'web', 53)!.map((b) => `${b.ip}:${b.port}/${b.protocol}`),
+      ['10.244.0.2:5353/UDP'],
+    );
     assert.equal(rules.resolve('default', 'web', 81, 'n1'), null);
     rules.remove(slice('web-b', 'web', [], []));
-    assert.deepEqual(rules.backends('default', 'web', 80)!.map((b) => b.ip), ['10.244.0.2']);
+    assert.deepEqual(
+      rules.backends('default', 'web', 80)!.map((b) => b.ip),
+      ['10.244.0.2'],
+    );
   });
 
   test('round robin is per node', () => {
@@ -51,7 +81,17 @@ describe('ProxyRules', () => {
     now = 29_000; // 11 s: expired, the rotation moves on
     assert.notEqual(rules.resolve('default', 'st', 80, 'n1')!.ip, first);
     const held = rules.resolve('default', 'st', 80, 'n1')!.ip;
-    rules.set(slice('st-a', 'st', [{ name: 'http', port: 8080 }], [{ ip: '10.244.0.1', ready: held !== '10.244.0.1' }, { ip: '10.244.0.2', ready: held !== '10.244.0.2' }]));
+    rules.set(
+      slice(
+        'st-a',
+        'st',
+        [{ name: 'http', port: 8080 }],
+        [
+          { ip: '10.244.0.1', ready: held !== '10.244.0.1' },
+          { ip: '10.244.0.2', ready: held !== '10.244.0.2' },
+        ],
+      ),
+    );
     assert.notEqual(rules.resolve('default', 'st', 80, 'n1')!.ip, held);
   });
 

@@ -35,20 +35,41 @@ test('npm start serves GraphQL on PGlite in KUBEQL_DATA, and the data survives a
     const anonymous = await gqlAt(first.url, '{ namespaces { items { metadata { name } } } }');
     assert.equal(anonymous.errors?.[0].extensions?.code, 'UNAUTHENTICATED', 'anonymous callers get nothing');
     auth = { authorization: `Bearer ${mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir])}` };
-    const ns = await gqlAt<{ namespaces: { items: { metadata: { name: string } }[] } }>(first.url, '{ namespaces { items { metadata { name } } } }', undefined, auth);
+    const ns = await gqlAt<{ namespaces: { items: { metadata: { name: string } }[] } }>(
+      first.url,
+      '{ namespaces { items { metadata { name } } } }',
+      undefined,
+      auth,
+    );
     assert.deepEqual(ns.data?.namespaces.items.map((n) => n.metadata.name).sort(), ['default', 'kube-node-lease', 'kube-public', 'kube-system']);
-    const created = await gqlAt(first.url, 'mutation { createPod(pod: { metadata: { name: "kept" }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { uid } } }', undefined, auth);
+    const created = await gqlAt(
+      first.url,
+      'mutation { createPod(pod: { metadata: { name: "kept" }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { uid } } }',
+      undefined,
+      auth,
+    );
     assert.equal(created.errors, undefined);
     // The README's Deployment, applied as the README applies it: its pods turn Running, with addresses.
     const readme = readmeRequests();
     const applied = await gqlAt(first.url, readme.apply.query, readme.apply.variables, auth);
     assert.equal(applied.errors, undefined, JSON.stringify(applied.errors));
     const manifest = readme.apply.variables.m as { metadata: { name: string }; spec: { replicas: number } };
-    await eventually(async () => {
-      const r = await gqlAt<{ pods: { items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase?: string; podIP?: string } }[] } }>(first.url, readme.pods.query, undefined, auth);
-      const web = r.data?.pods.items.filter((p) => p.metadata.name.startsWith(`${manifest.metadata.name}-`)) ?? [];
-      return web.length === manifest.spec.replicas && web.every((p) => p.status.phase === 'Running' && p.status.podIP && p.spec.nodeName?.startsWith('node-'));
-    }, 60_000, 'the README\'s Deployment Running');
+    await eventually(
+      async () => {
+        const r = await gqlAt<{ pods: { items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase?: string; podIP?: string } }[] } }>(
+          first.url,
+          readme.pods.query,
+          undefined,
+          auth,
+        );
+        const web = r.data?.pods.items.filter((p) => p.metadata.name.startsWith(`${manifest.metadata.name}-`)) ?? [];
+        return (
+          web.length === manifest.spec.replicas && web.every((p) => p.status.phase === 'Running' && p.status.podIP && p.spec.nodeName?.startsWith('node-'))
+        );
+      },
+      60_000,
+      "the README's Deployment Running",
+    );
   } finally {
     await first.stop();
   }
@@ -64,7 +85,12 @@ test('npm start serves GraphQL on PGlite in KUBEQL_DATA, and the data survives a
 
 test('kubeql apiserver: the apiserver alone — no nodes, no controller-manager, no scheduler, whatever the environment says', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kubeql-apiserver-'));
-  const api = await spawnKubeql('node', ['bin/kubeql.js', 'apiserver', '--port', '0', '--data-dir', dir], { DATABASE_URL: '', KUBEQL_NODES: '3', KUBEQL_CONTROLLERS: '1', KUBEQL_SCHEDULER: '1' });
+  const api = await spawnKubeql('node', ['bin/kubeql.js', 'apiserver', '--port', '0', '--data-dir', dir], {
+    DATABASE_URL: '',
+    KUBEQL_NODES: '3',
+    KUBEQL_CONTROLLERS: '1',
+    KUBEQL_SCHEDULER: '1',
+  });
   try {
     await eventually(() => /controller-manager: off; scheduler: off; nodes: none/.test(api.output()), 10_000, 'the components line');
     assert.equal((await fetch(api.url.replace(/\/graphql$/, '/readyz'))).status, 200);
@@ -75,5 +101,8 @@ test('kubeql apiserver: the apiserver alone — no nodes, no controller-manager,
     assert.equal(await api.stop(), 0);
     rmSync(dir, { recursive: true, force: true });
   }
-  await assert.rejects(spawnKubeql('node', ['bin/kubeql.js', 'apiserver', '--port', '0', '--data-dir', dir, '--nodes', '2'], { DATABASE_URL: '' }), /--nodes, --no-controllers and --no-scheduler are flags of kubeql up/);
+  await assert.rejects(
+    spawnKubeql('node', ['bin/kubeql.js', 'apiserver', '--port', '0', '--data-dir', dir, '--nodes', '2'], { DATABASE_URL: '' }),
+    /--nodes, --no-controllers and --no-scheduler are flags of kubeql up/,
+  );
 });

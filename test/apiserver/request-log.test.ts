@@ -80,7 +80,7 @@ test('errors are logged with their code: FORBIDDEN, UNAUTHENTICATED, a validatio
   assert.equal((await lineFor('req-invalid')).code, 'GRAPHQL_VALIDATION_FAILED');
 });
 
-test('a subscription is logged once when it starts, with the socket\'s request id', async () => {
+test("a subscription is logged once when it starts, with the socket's request id", async () => {
   const before = lines.length;
   const watch = t.ws().iterate({ query: 'subscription WatchDefault { watchPods(namespace: "default") { type } }' });
   await nextResults(watch, 1);
@@ -106,15 +106,28 @@ test('the level: below it nothing is written', async () => {
 test('kubeql up logs JSON lines on stdout (not a terminal), one per request, at KUBEQL_LOG_LEVEL', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-log-'));
   const db = onPostgres ? await createPostgresDatabase() : undefined;
-  const kubeql = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: db?.url ?? '', KUBEQL_LOG_LEVEL: 'info', ...BARE_APISERVER });
+  const kubeql = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], {
+    DATABASE_URL: db?.url ?? '',
+    KUBEQL_LOG_LEVEL: 'info',
+    ...BARE_APISERVER,
+  });
   try {
     const token = mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]);
-    const res = await fetch(kubeql.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'from-the-proxy' }, body: '{"query":"{ whoami { username } }"}' });
+    const res = await fetch(kubeql.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'from-the-proxy' },
+      body: '{"query":"{ whoami { username } }"}',
+    });
     assert.equal(res.status, 200);
     await res.text();
     let line: Line | undefined;
     for (let i = 0; i < 100 && !line; i++) {
-      line = kubeql.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line).find((l) => l.requestId === 'from-the-proxy');
+      line = kubeql
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Line)
+        .find((l) => l.requestId === 'from-the-proxy');
       if (!line) await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(line, kubeql.output());

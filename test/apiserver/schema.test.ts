@@ -11,10 +11,38 @@ test('schema/schema.graphql is up to date (run `npm run schema:emit`)', async ()
 
 test('the schema has the operations of API.md for every kind', async () => {
   const sdl = await printApiSchema();
-  for (const op of ['pod(', 'pods(', 'createPod(', 'replacePod(', 'patchPod(', 'deletePod(', 'updatePodStatus(', 'watchPods(', 'bindPod(',
-    'node(', 'nodes(', 'createNode(', 'watchNodes(', 'namespaces(', 'events(', 'watchEvents(', 'leases(', 'renewLease(',
-    'deployments(', 'scaleDeployment(', 'rollbackDeployment(', 'pauseDeployment(', 'resumeDeployment(', 'replicaSets(', 'services(', 'endpointSlices(',
-    'apply(', 'applyAll(', 'clusterRoles(', 'roleBindings(']) {
+  for (const op of [
+    'pod(',
+    'pods(',
+    'createPod(',
+    'replacePod(',
+    'patchPod(',
+    'deletePod(',
+    'updatePodStatus(',
+    'watchPods(',
+    'bindPod(',
+    'node(',
+    'nodes(',
+    'createNode(',
+    'watchNodes(',
+    'namespaces(',
+    'events(',
+    'watchEvents(',
+    'leases(',
+    'renewLease(',
+    'deployments(',
+    'scaleDeployment(',
+    'rollbackDeployment(',
+    'pauseDeployment(',
+    'resumeDeployment(',
+    'replicaSets(',
+    'services(',
+    'endpointSlices(',
+    'apply(',
+    'applyAll(',
+    'clusterRoles(',
+    'roleBindings(',
+  ]) {
     assert.ok(sdl.includes(`  ${op}`), `schema has ${op}`);
   }
   assert.match(sdl, /union Resource =/);

@@ -21,8 +21,13 @@ const B64 = Buffer.from(PLAIN).toString('base64');
 const dir = mkdtempSync(path.join(tmpdir(), 'kubeql-enc-api-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const manifest = (name: string, data: Record<string, string> = { password: B64 }) =>
-  ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default', labels: { app: 'web' } }, type: 'Opaque', data });
+const manifest = (name: string, data: Record<string, string> = { password: B64 }) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace: 'default', labels: { app: 'web' } },
+  type: 'Opaque',
+  data,
+});
 
 const APPLY = `mutation($m: JSON!) { apply(manifest: $m) { __typename ... on Secret { metadata { resourceVersion } } } }`;
 const GET = `query($name: String!) { resource(apiVersion: "v1", kind: "Secret", namespace: "default", name: $name) { ... on Secret { manifest } } }`;
@@ -35,7 +40,8 @@ type WatchResult = { data?: { watchResources: { type: string; object: { manifest
 /** Every stored text of the objects table and the change log, as SQL reads it. */
 async function rawRows(store: SqlStore): Promise<string> {
   const rows = await store.db.prisma.$queryRawUnsafe<{ t: string }[]>(
-    `SELECT object::text || coalesce(prev_object::text, '') AS t FROM kubeql_change UNION ALL SELECT object::text FROM kubeql_resource`);
+    `SELECT object::text || coalesce(prev_object::text, '') AS t FROM kubeql_change UNION ALL SELECT object::text FROM kubeql_resource`,
+  );
   return rows.map((r) => r.t).join('\n');
 }
 
@@ -49,7 +55,7 @@ describe('one apiserver', () => {
   before(async () => (t = await startTestServer()));
   after(() => t.stop());
 
-  test('the rows hold no plaintext; get, list by label, a watch\'s initial state, replay and live events return it', async () => {
+  test("the rows hold no plaintext; get, list by label, a watch's initial state, replay and live events return it", async () => {
     const before = await t.server.store.currentRevision();
     const applied = await t.ok(APPLY, { m: manifest('db') });
     assert.equal(applied.apply.__typename, 'Secret');
@@ -60,7 +66,10 @@ describe('one apiserver', () => {
     const got = (await t.ok(GET, { name: 'db' })).resource.manifest as Manifest;
     assert.equal(got.data?.password, B64);
     const listed = (await t.ok(LIST, { sel: 'app=web' })).resources.items as { manifest: Manifest }[];
-    assert.deepEqual(listed.map((i) => [i.manifest.metadata.name, i.manifest.data?.password]), [['db', B64]]);
+    assert.deepEqual(
+      listed.map((i) => [i.manifest.metadata.name, i.manifest.data?.password]),
+      [['db', B64]],
+    );
     assert.deepEqual((await t.ok(LIST, { sel: 'app=other' })).resources.items, []);
 
     const initial = t.ws().iterate({ query: WATCH, variables: {} }) as AsyncIterator<WatchResult>;
@@ -68,7 +77,11 @@ describe('one apiserver', () => {
     assert.deepEqual([added.data?.watchResources.type, added.data?.watchResources.object.manifest.data?.password], ['ADDED', B64], JSON.stringify(added));
     const replay = t.ws().iterate({ query: WATCH, variables: { rv: String(before) } }) as AsyncIterator<WatchResult>;
     const [replayed] = await nextResults(replay, 1);
-    assert.deepEqual([replayed.data?.watchResources.type, replayed.data?.watchResources.object.manifest.data?.password], ['ADDED', B64], JSON.stringify(replayed));
+    assert.deepEqual(
+      [replayed.data?.watchResources.type, replayed.data?.watchResources.object.manifest.data?.password],
+      ['ADDED', B64],
+      JSON.stringify(replayed),
+    );
 
     await t.ok(APPLY, { m: manifest('db', { password: B64, user: Buffer.from('admin').toString('base64') }) });
     for (const it of [initial, replay]) {
@@ -95,12 +108,17 @@ describe('apiservers of one cluster on one PostgreSQL database', { skip: !onPost
     await db?.drop();
   });
   const start = async (encryptionKeyFile: string) => {
-    const s = await startApiServer({ port: 0, host: '127.0.0.1', logger: { error: () => undefined }, store: { url: db.url, encryptionKeyFile, compactIntervalMs: 0 } });
+    const s = await startApiServer({
+      port: 0,
+      host: '127.0.0.1',
+      logger: { error: () => undefined },
+      store: { url: db.url, encryptionKeyFile, compactIntervalMs: 0 },
+    });
     servers.push(s);
     return s;
   };
 
-  test('with the same key file each reads the other\'s Secrets, live and stored; with another key one does not start', async () => {
+  test("with the same key file each reads the other's Secrets, live and stored; with another key one does not start", async () => {
     const a = await start(keyFile);
     const b = await start(keyFile);
     const ok = async (s: ApiServer, query: string, variables: Record<string, unknown>) => {
@@ -127,11 +145,14 @@ describe('apiservers of one cluster on one PostgreSQL database', { skip: !onPost
 
     const wrong = path.join(dir, 'wrong-key');
     writeFileSync(wrong, randomBytes(32).toString('hex'));
-    await assert.rejects(start(wrong), /the Secrets in this database cannot be decrypted: .*encrypted with key "[0-9a-f]{16}", but this apiserver has key "[0-9a-f]{16}" \(the key file .*wrong-key\)/);
+    await assert.rejects(
+      start(wrong),
+      /the Secrets in this database cannot be decrypted: .*encrypted with key "[0-9a-f]{16}", but this apiserver has key "[0-9a-f]{16}" \(the key file .*wrong-key\)/,
+    );
   });
 });
 
-test('kubeql apiserver: the data directory\'s key is made 0600 on first start and kept (KUBEQL_ENCRYPTION_KEY_FILE names it); a wrong --encryption-key-file stops it with a clear error', async () => {
+test("kubeql apiserver: the data directory's key is made 0600 on first start and kept (KUBEQL_ENCRYPTION_KEY_FILE names it); a wrong --encryption-key-file stops it with a clear error", async () => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   try {
     const dataDir = path.join(dir, 'data');
@@ -149,8 +170,10 @@ test('kubeql apiserver: the data directory\'s key is made 0600 on first start an
 
     const wrong = path.join(dir, 'cli-wrong-key');
     writeFileSync(wrong, randomBytes(32).toString('base64'));
-    await assert.rejects(spawnKubeql('node', [...args, '--encryption-key-file', wrong], env),
-      /kubeql: the Secrets in this database cannot be decrypted: .*but this apiserver has key "[0-9a-f]{16}" \(the key file .*cli-wrong-key\)/);
+    await assert.rejects(
+      spawnKubeql('node', [...args, '--encryption-key-file', wrong], env),
+      /kubeql: the Secrets in this database cannot be decrypted: .*but this apiserver has key "[0-9a-f]{16}" \(the key file .*cli-wrong-key\)/,
+    );
 
     const again = await spawnKubeql('node', args, { ...env, KUBEQL_ENCRYPTION_KEY_FILE: keyFile });
     cleanups.push(() => again.stop());

@@ -9,7 +9,11 @@ before(async () => (t = await startTestServer()));
 after(() => t.stop());
 
 const SVC = `metadata { name resourceVersion } spec { type clusterIP clusterIPs ports { name port nodePort } } manifest`;
-type Svc = { metadata: { name: string; resourceVersion: string }; spec: { type: string; clusterIP: string | null; clusterIPs: string[] | null; ports: { port: number; nodePort: number | null }[] }; manifest: any };
+type Svc = {
+  metadata: { name: string; resourceVersion: string };
+  spec: { type: string; clusterIP: string | null; clusterIPs: string[] | null; ports: { port: number; nodePort: number | null }[] };
+  manifest: any;
+};
 
 const service = (name: string, spec: Record<string, unknown> = {}) => ({
   metadata: { name },
@@ -58,7 +62,8 @@ describe('clusterIP allocation', () => {
     const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => create(`race-${i}`, { clusterIP: '10.96.7.7' })));
     const won = results.filter((r) => r.status === 'fulfilled');
     assert.equal(won.length, 1);
-    for (const r of results.filter((r) => r.status === 'rejected')) assert.match(String((r as PromiseRejectedResult).reason), /provided IP is already allocated/);
+    for (const r of results.filter((r) => r.status === 'rejected'))
+      assert.match(String((r as PromiseRejectedResult).reason), /provided IP is already allocated/);
   });
 
   test('a requested IP is honoured when free, refused with Kubernetes wording when taken or out of range', async () => {
@@ -67,10 +72,19 @@ describe('clusterIP allocation', () => {
     assert.deepEqual(s.spec.clusterIPs, ['10.100.0.42']);
     const taken = await createError('wants-ip-too', { clusterIP: '10.100.0.42' });
     assert.equal(taken.extensions.code, 'BAD_USER_INPUT');
-    assert.equal(taken.message, 'Service "wants-ip-too" is invalid: spec.clusterIPs: Invalid value: []string{"10.100.0.42"}: failed to allocate IP 10.100.0.42: provided IP is already allocated');
-    assert.deepEqual(taken.extensions.causes?.map((c) => c.field), ['spec.clusterIPs']);
+    assert.equal(
+      taken.message,
+      'Service "wants-ip-too" is invalid: spec.clusterIPs: Invalid value: []string{"10.100.0.42"}: failed to allocate IP 10.100.0.42: provided IP is already allocated',
+    );
+    assert.deepEqual(
+      taken.extensions.causes?.map((c) => c.field),
+      ['spec.clusterIPs'],
+    );
     const outside = await createError('outside', { clusterIP: '10.0.0.5' });
-    assert.match(outside.message, /failed to allocate IP 10\.0\.0\.5: the provided IP \(10\.0\.0\.5\) is not in the valid range\. The range of valid IPs is 10\.96\.0\.0\/12/);
+    assert.match(
+      outside.message,
+      /failed to allocate IP 10\.0\.0\.5: the provided IP \(10\.0\.0\.5\) is not in the valid range\. The range of valid IPs is 10\.96\.0\.0\/12/,
+    );
     // clusterIPs alone is honoured too, and clusterIP mirrors it.
     const byList = await create('wants-ips', { clusterIPs: ['10.100.0.43'] });
     assert.equal(byList.spec.clusterIP, '10.100.0.43');
@@ -86,9 +100,11 @@ describe('clusterIP allocation', () => {
 
   test('the clusterIP is kept on update (left out) and immutable (changed)', async () => {
     const s = await create('kept');
-    const replaced = (await t.ok(`mutation($s: ServiceInput!) { replaceService(service: $s) { ${SVC} } }`, {
-      s: { metadata: { name: 'kept' }, spec: { selector: { app: 'other' }, ports: [{ port: 81 }] } },
-    })).replaceService as Svc;
+    const replaced = (
+      await t.ok(`mutation($s: ServiceInput!) { replaceService(service: $s) { ${SVC} } }`, {
+        s: { metadata: { name: 'kept' }, spec: { selector: { app: 'other' }, ports: [{ port: 81 }] } },
+      })
+    ).replaceService as Svc;
     assert.equal(replaced.spec.clusterIP, s.spec.clusterIP);
     assert.deepEqual(replaced.spec.clusterIPs, [s.spec.clusterIP]);
     const patched = (await t.ok(`mutation { patchService(name: "kept", patch: { metadata: { labels: { a: "b" } } }) { ${SVC} } }`)).patchService as Svc;
@@ -121,9 +137,15 @@ describe('clusterIP allocation', () => {
     assert.equal(live.length, 45);
     assert.equal(new Set(live.map((s) => s.spec.clusterIP)).size, 45);
     assert.ok(second.every((s) => inServiceRange(s.spec.clusterIP!)));
-    const freed = first.filter((_, i) => i % 2 === 0).map((s) => s.spec.clusterIP!).filter((ip) => !live.some((s) => s.spec.clusterIP === ip));
+    const freed = first
+      .filter((_, i) => i % 2 === 0)
+      .map((s) => s.spec.clusterIP!)
+      .filter((ip) => !live.some((s) => s.spec.clusterIP === ip));
     const retaken = await Promise.all(freed.map((ip, i) => create(`churn-c-${i}`, { clusterIP: ip }, 'svc-churn')));
-    assert.deepEqual(retaken.map((s) => s.spec.clusterIP), freed);
+    assert.deepEqual(
+      retaken.map((s) => s.spec.clusterIP),
+      freed,
+    );
   });
 
   test('a dry-run create shows the values it would get and holds nothing', async () => {
@@ -135,16 +157,21 @@ describe('clusterIP allocation', () => {
   });
 
   test('ExternalName has no clusterIP', async () => {
-    const s = (await t.ok(`mutation($s: ServiceInput!) { createService(service: $s) { ${SVC} } }`, {
-      s: { metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } },
-    })).createService as Svc;
+    const s = (
+      await t.ok(`mutation($s: ServiceInput!) { createService(service: $s) { ${SVC} } }`, {
+        s: { metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } },
+      })
+    ).createService as Svc;
     assert.equal(s.spec.clusterIP, null);
     assert.equal(s.spec.clusterIPs, null);
   });
 
   test('applyAll allocates too', async () => {
     const res = await t.ok(`mutation($m: [JSON!]!) { applyAll(manifests: $m) { ... on Service { spec { clusterIP clusterIPs } } } }`, {
-      m: [{ apiVersion: 'v1', kind: 'Service', ...service('applied-a') }, { apiVersion: 'v1', kind: 'Service', ...service('applied-b', { clusterIP: '10.102.0.2' }) }],
+      m: [
+        { apiVersion: 'v1', kind: 'Service', ...service('applied-a') },
+        { apiVersion: 'v1', kind: 'Service', ...service('applied-b', { clusterIP: '10.102.0.2' }) },
+      ],
     });
     const [a, b] = res.applyAll;
     assert.ok(inServiceRange(a.spec.clusterIP));
@@ -159,7 +186,13 @@ describe('clusterIP allocation', () => {
 
 describe('node port allocation', () => {
   test('NodePort and LoadBalancer services get unique node ports from 30000-32767', async () => {
-    const two = { type: 'NodePort', ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] };
+    const two = {
+      type: 'NodePort',
+      ports: [
+        { name: 'http', port: 80 },
+        { name: 'https', port: 443 },
+      ],
+    };
     const made = await Promise.all(Array.from({ length: 20 }, (_, i) => create(`np-${i}`, two)));
     const lb = await create('lb', { type: 'LoadBalancer' });
     const ports = [...made.flatMap((s) => s.spec.ports.map((p) => p.nodePort!)), lb.spec.ports[0].nodePort!];
@@ -174,7 +207,10 @@ describe('node port allocation', () => {
     const taken = await createError('np-req-2', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] });
     assert.equal(taken.message, 'Service "np-req-2" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated');
     const outside = await createError('np-out', { type: 'NodePort', ports: [{ port: 80, nodePort: 8080 }] });
-    assert.equal(outside.message, 'Service "np-out" is invalid: spec.ports[0].nodePort: Invalid value: 8080: provided port is not in the valid range. The range of valid ports is 30000-32767');
+    assert.equal(
+      outside.message,
+      'Service "np-out" is invalid: spec.ports[0].nodePort: Invalid value: 8080: provided port is not in the valid range. The range of valid ports is 30000-32767',
+    );
     await remove('np-req');
     const again = await create('np-req-3', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] });
     assert.equal(again.spec.ports[0].nodePort, 30080);
@@ -184,9 +220,11 @@ describe('node port allocation', () => {
     const s = await create('np-type', { type: 'NodePort', ports: [{ port: 80, nodePort: 30091 }] });
     const kept = (await t.ok(`mutation { patchService(name: "np-type", patch: { metadata: { labels: { x: "y" } } }) { ${SVC} } }`)).patchService as Svc;
     assert.equal(kept.spec.ports[0].nodePort, 30091);
-    const replaced = (await t.ok(`mutation($s: ServiceInput!) { replaceService(service: $s) { ${SVC} } }`, {
-      s: { metadata: { name: 'np-type' }, spec: { type: 'NodePort', selector: { app: 'np' }, ports: [{ port: 80 }] } },
-    })).replaceService as Svc;
+    const replaced = (
+      await t.ok(`mutation($s: ServiceInput!) { replaceService(service: $s) { ${SVC} } }`, {
+        s: { metadata: { name: 'np-type' }, spec: { type: 'NodePort', selector: { app: 'np' }, ports: [{ port: 80 }] } },
+      })
+    ).replaceService as Svc;
     assert.equal(replaced.spec.ports[0].nodePort, 30091);
     assert.equal(replaced.spec.clusterIP, s.spec.clusterIP);
     const back = (await t.ok(`mutation { patchService(name: "np-type", patch: { spec: { type: "ClusterIP" } }) { ${SVC} } }`)).patchService as Svc;
@@ -199,15 +237,24 @@ describe('node port allocation', () => {
 describe('exhausted ranges', () => {
   test('a full range reads as kube-apiserver\'s "range is full"', async () => {
     const { serviceAllocator, NODE_PORT_KIND, IP_ADDRESS_KIND, intToIp } = await import('../../src/apis/strategies/service.allocator.ts');
-    const svc = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'full', namespace: 'default' }, spec: { ports: [{ port: 80 }], ...spec } });
+    const svc = (spec: Record<string, unknown>) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'full', namespace: 'default' },
+      spec: { ports: [{ port: 80 }], ...spec },
+    });
     const allPorts = new Set(Array.from({ length: 2768 }, (_, i) => String(30000 + i)));
     const lostPorts = new Set(['30000', '30001', '30002', '30003'].map((p) => `${NODE_PORT_KIND}/${p}`));
-    await assert.rejects(serviceAllocator.assign(svc({ type: 'NodePort', clusterIP: '10.96.0.9' }), undefined, lostPorts, async () => allPorts),
-      (err: any) => err.code === 'INTERNAL_SERVER_ERROR' && err.message === 'Internal error occurred: failed to allocate a nodePort: range is full');
+    await assert.rejects(
+      serviceAllocator.assign(svc({ type: 'NodePort', clusterIP: '10.96.0.9' }), undefined, lostPorts, async () => allPorts),
+      (err: any) => err.code === 'INTERNAL_SERVER_ERROR' && err.message === 'Internal error occurred: failed to allocate a nodePort: range is full',
+    );
     const base = (10 * 256 + 96) * 65536;
     const allIPs = new Set(Array.from({ length: 2 ** 20 }, (_, i) => intToIp(base + i)));
     const lostIPs = new Set([1, 2, 3, 4].map((i) => `${IP_ADDRESS_KIND}/${intToIp(base + i)}`));
-    await assert.rejects(serviceAllocator.assign(svc({ type: 'ClusterIP' }), undefined, lostIPs, async () => allIPs),
-      (err: any) => err.code === 'INTERNAL_SERVER_ERROR' && err.message === 'Internal error occurred: failed to allocate a serviceIP: range is full');
+    await assert.rejects(
+      serviceAllocator.assign(svc({ type: 'ClusterIP' }), undefined, lostIPs, async () => allIPs),
+      (err: any) => err.code === 'INTERNAL_SERVER_ERROR' && err.message === 'Internal error occurred: failed to allocate a serviceIP: range is full',
+    );
   });
 });

@@ -19,7 +19,11 @@ const ObjectType = new GraphQLObjectType<Obj, Ctx>({
     viewer: { type: GraphQLString, resolve: (o, _a, ctx) => (o.private ? ctx.access.user.username : 'anyone') },
     slowName: { type: GraphQLString, resolve: async (o) => o.name },
     // Looks for keys no context has (as Apollo's instrumentation and type-graphql do).
-    probe: { type: GraphQLString, resolve: (o, _a, ctx) => `${String((ctx as unknown as Record<PropertyKey, unknown>)[HOOK])} ${String((ctx as unknown as { then?: unknown }).then)} ${'extra' in ctx}` },
+    probe: {
+      type: GraphQLString,
+      resolve: (o, _a, ctx) =>
+        `${String((ctx as unknown as Record<PropertyKey, unknown>)[HOOK])} ${String((ctx as unknown as { then?: unknown }).then)} ${'extra' in ctx}`,
+    },
   },
 });
 const Event = new GraphQLObjectType({ name: 'Event', fields: { type: { type: GraphQLString }, object: { type: ObjectType } } });
@@ -40,7 +44,12 @@ function setup() {
           subscribe: () => {
             const queue: object[] = [];
             let wake: (() => void) | undefined;
-            feeds.push({ push: (e) => { queue.push(e); wake?.(); } });
+            feeds.push({
+              push: (e) => {
+                queue.push(e);
+                wake?.();
+              },
+            });
             return {
               [Symbol.asyncIterator]() {
                 return {
@@ -48,7 +57,9 @@ function setup() {
                     while (!queue.length) await new Promise<void>((r) => (wake = r));
                     return { value: queue.shift()!, done: false };
                   },
-                  async return() { return { value: undefined, done: true as const }; },
+                  async return() {
+                    return { value: undefined, done: true as const };
+                  },
                 };
               },
             };
@@ -63,10 +74,18 @@ function setup() {
   const documents = new Map<string, DocumentNode>();
   const subscriber = async (query: string, username: string, variableValues?: Record<string, unknown>) => {
     if (!documents.has(query)) documents.set(query, parse(query));
-    const args: ExecutionArgs = { schema, document: documents.get(query)!, variableValues, contextValue: { access: { user: { username, groups: [] } } } satisfies Ctx };
-    const it = (await subscribe(args) as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
+    const args: ExecutionArgs = {
+      schema,
+      document: documents.get(query)!,
+      variableValues,
+      contextValue: { access: { user: { username, groups: [] } } } satisfies Ctx,
+    };
+    const it = ((await subscribe(args)) as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
     // Plain objects (graphql-js builds results with a null prototype), as the client reads them.
-    return { username, next: async () => JSON.parse(JSON.stringify((await it.next()).value)) as ExecutionResult<{ watch: { type?: string; object: Record<string, string> } }> };
+    return {
+      username,
+      next: async () => JSON.parse(JSON.stringify((await it.next()).value)) as ExecutionResult<{ watch: { type?: string; object: Record<string, string> } }>,
+    };
   };
   return { feeds, executions, subscriber, publish: (e: object) => feeds.forEach((f) => f.push(e)) };
 }
@@ -82,7 +101,10 @@ test('subscribers of one document without identity-dependent fields share one ex
   assert.equal(s.executions.length, 3, `one execution per event: ${s.executions}`);
 });
 
-for (const [how, selection] of [['synchronously', 'name viewer'], ['asynchronously', 'name viewer slowName']]) {
+for (const [how, selection] of [
+  ['synchronously', 'name viewer'],
+  ['asynchronously', 'name viewer slowName'],
+]) {
   test(`a result whose execution read the caller is shared only with that identity; every other identity executes its own (${how})`, async () => {
     const s = setup();
     const subs = await Promise.all(['alice', 'bob', 'alice', 'bob', 'carol'].map((u) => s.subscriber(`subscription { watch { object { ${selection} } } }`, u)));
@@ -94,7 +116,10 @@ for (const [how, selection] of [['synchronously', 'name viewer'], ['asynchronous
     s.executions.length = 0;
     s.publish({ type: 'MODIFIED', object: { name: 'private', private: true } });
     const results = await Promise.all(subs.map((x) => x.next()));
-    assert.deepEqual(results.map((r) => r.data?.watch.object.viewer), subs.map((x) => x.username));
+    assert.deepEqual(
+      results.map((r) => r.data?.watch.object.viewer),
+      subs.map((x) => x.username),
+    );
     assert.deepEqual([...s.executions].sort(), ['alice', 'bob', 'carol']);
   });
 }
@@ -122,9 +147,10 @@ test('different documents or variables never share a result', async () => {
   assert.equal(s.executions.length, 4);
 });
 
-test('watchers whose variables differ only in the root field\'s arguments (selectors, resourceVersion) share each event', async () => {
+test("watchers whose variables differ only in the root field's arguments (selectors, resourceVersion) share each event", async () => {
   const s = setup();
-  const query = 'subscription($sel: String, $rv: String, $t: Boolean!) { watch(selector: $sel, resourceVersion: $rv) { type @include(if: $t) object { name } } }';
+  const query =
+    'subscription($sel: String, $rv: String, $t: Boolean!) { watch(selector: $sel, resourceVersion: $rv) { type @include(if: $t) object { name } } }';
   const subs = await Promise.all([
     s.subscriber(query, 'fleet', { sel: 'spec.nodeName!=', rv: '10', t: true }),
     s.subscriber(query, 'scheduler', { sel: 'status.phase!=Succeeded', t: true }),
@@ -133,9 +159,15 @@ test('watchers whose variables differ only in the root field\'s arguments (selec
   ]);
   s.publish({ type: 'MODIFIED', object: { name: 'p' } });
   const results = await Promise.all(subs.map((x) => x.next()));
-  assert.deepEqual(results.map((r) => r.data?.watch), [
-    { type: 'MODIFIED', object: { name: 'p' } }, { type: 'MODIFIED', object: { name: 'p' } }, { type: 'MODIFIED', object: { name: 'p' } }, { object: { name: 'p' } },
-  ]);
+  assert.deepEqual(
+    results.map((r) => r.data?.watch),
+    [
+      { type: 'MODIFIED', object: { name: 'p' } },
+      { type: 'MODIFIED', object: { name: 'p' } },
+      { type: 'MODIFIED', object: { name: 'p' } },
+      { object: { name: 'p' } },
+    ],
+  );
   assert.deepEqual(s.executions, ['fleet', 'viewer'], 'one execution for the three that read the same variables, one for the other');
 });
 

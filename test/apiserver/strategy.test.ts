@@ -39,7 +39,13 @@ describe('the registry names no kind', () => {
 
   test('a kind behaves as its strategy says: the same registry, another Pod strategy', async () => {
     const pods = strategyFor('Pod')!;
-    const patient: Strategy = { ...pods, gracePeriod: () => 300, prepareForCreate: (o) => { o.status = { phase: 'Queued' }; } };
+    const patient: Strategy = {
+      ...pods,
+      gracePeriod: () => 300,
+      prepareForCreate: (o) => {
+        o.status = { phase: 'Queued' };
+      },
+    };
     const registry = new Registry(t.server.store, { strategies: (kind) => (kind === 'Pod' ? patient : strategyFor(kind)) });
     const created = await registry.create('Pod', { metadata: { name: 'other-strategy' }, spec: { containers: [container()] } });
     assert.deepEqual(created.status, { phase: 'Queued' });
@@ -60,16 +66,24 @@ describe('Pod strategy', () => {
     assert.equal((await createPod('qos-be', { containers: [container()] })).status.qosClass, 'BestEffort');
     assert.equal((await createPod('qos-bu', { containers: [container({ limits: { cpu: '1' } })] })).status.qosClass, 'Burstable');
     assert.equal((await createPod('qos-g', { containers: [container(guaranteed)] })).status.qosClass, 'Guaranteed');
-    assert.equal((await createPod('qos-limits', { containers: [container({ limits: guaranteed.limits })] })).status.qosClass, 'Guaranteed', 'limits stand in for requests');
+    assert.equal(
+      (await createPod('qos-limits', { containers: [container({ limits: guaranteed.limits })] })).status.qosClass,
+      'Guaranteed',
+      'limits stand in for requests',
+    );
   });
 
   test('main-resource writes keep the stored status; status writes keep the spec (and the QoS class)', async () => {
     await createPod('writes', { containers: [container()] });
-    const replaced = (await t.ok(`mutation($p: PodInput!) { replacePod(pod: $p) { ${POD} } }`, {
-      p: { metadata: { name: 'writes' }, spec: { containers: [container()] }, status: { phase: 'Running' } },
-    })).replacePod;
+    const replaced = (
+      await t.ok(`mutation($p: PodInput!) { replacePod(pod: $p) { ${POD} } }`, {
+        p: { metadata: { name: 'writes' }, spec: { containers: [container()] }, status: { phase: 'Running' } },
+      })
+    ).replacePod;
     assert.equal(replaced.status.phase, 'Pending');
-    const status = (await t.ok(`mutation { updatePodStatus(name: "writes", status: { phase: "Running", podIP: "10.1.2.3" }) { ${POD} spec { containers { image } } } }`)).updatePodStatus;
+    const status = (
+      await t.ok(`mutation { updatePodStatus(name: "writes", status: { phase: "Running", podIP: "10.1.2.3" }) { ${POD} spec { containers { image } } } }`)
+    ).updatePodStatus;
     assert.deepEqual(status.status, { phase: 'Running', qosClass: 'BestEffort', podIP: '10.1.2.3' });
     assert.equal(status.spec.containers[0].image, 'nginx:1.27');
   });
@@ -103,14 +117,17 @@ describe('Pod strategy', () => {
 describe('Node and Namespace strategies', () => {
   test('a node keeps the status it registers with (allocatable defaults to capacity)', async () => {
     const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
-    const n = (await t.ok(`mutation($n: NodeInput!) { createNode(node: $n) { status { capacity allocatable conditions { type status } } } }`, {
-      n: { metadata: { name: 'kept' }, status: { capacity, conditions: [{ type: 'Ready', status: 'True' }] } },
-    })).createNode;
+    const n = (
+      await t.ok(`mutation($n: NodeInput!) { createNode(node: $n) { status { capacity allocatable conditions { type status } } } }`, {
+        n: { metadata: { name: 'kept' }, status: { capacity, conditions: [{ type: 'Ready', status: 'True' }] } },
+      })
+    ).createNode;
     assert.deepEqual(n.status, { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True' }] });
   });
 
   test('a namespace starts Active, and terminates while spec.finalizers hold it', async () => {
-    const ns = (await t.ok(`mutation { createNamespace(namespace: { metadata: { name: "ending" } }) { spec { finalizers } status { phase } } }`)).createNamespace;
+    const ns = (await t.ok(`mutation { createNamespace(namespace: { metadata: { name: "ending" } }) { spec { finalizers } status { phase } } }`))
+      .createNamespace;
     assert.deepEqual(ns, { spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
     const terminating = (await t.ok(`mutation { deleteNamespace(name: "ending") { metadata { deletionTimestamp } status { phase } } }`)).deleteNamespace;
     assert.equal(terminating.status.phase, 'Terminating');
@@ -154,7 +171,11 @@ describe('one pass of admission', () => {
   test('create, replace, patch and apply: conformance, defaults and validation once per write', async () => {
     const c = counting();
     const registry = await c.registry();
-    const spec = { replicas: 1, selector: { matchLabels: { app: 'once' } }, template: { metadata: { labels: { app: 'once' } }, spec: { containers: [container()] } } };
+    const spec = {
+      replicas: 1,
+      selector: { matchLabels: { app: 'once' } },
+      template: { metadata: { labels: { app: 'once' } }, spec: { containers: [container()] } },
+    };
     await registry.create('Deployment', { metadata: { name: 'once' }, spec });
     assert.deepEqual(c.calls, { conformance: 1, validate: 1, defaults: 1, validateUpdate: 0 }, 'create');
     c.reset();
@@ -172,18 +193,31 @@ describe('one pass of admission', () => {
   test('update rules only judge valid objects (a fuzz finding: a selector of nulls is INVALID, not internal)', async () => {
     const spec = { selector: { matchLabels: { app: 'sel' } }, template: { metadata: { labels: { app: 'sel' } }, spec: { containers: [container()] } } };
     await t.ok(`mutation($d: DeploymentInput!) { createDeployment(deployment: $d) { metadata { name } } }`, { d: { metadata: { name: 'sel' }, spec } });
-    const patched = await t.gql(`mutation($p: JSON!) { patchDeployment(name: "sel", patch: $p) { metadata { name } } }`, { p: { spec: { selector: { matchExpressions: [null] } } } });
+    const patched = await t.gql(`mutation($p: JSON!) { patchDeployment(name: "sel", patch: $p) { metadata { name } } }`, {
+      p: { spec: { selector: { matchExpressions: [null] } } },
+    });
     assert.equal(patched.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(patched.errors));
     const applied = await t.gql(`mutation($m: JSON!) { apply(manifest: $m) { __typename } }`, {
       m: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'sel' }, spec: { ...spec, selector: { matchExpressions: [null, 7] } } },
     });
     assert.equal(applied.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(applied.errors));
-    const moved = await t.gql(`mutation($p: JSON!) { patchDeployment(name: "sel", patch: $p) { metadata { name } } }`, { p: { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } } });
-    assert.match(moved.errors?.[0].message ?? '', /spec.selector: Invalid value: v1.LabelSelector\{MatchLabels:map\[string\]string\{"app":"other"\}.*field is immutable/);
+    const moved = await t.gql(`mutation($p: JSON!) { patchDeployment(name: "sel", patch: $p) { metadata { name } } }`, {
+      p: { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } },
+    });
+    assert.match(
+      moved.errors?.[0].message ?? '',
+      /spec.selector: Invalid value: v1.LabelSelector\{MatchLabels:map\[string\]string\{"app":"other"\}.*field is immutable/,
+    );
   });
 
   test('the shape is checked before the strategy and the defaults read it', async () => {
-    for (const spec of [{ containers: false }, { containers: 7 }, { containers: [7] }, { containers: [{ name: 'a', image: 'x', resources: 'lots' }] }, 'nope']) {
+    for (const spec of [
+      { containers: false },
+      { containers: 7 },
+      { containers: [7] },
+      { containers: [{ name: 'a', image: 'x', resources: 'lots' }] },
+      'nope',
+    ]) {
       const res = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { metadata: { name: 'shape' }, spec } });
       assert.equal(res.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(spec));
       assert.match(res.errors![0].message, /^Pod "shape" is invalid: spec/);
@@ -194,16 +228,25 @@ describe('one pass of admission', () => {
 describe('namespace lifecycle from the cache', () => {
   test('a create right after its namespace was created by this apiserver succeeds', async () => {
     for (let i = 0; i < 10; i++) {
-      const res = await t.ok(`mutation($p: PodInput!) {
+      const res = await t.ok(
+        `mutation($p: PodInput!) {
         ns: createNamespace(namespace: { metadata: { name: "fresh-${i}" } }) { metadata { name } }
         pod: createPod(pod: $p) { metadata { namespace } }
-      }`, { p: { metadata: { name: 'p', namespace: `fresh-${i}` }, spec: { containers: [container()] } } });
+      }`,
+        { p: { metadata: { name: 'p', namespace: `fresh-${i}` }, spec: { containers: [container()] } } },
+      );
       assert.equal(res.pod.metadata.namespace, `fresh-${i}`);
     }
   });
 
-  test('a namespace the cache has yet to hear of (another apiserver\'s) is read from the store', async () => {
-    const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'elsewhere', uid: crypto.randomUUID() }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+  test("a namespace the cache has yet to hear of (another apiserver's) is read from the store", async () => {
+    const ns: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'elsewhere', uid: crypto.randomUUID() },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    };
     await t.server.store.create({ kind: 'Namespace', namespace: '', name: 'elsewhere' }, ns);
     const pod = await t.server.registry.create('Pod', { metadata: { name: 'p', namespace: 'elsewhere' }, spec: { containers: [container()] } });
     assert.equal(pod.metadata.namespace, 'elsewhere');
@@ -211,14 +254,19 @@ describe('namespace lifecycle from the cache', () => {
 
   test('a create in a namespace being terminated is FORBIDDEN, at once', async () => {
     await t.ok(`mutation { createNamespace(namespace: { metadata: { name: "closing" } }) { metadata { name } } }`);
-    const res = await t.gql(`mutation($p: PodInput!) {
+    const res = await t.gql(
+      `mutation($p: PodInput!) {
       del: deleteNamespace(name: "closing") { status { phase } }
       pod: createPod(pod: $p) { metadata { name } }
-    }`, { p: { metadata: { name: 'late', namespace: 'closing' }, spec: { containers: [container()] } } });
+    }`,
+      { p: { metadata: { name: 'late', namespace: 'closing' }, spec: { containers: [container()] } } },
+    );
     assert.equal(res.errors?.[0].extensions?.code, 'FORBIDDEN'); // (the non-null createPod takes `data` down with it)
     assert.equal((await t.ok(`{ namespace(name: "closing") { status { phase } } }`)).namespace.status.phase, 'Terminating');
     assert.equal(res.errors?.[0].message, 'pods is forbidden: unable to create new content in namespace closing because it is being terminated');
-    const missing = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, { p: { metadata: { name: 'x', namespace: 'never-made' }, spec: { containers: [container()] } } });
+    const missing = await t.gql(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { name } } }`, {
+      p: { metadata: { name: 'x', namespace: 'never-made' }, spec: { containers: [container()] } },
+    });
     assert.equal(missing.errors?.[0].message, 'namespaces "never-made" not found');
   });
 
@@ -252,28 +300,55 @@ describe('namespace lifecycle from the cache', () => {
 describe('printed columns', () => {
   test("kubectl get's columns are data, printed by one printer", () => {
     const pods = strategyFor('Pod')!;
-    assert.deepEqual(columnsOf(pods).map((c) => c.name), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
-    assert.deepEqual(columnsOf(pods, true).map((c) => c.name), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE']);
+    assert.deepEqual(
+      columnsOf(pods).map((c) => c.name),
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+    );
+    assert.deepEqual(
+      columnsOf(pods, true).map((c) => c.name),
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE'],
+    );
     const now = new Date('2026-01-01T01:00:00Z');
     const pod = {
-      apiVersion: 'v1', kind: 'Pod',
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: { name: 'web', creationTimestamp: '2026-01-01T00:55:00Z' },
       spec: { nodeName: 'n1', containers: [{ name: 'a' }, { name: 'b' }] },
-      status: { phase: 'Running', podIP: '10.0.0.1', containerStatuses: [{ name: 'a', ready: true, restartCount: 2 }, { name: 'b', ready: false, restartCount: 1 }] },
+      status: {
+        phase: 'Running',
+        podIP: '10.0.0.1',
+        containerStatuses: [
+          { name: 'a', ready: true, restartCount: 2 },
+          { name: 'b', ready: false, restartCount: 1 },
+        ],
+      },
     } as KubeObject;
     assert.deepEqual(printRow(columnsOf(pods, true), pod, now), ['web', '1/2', 'Running', 3, '5m', '10.0.0.1', 'n1', '<none>']);
     const terminating = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-01-01T01:00:30Z' } };
     assert.equal(printRow(columnsOf(pods), terminating, now)[2], 'Terminating');
 
     const node = {
-      apiVersion: 'v1', kind: 'Node',
+      apiVersion: 'v1',
+      kind: 'Node',
       metadata: { name: 'n1', creationTimestamp: '2025-12-29T01:00:00Z', labels: { 'node-role.kubernetes.io/control-plane': '' } },
       spec: { unschedulable: true },
       status: { conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kubeletVersion: 'v1.31.0' } },
     } as KubeObject;
     assert.deepEqual(printRow(columnsOf(strategyFor('Node')!), node, now), ['n1', 'Ready,SchedulingDisabled', 'control-plane', '3d', 'v1.31.0']);
 
-    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', creationTimestamp: '2026-01-01T00:59:10Z' }, spec: { type: 'ClusterIP', clusterIP: '10.96.0.10', ports: [{ port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] } } as KubeObject;
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', creationTimestamp: '2026-01-01T00:59:10Z' },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.96.0.10',
+        ports: [
+          { port: 80, protocol: 'TCP' },
+          { port: 53, protocol: 'UDP' },
+        ],
+      },
+    } as KubeObject;
     assert.deepEqual(printRow(columnsOf(strategyFor('Service')!), svc, now), ['web', 'ClusterIP', '10.96.0.10', '<none>', '80/TCP,53/UDP', '50s']);
     for (const s of STRATEGIES) assert.equal(s.printColumns[0].name, s.info.kind === 'Event' ? 'LAST SEEN' : 'NAME', s.info.kind);
   });

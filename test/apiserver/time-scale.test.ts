@@ -12,12 +12,20 @@ after(() => t.stop());
 
 type Event = { data?: { watchPods: { type: string; object: { metadata: { name: string; resourceVersion: string } } } } };
 
-test('a watch\'s BOOKMARK comes after a minute of cluster time, not of wall-clock time', async () => {
+test("a watch's BOOKMARK comes after a minute of cluster time, not of wall-clock time", async () => {
   const rv = (await t.ok<{ pods: { metadata: { resourceVersion: string } } }>('{ pods { metadata { resourceVersion } } }')).pods.metadata.resourceVersion;
-  const it = t.ws().iterate({ query: 'subscription($rv: String) { watchPods(resourceVersion: $rv, allowBookmarks: true) { type object { metadata { name resourceVersion } } } }', variables: { rv } }) as AsyncIterator<Event>;
+  const it = t
+    .ws()
+    .iterate({
+      query: 'subscription($rv: String) { watchPods(resourceVersion: $rv, allowBookmarks: true) { type object { metadata { name resourceVersion } } } }',
+      variables: { rv },
+    }) as AsyncIterator<Event>;
   // The subscription is live once a write reaches it.
   await t.ok('mutation { createPod(pod: { metadata: { name: "first" }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }');
-  assert.deepEqual((await nextResults(it, 1)).map((e) => e.data!.watchPods.type), ['ADDED']);
+  assert.deepEqual(
+    (await nextResults(it, 1)).map((e) => e.data!.watchPods.type),
+    ['ADDED'],
+  );
   clock.step(59_999);
   await t.ok('mutation { createPod(pod: { metadata: { name: "second" }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }');
   const [second] = await nextResults(it, 1);
@@ -26,5 +34,5 @@ test('a watch\'s BOOKMARK comes after a minute of cluster time, not of wall-cloc
   const [bookmark] = await nextResults(it, 1);
   await it.return!();
   assert.equal(bookmark.data!.watchPods.type, 'BOOKMARK');
-  assert.equal(bookmark.data!.watchPods.object.metadata.resourceVersion, second.data!.watchPods.object.metadata.resourceVersion, 'at the watch\'s progress');
+  assert.equal(bookmark.data!.watchPods.object.metadata.resourceVersion, second.data!.watchPods.object.metadata.resourceVersion, "at the watch's progress");
 });

@@ -41,28 +41,44 @@ type Event = { data?: { watchPods: { type: string; object: { metadata: { name: s
 
 test('watchers on both apiservers see every write made through either, in order', { skip: !onPostgres && 'needs PostgreSQL (DATABASE_URL)' }, async () => {
   const [a, b] = servers;
-  const start = (await gqlAt<{ pods: { metadata: { resourceVersion: string } } }>(a.url, '{ pods { metadata { resourceVersion } } }', undefined, auth)).data!.pods.metadata.resourceVersion;
+  const start = (await gqlAt<{ pods: { metadata: { resourceVersion: string } } }>(a.url, '{ pods { metadata { resourceVersion } } }', undefined, auth)).data!
+    .pods.metadata.resourceVersion;
   const watch = (url: string) => {
     const c = wsClient(url.replace('http', 'ws'), token);
     clients.push(c);
-    return c.iterate({ query: `subscription($rv: String) { watchPods(resourceVersion: $rv) { type object { metadata { name resourceVersion } } } }`, variables: { rv: start } }) as AsyncIterator<Event>;
+    return c.iterate({
+      query: `subscription($rv: String) { watchPods(resourceVersion: $rv) { type object { metadata { name resourceVersion } } } }`,
+      variables: { rv: start },
+    }) as AsyncIterator<Event>;
   };
   const onA = watch(a.url);
   const onB = watch(b.url);
   const N = 40;
   // Writers on both servers at once.
-  await Promise.all([a, b].map((s, i) => (async () => {
-    for (let k = 0; k < N / 2; k++) {
-      const res = await gqlAt(s.url, `mutation($n: String!) { createPod(pod: { metadata: { name: $n }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }`, { n: `p-${i}-${k}` }, auth);
-      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
-    }
-  })()));
+  await Promise.all(
+    [a, b].map((s, i) =>
+      (async () => {
+        for (let k = 0; k < N / 2; k++) {
+          const res = await gqlAt(
+            s.url,
+            `mutation($n: String!) { createPod(pod: { metadata: { name: $n }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }`,
+            { n: `p-${i}-${k}` },
+            auth,
+          );
+          assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+        }
+      })(),
+    ),
+  );
   const [eventsA, eventsB] = await Promise.all([nextResults(onA, N), nextResults(onB, N)]);
   const seq = (events: Event[]) => events.map((e) => `${e.data!.watchPods.object.metadata.resourceVersion}:${e.data!.watchPods.object.metadata.name}`);
   assert.equal(eventsA.length, N);
   assert.deepEqual(seq(eventsB), seq(eventsA), 'both apiservers deliver the same sequence');
   const revs = eventsA.map((e) => Number(e.data!.watchPods.object.metadata.resourceVersion));
-  assert.deepEqual(revs, [...revs].sort((x, y) => x - y));
+  assert.deepEqual(
+    revs,
+    [...revs].sort((x, y) => x - y),
+  );
   assert.equal(new Set(revs).size, N, 'no event twice');
   assert.equal(new Set(seq(eventsA).map((s) => s.split(':')[1])).size, N, 'every pod once');
 });

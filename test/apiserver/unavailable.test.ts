@@ -19,10 +19,16 @@ class Proxy {
   async start(): Promise<void> {
     const server = net.createServer((client) => {
       const upstream = net.connect(this.target.port, this.target.host);
-      for (const [s, other] of [[client, upstream], [upstream, client]] as const) {
+      for (const [s, other] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
         this.sockets.add(s);
         s.on('error', () => undefined);
-        s.on('close', () => { this.sockets.delete(s); other.destroy(); });
+        s.on('close', () => {
+          this.sockets.delete(s);
+          other.destroy();
+        });
         s.pipe(other);
       }
     });
@@ -48,7 +54,11 @@ const CREATE = `mutation($name: String!) { createPod(pod: { metadata: { name: $n
 
 /** POST with the admin token; the status, Retry-After and body. */
 async function post(t: TestServer, query: string, variables: Record<string, unknown>) {
-  const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.adminHeaders }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...t.adminHeaders },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as GraphQLResponse };
 }
 
@@ -79,7 +89,9 @@ async function overWs(t: TestServer, query: string, variables: Record<string, un
   }
 }
 
-describe('the store cannot be reached (PostgreSQL behind a proxy)', { skip: !onPostgres && 'needs PostgreSQL (DATABASE_URL): the outage is a TCP proxy in front of it' }, () => {
+describe('the store cannot be reached (PostgreSQL behind a proxy)', {
+  skip: !onPostgres && 'needs PostgreSQL (DATABASE_URL): the outage is a TCP proxy in front of it',
+}, () => {
   let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let proxy: Proxy;
   let t: TestServer;
@@ -127,8 +139,16 @@ describe('the store cannot be reached (PostgreSQL behind a proxy)', { skip: !onP
 
     await proxy.start(); // the same port
 
-    await eventually('/readyz', () => readyz(t), (s) => s === 200);
-    const again = await eventually('a read', () => post(t, POD, { name: 'before-outage' }), (r) => r.status === 200 && !r.body.errors);
+    await eventually(
+      '/readyz',
+      () => readyz(t),
+      (s) => s === 200,
+    );
+    const again = await eventually(
+      'a read',
+      () => post(t, POD, { name: 'before-outage' }),
+      (r) => r.status === 200 && !r.body.errors,
+    );
     assert.equal(again.body.data!.pod.metadata.resourceVersion, acknowledged, 'a write acknowledged before the outage is still there');
     const after = await post(t, CREATE, { name: 'after-outage' });
     assert.equal(after.body.errors, undefined, JSON.stringify(after.body.errors));

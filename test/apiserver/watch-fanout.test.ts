@@ -20,15 +20,29 @@ let t: TestServer;
 before(async () => (t = await startTestServer()));
 after(() => t.stop());
 
-type PodEvent = { data?: { watchPods: { type: string; object: { metadata: { name: string; resourceVersion: string; annotations?: Record<string, string> | null }; node?: { metadata: { name: string } } | null } } }; errors?: { message: string; extensions?: { code?: string } }[] };
-const WATCH = 'subscription($ns: String, $rv: String) { watchPods(namespace: $ns, resourceVersion: $rv) { type object { metadata { name resourceVersion annotations } } } }';
+type PodEvent = {
+  data?: {
+    watchPods: {
+      type: string;
+      object: {
+        metadata: { name: string; resourceVersion: string; annotations?: Record<string, string> | null };
+        node?: { metadata: { name: string } } | null;
+      };
+    };
+  };
+  errors?: { message: string; extensions?: { code?: string } }[];
+};
+const WATCH =
+  'subscription($ns: String, $rv: String) { watchPods(namespace: $ns, resourceVersion: $rv) { type object { metadata { name resourceVersion annotations } } } }';
 
-const namespace = (name: string) => t.ok('mutation($n: NamespaceInput!) { createNamespace(namespace: $n) { metadata { name } } }', { n: { metadata: { name } } });
+const namespace = (name: string) =>
+  t.ok('mutation($n: NamespaceInput!) { createNamespace(namespace: $n) { metadata { name } } }', { n: { metadata: { name } } });
 const createPod = (ns: string, name: string, extra: { annotations?: Record<string, string>; nodeName?: string } = {}) =>
   t.ok<{ createPod: { metadata: { resourceVersion: string } } }>('mutation($p: PodInput!) { createPod(pod: $p) { metadata { resourceVersion } } }', {
     p: { metadata: { name, namespace: ns, annotations: extra.annotations }, spec: { nodeName: extra.nodeName, containers: [{ name: 'c', image: 'nginx' }] } },
   });
-const revision = async () => (await t.ok<{ pods: { metadata: { resourceVersion: string } } }>('{ pods(limit: 1) { metadata { resourceVersion } } }')).pods.metadata.resourceVersion;
+const revision = async () =>
+  (await t.ok<{ pods: { metadata: { resourceVersion: string } } }>('{ pods(limit: 1) { metadata { resourceVersion } } }')).pods.metadata.resourceVersion;
 const admin = (name: string) => t.token(name, ['system:masters']);
 
 /** A graphql-transport-ws client by hand: raw frames, and a TCP socket the test can stop reading. */
@@ -46,14 +60,20 @@ async function rawClient(url: string, token: string) {
     const deadline = Date.now() + timeoutMs;
     while (!done()) {
       if (Date.now() > deadline) throw new Error(`timed out; ${frames.length} frames: ${frames.slice(-2).join(' ').slice(0, 300)}`);
-      await new Promise<void>((r) => { wake = r; setTimeout(r, 50); });
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 50);
+      });
     }
   };
   await until(() => frames.some((f) => JSON.parse(f).type === 'connection_ack'));
   frames.length = 0;
   return {
-    ws, frames, until,
-    subscribe: (id: string, query: string, variables: Record<string, unknown>) => ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } })),
+    ws,
+    frames,
+    until,
+    subscribe: (id: string, query: string, variables: Record<string, unknown>) =>
+      ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } })),
     tcp: (ws as unknown as { _socket: import('node:net').Socket })._socket,
   };
 }
@@ -68,14 +88,25 @@ test('subscribers with distinct identities each get every event once, in order, 
   // Ten in flight: events reach each socket several per turn of the event loop.
   const written: string[] = [];
   for (let i = 0; i < names.length; i += 10) {
-    written.push(...(await Promise.all(names.slice(i, i + 10).map((n) => createPod('fan-burst', n, { annotations: { note: `"quoted" \u2028 ${n}` } })))).map((r) => r.createPod.metadata.resourceVersion));
+    written.push(
+      ...(await Promise.all(names.slice(i, i + 10).map((n) => createPod('fan-burst', n, { annotations: { note: `"quoted" \u2028 ${n}` } })))).map(
+        (r) => r.createPod.metadata.resourceVersion,
+      ),
+    );
   }
   for (const [i, it] of its.entries()) {
     const got = await nextResults(it, names.length);
     const events = got.map((r) => r.data!.watchPods);
     assert.equal(events.length, names.length, `subscriber ${i}`);
-    assert.deepEqual(events.map((e) => e.type), names.map(() => 'ADDED'));
-    assert.deepEqual(events.map((e) => e.object.metadata.resourceVersion), [...written].sort((a, b) => Number(a) - Number(b)), `subscriber ${i}: every event once, in revision order`);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      names.map(() => 'ADDED'),
+    );
+    assert.deepEqual(
+      events.map((e) => e.object.metadata.resourceVersion),
+      [...written].sort((a, b) => Number(a) - Number(b)),
+      `subscriber ${i}: every event once, in revision order`,
+    );
     assert.deepEqual(new Set(events.map((e) => e.object.metadata.name)), new Set(names));
     for (const e of events) assert.equal(e.object.metadata.annotations?.note, `"quoted" \u2028 ${e.object.metadata.name}`);
   }
@@ -124,9 +155,13 @@ test('a subscriber that stops reading is cut with EXPIRED; the others get every 
     for (let i = 0; i < count; i++) {
       names.push(`slow-${i}`);
       await createPod('fan-slow', `slow-${i}`, { annotations: { big } });
-      if (i % 10 === 9) fastGot.push(...await nextResults(it, 10)); // the fast reader keeps up meanwhile
+      if (i % 10 === 9) fastGot.push(...(await nextResults(it, 10))); // the fast reader keeps up meanwhile
     }
-    assert.deepEqual(fastGot.map((r) => r.data?.watchPods.object.metadata.name), names, 'the fast subscriber got every event, in order');
+    assert.deepEqual(
+      fastGot.map((r) => r.data?.watchPods.object.metadata.name),
+      names,
+      'the fast subscriber got every event, in order',
+    );
     slow.tcp.resume();
     await slow.until(() => slow.frames.some((f) => JSON.parse(f).type !== 'next'));
     const messages = slow.frames.map((f) => JSON.parse(f) as { id: string; type: string; payload: PodEvent | { extensions?: { code?: string } }[] });
@@ -160,7 +195,13 @@ test('an event is executed once for every identity when the selection cannot dep
   await new Promise((resolve) => wss.once('listening', resolve));
   const limits = resolveLimits();
   const endpoint = serveWebSocket(wss, {
-    schema, registry: t.server.registry, authenticator: t.server.authenticator, limits, limitRules: createLimitRules(schema, limits), limiter: undefined, maxSubscriptions: 10,
+    schema,
+    registry: t.server.registry,
+    authenticator: t.server.authenticator,
+    limits,
+    limitRules: createLimitRules(schema, limits),
+    limiter: undefined,
+    maxSubscriptions: 10,
     log: { error: () => undefined },
     // Everyone may read everything: the per-caller part is what the relation resolvers read.
     identify: async (auth) => {
@@ -175,17 +216,32 @@ test('an event is executed once for every identity when the selection cannot dep
     await t.ok('mutation { createNode(node: { metadata: { name: "fan-exec-node" } }) { metadata { name } } }');
     const rv = await revision();
     const users = ['exec-a', 'exec-b', 'exec-c'];
-    const withNode = 'subscription($ns: String, $rv: String) { watchPods(namespace: $ns, resourceVersion: $rv) { type object { metadata { name } node { metadata { name } } } } }';
-    const plain = await Promise.all(users.map(async (u) => wsClient(url, await admin(u)).iterate({ query: WATCH, variables: { ns: 'fan-exec', rv } }) as AsyncIterator<PodEvent>));
-    const related = await Promise.all(users.map(async (u) => wsClient(url, await admin(u)).iterate({ query: withNode, variables: { ns: 'fan-exec', rv } }) as AsyncIterator<PodEvent>));
+    const withNode =
+      'subscription($ns: String, $rv: String) { watchPods(namespace: $ns, resourceVersion: $rv) { type object { metadata { name } node { metadata { name } } } } }';
+    const plain = await Promise.all(
+      users.map(async (u) => wsClient(url, await admin(u)).iterate({ query: WATCH, variables: { ns: 'fan-exec', rv } }) as AsyncIterator<PodEvent>),
+    );
+    const related = await Promise.all(
+      users.map(async (u) => wsClient(url, await admin(u)).iterate({ query: withNode, variables: { ns: 'fan-exec', rv } }) as AsyncIterator<PodEvent>),
+    );
     await new Promise((r) => setTimeout(r, 300));
     await createPod('fan-exec', 'unbound');
     await createPod('fan-exec', 'bound', { nodeName: 'fan-exec-node' });
     const plainGot = await Promise.all(plain.map((it) => nextResults(it, 2)));
     const relatedGot = await Promise.all(related.map((it) => nextResults(it, 2)));
-    for (const got of plainGot) assert.deepEqual(got.map((r) => r.data?.watchPods.object.metadata.name), ['unbound', 'bound']);
+    for (const got of plainGot)
+      assert.deepEqual(
+        got.map((r) => r.data?.watchPods.object.metadata.name),
+        ['unbound', 'bound'],
+      );
     for (const got of relatedGot) {
-      assert.deepEqual(got.map((r) => [r.data?.watchPods.object.metadata.name, r.data?.watchPods.object.node?.metadata.name ?? null]), [['unbound', null], ['bound', 'fan-exec-node']]);
+      assert.deepEqual(
+        got.map((r) => [r.data?.watchPods.object.metadata.name, r.data?.watchPods.object.node?.metadata.name ?? null]),
+        [
+          ['unbound', null],
+          ['bound', 'fan-exec-node'],
+        ],
+      );
     }
     const executed = (name: string) => executions.filter((e) => e.name === name).length;
     // Per pod: one execution of the plain document for all three identities; the

@@ -12,21 +12,36 @@ let t: TestServer;
 before(async () => (t = await startTestServer()));
 after(() => t.stop());
 
-const pod = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+const pod = (namespace: string, name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace },
+  spec: { containers: [{ name: 'c', image: 'nginx' }] },
+});
 const namespace = (name: string) => t.server.registry.create('Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const names = (events: ApiWatchEvent[]) => events.map((e) => `${e.type} ${e.object.metadata.name}`);
-const within = <T>(p: Promise<T>, ms = 5000) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
+const within = <T>(p: Promise<T>, ms = 5000) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
 
 /** Counts the store watches started and closed. */
 function spyWatches() {
   const store = t.server.registry.store;
   const original = store.watch.bind(store);
-  const spy = { started: 0, closed: 0, restore: () => { store.watch = original; } };
+  const spy = {
+    started: 0,
+    closed: 0,
+    restore: () => {
+      store.watch = original;
+    },
+  };
   store.watch = (o: WatchOptions) => {
     spy.started++;
     const w = original(o);
     const close = w.close.bind(w);
-    w.close = () => { spy.closed++; close(); };
+    w.close = () => {
+      spy.closed++;
+      close();
+    };
     return w;
   };
   return spy;
@@ -51,12 +66,14 @@ test('without a resourceVersion: every page of the list as ADDED, a BOOKMARK at 
   assert.deepEqual(await it.next(), { value: undefined, done: true });
 });
 
-test('allowBookmarks: a BOOKMARK at the watch\'s progress every interval, behind the events it vouches for; none after return()', async () => {
+test("allowBookmarks: a BOOKMARK at the watch's progress every interval, behind the events it vouches for; none after return()", async () => {
   await namespace('wk-bookmarks');
   const spy = spyWatches();
   try {
     const rv = (await t.server.registry.create('Pod', pod('wk-bookmarks', 'a'))).metadata.resourceVersion!;
-    const it = watchKind(t.server.registry, 'Pod', { namespace: 'wk-bookmarks', resourceVersion: rv, allowBookmarks: true, bookmarkIntervalMs: 30 })[Symbol.asyncIterator]();
+    const it = watchKind(t.server.registry, 'Pod', { namespace: 'wk-bookmarks', resourceVersion: rv, allowBookmarks: true, bookmarkIntervalMs: 30 })[
+      Symbol.asyncIterator
+    ]();
     const b = await t.server.registry.create('Pod', pod('wk-bookmarks', 'b'));
     // A create slower than the interval lets a BOOKMARK (at a's progress) come first; then b.
     let first: ApiWatchEvent;

@@ -7,10 +7,15 @@ let t: TestServer;
 before(async () => (t = await startTestServer()));
 after(() => t.stop());
 
-type Event = { data?: { watchPods: { type: string; object: { metadata: { name: string; resourceVersion: string; labels?: Record<string, string> } } } }; errors?: { message: string; extensions?: { code?: string } }[] };
+type Event = {
+  data?: { watchPods: { type: string; object: { metadata: { name: string; resourceVersion: string; labels?: Record<string, string> } } } };
+  errors?: { message: string; extensions?: { code?: string } }[];
+};
 const WATCH = `subscription($ns: String, $rv: String, $sel: String) { watchPods(namespace: $ns, resourceVersion: $rv, labelSelector: $sel) { type object { metadata { name resourceVersion labels } } } }`;
 const create = (name: string, labels: Record<string, string> = {}, namespace = 'default') =>
-  t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { resourceVersion } } }`, { p: { metadata: { name, namespace, labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+  t.ok(`mutation($p: PodInput!) { createPod(pod: $p) { metadata { resourceVersion } } }`, {
+    p: { metadata: { name, namespace, labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+  });
 const summary = (events: Event[]) => events.map((e) => [e.data!.watchPods.type, e.data!.watchPods.object.metadata.name]);
 
 test('without resourceVersion: ADDED for the current state, a BOOKMARK, then changes', async () => {
@@ -19,7 +24,11 @@ test('without resourceVersion: ADDED for the current state, a BOOKMARK, then cha
   await create('b', {}, 'w1');
   const it = t.ws().iterate({ query: WATCH, variables: { ns: 'w1' } }) as AsyncIterator<Event>;
   const initial = await nextResults(it, 3);
-  assert.deepEqual(summary(initial), [['ADDED', 'a'], ['ADDED', 'b'], ['BOOKMARK', '']]);
+  assert.deepEqual(summary(initial), [
+    ['ADDED', 'a'],
+    ['ADDED', 'b'],
+    ['BOOKMARK', ''],
+  ]);
   const bookmarkRv = Number(initial[2].data!.watchPods.object.metadata.resourceVersion);
   const c = await create('c', {}, 'w1');
   const [added] = await nextResults(it, 1);
@@ -37,9 +46,18 @@ test('with resourceVersion: every change after it, in order; selector transition
   await t.ok(`mutation { patchPod(namespace: "w2", name: "y", patch: { metadata: { labels: { color: "red" } } }) { metadata { name } } }`);
   await t.ok(`mutation { deletePod(namespace: "w2", name: "y") { metadata { name } } }`);
   const all = t.ws().iterate({ query: WATCH, variables: { ns: 'w2', rv: start } }) as AsyncIterator<Event>;
-  assert.deepEqual(summary(await nextResults(all, 4)), [['ADDED', 'y'], ['MODIFIED', 'x'], ['MODIFIED', 'y'], ['DELETED', 'y']]);
+  assert.deepEqual(summary(await nextResults(all, 4)), [
+    ['ADDED', 'y'],
+    ['MODIFIED', 'x'],
+    ['MODIFIED', 'y'],
+    ['DELETED', 'y'],
+  ]);
   const red = t.ws().iterate({ query: WATCH, variables: { ns: 'w2', rv: start, sel: 'color=red' } }) as AsyncIterator<Event>;
-  assert.deepEqual(summary(await nextResults(red, 3)), [['DELETED', 'x'], ['ADDED', 'y'], ['DELETED', 'y']]);
+  assert.deepEqual(summary(await nextResults(red, 3)), [
+    ['DELETED', 'x'],
+    ['ADDED', 'y'],
+    ['DELETED', 'y'],
+  ]);
   await all.return!();
   await red.return!();
 });
@@ -57,7 +75,10 @@ test('a compacted resourceVersion ends the subscription with EXPIRED', async () 
 test('a malformed resourceVersion or selector is BAD_USER_INPUT', async () => {
   for (const variables of [{ rv: 'abc' }, { sel: 'a in (' }]) {
     const it = t.ws().iterate({ query: WATCH, variables }) as AsyncIterator<Event>;
-    const err = await nextResults(it, 1).then((r) => r[0]?.errors?.[0], (e: unknown) => (Array.isArray(e) ? e[0] : e));
+    const err = await nextResults(it, 1).then(
+      (r) => r[0]?.errors?.[0],
+      (e: unknown) => (Array.isArray(e) ? e[0] : e),
+    );
     assert.equal((err as { extensions?: { code?: string } }).extensions?.code, 'BAD_USER_INPUT', JSON.stringify(variables));
   }
 });

@@ -22,12 +22,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { ApiError, ErrorCode } from '../../src/apimachinery/errors.ts';
-import {
-  ANONYMOUS,
-  Authenticator,
-  type AuthenticatorOptions,
-  type ExternalIssuer,
-} from '../../src/apiserver/authn/index.ts';
+import { ANONYMOUS, Authenticator, type AuthenticatorOptions, type ExternalIssuer } from '../../src/apiserver/authn/index.ts';
 
 const ISSUER = 'https://kubeql.local';
 const AUDIENCE = 'kubeql';
@@ -69,12 +64,7 @@ function claims(extra: JWTPayload = {}): JWTPayload {
   return { iss: ISSUER, aud: AUDIENCE, sub: 'alice', iat: now, nbf: now, exp: now + 600, ...extra };
 }
 
-async function sign(
-  payload: JWTPayload,
-  key: CryptoKey | Uint8Array,
-  header: Record<string, unknown>,
-  crit?: Record<string, boolean>,
-): Promise<string> {
+async function sign(payload: JWTPayload, key: CryptoKey | Uint8Array, header: Record<string, unknown>, crit?: Record<string, boolean>): Promise<string> {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader(header as { alg: string })
     .sign(key, crit ? { crit } : undefined);
@@ -302,7 +292,7 @@ describe('attacks on cluster tokens — every one is UNAUTHENTICATED', () => {
     await rejectsWith(authn.authenticate(await sign(claims(), es.privateKey, { alg: 'ES256', kid: cluster.jwk.kid })));
   });
 
-  test('the right key under another algorithm name is refused (pinned to the key\'s own alg)', async () => {
+  test("the right key under another algorithm name is refused (pinned to the key's own alg)", async () => {
     assert.equal(cluster.alg, 'EdDSA');
     // RFC 9864's fully-specified "Ed25519" verifies with the same key — but it is not the pinned alg.
     await rejectsWith(authn.authenticate(await forge(claims(), { alg: 'Ed25519' })));
@@ -359,7 +349,12 @@ describe('attacks on cluster tokens — every one is UNAUTHENTICATED', () => {
   });
 
   test('unencoded payload (b64: false) and unknown critical headers', async () => {
-    const critical = await sign(claims(), cluster.key, { alg: cluster.alg, kid: cluster.jwk.kid, crit: ['exp-policy'], 'exp-policy': 1 }, { 'exp-policy': true });
+    const critical = await sign(
+      claims(),
+      cluster.key,
+      { alg: cluster.alg, kid: cluster.jwk.kid, crit: ['exp-policy'], 'exp-policy': 1 },
+      { 'exp-policy': true },
+    );
     await rejectsWith(authn.authenticate(critical));
     // b64: false whose raw payload is itself base64url of valid claims: a verifier that ignored
     // the header would read it as a normal, correctly signed JWT.
@@ -464,7 +459,16 @@ describe('Authorization header and graphql-ws connection params', () => {
   });
 
   test('malformed headers → UNAUTHENTICATED', async () => {
-    for (const h of ['Bearer', 'Bearer ', `Basic ${Buffer.from('a:b').toString('base64')}`, token, `Token ${token}`, `Bearer ${token} extra`, `Bearer: ${token}`, 'Bearer x.y.z']) {
+    for (const h of [
+      'Bearer',
+      'Bearer ',
+      `Basic ${Buffer.from('a:b').toString('base64')}`,
+      token,
+      `Token ${token}`,
+      `Bearer ${token} extra`,
+      `Bearer: ${token}`,
+      'Bearer x.y.z',
+    ]) {
       await rejectsWith(authn.fromHeader(h));
     }
   });
@@ -543,9 +547,7 @@ interface ExternalKey {
 
 async function externalKey(alg: 'RS256' | 'ES256' | 'EdDSA', kid: string, withAlg = true): Promise<ExternalKey> {
   const { privateKey, publicKey } =
-    alg === 'EdDSA'
-      ? await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
-      : await generateKeyPair(alg, { extractable: true });
+    alg === 'EdDSA' ? await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true }) : await generateKeyPair(alg, { extractable: true });
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, use: 'sig' };
   if (withAlg) publicJwk.alg = alg;
   return { privateKey, publicJwk, alg };
@@ -619,7 +621,7 @@ describe('external issuer by JWKS file', () => {
   });
 
   test('attacks against the external issuer', async () => {
-    const pem = await exportSPKI(await importJWK(rsa.publicJwk, 'RS256') as CryptoKey);
+    const pem = await exportSPKI((await importJWK(rsa.publicJwk, 'RS256')) as CryptoKey);
     for (const secret of [pem, JSON.stringify(rsa.publicJwk), rsa.publicJwk.n!]) {
       await rejectsWith(authn.authenticate(await sign(extClaims(ISS), new TextEncoder().encode(secret), { alg: 'HS256', kid: 'rsa-1' })));
     }
@@ -715,8 +717,7 @@ describe('external issuer by JWKS file', () => {
   });
 
   test('misconfiguration is refused at create', async () => {
-    const bad = async (ext: ExternalIssuer, re: RegExp) =>
-      assert.rejects(Authenticator.create({ signingKeyFile: keyFile(), externalIssuers: [ext] }), re);
+    const bad = async (ext: ExternalIssuer, re: RegExp) => assert.rejects(Authenticator.create({ signingKeyFile: keyFile(), externalIssuers: [ext] }), re);
     await bad({ issuer: ISS }, /exactly one/);
     await bad({ issuer: ISS, jwksFile, jwksUrl: 'https://idp.example.com/jwks' }, /exactly one/);
     await bad({ issuer: ISSUER, jwksFile }, /cluster's own issuer/);
@@ -727,7 +728,13 @@ describe('external issuer by JWKS file', () => {
     await bad({ issuer: ISS, jwksUrl: 'http://idp.example.com/jwks' }, /https/);
     await bad({ issuer: ISS, jwksUrl: 'not a url' }, /invalid JWKS URL/);
     await assert.rejects(
-      Authenticator.create({ signingKeyFile: keyFile(), externalIssuers: [{ issuer: ISS, jwksFile }, { issuer: ISS, jwksFile }] }),
+      Authenticator.create({
+        signingKeyFile: keyFile(),
+        externalIssuers: [
+          { issuer: ISS, jwksFile },
+          { issuer: ISS, jwksFile },
+        ],
+      }),
       /twice/,
     );
   });
@@ -795,7 +802,7 @@ describe('external issuer by JWKS URL (createRemoteJWKSet)', () => {
     });
     assert.ok(await a.authenticate(await extSign(k, extClaims(ISS))));
     await rejectsWith(a.authenticate(await sign(extClaims(ISS), secret, { alg: 'HS256', kid: 'h1' })));
-    const pem = await exportSPKI(await importJWK(k.publicJwk, 'RS256') as CryptoKey);
+    const pem = await exportSPKI((await importJWK(k.publicJwk, 'RS256')) as CryptoKey);
     await rejectsWith(a.authenticate(await sign(extClaims(ISS), new TextEncoder().encode(pem), { alg: 'HS256', kid: 'r1' })));
     await rejectsWith(a.authenticate(await sign(extClaims(ISS), await reimport(k.privateKey, 'PS256'), { alg: 'PS256', kid: 'r1' })));
     await rejectsWith(a.authenticate(new UnsecuredJWT(extClaims(ISS)).encode()));

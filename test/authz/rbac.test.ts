@@ -73,12 +73,7 @@ function cluster(...objects: KubeObject[]) {
   const cache = new RbacCache();
   cache.replace([...bootstrapPolicy(), ...objects]);
   const rbac = new RbacAuthorizer(cache);
-  const can = (
-    u: UserInfo,
-    verb: string,
-    resource: string,
-    opts: { namespace?: string; name?: string; subresource?: string } = {},
-  ): boolean => {
+  const can = (u: UserInfo, verb: string, resource: string, opts: { namespace?: string; name?: string; subresource?: string } = {}): boolean => {
     const [res, sub] = resource.split('/');
     const name = opts.name ?? (['get', 'update', 'patch', 'delete'].includes(verb) || sub ? 'x' : undefined);
     return rbac.authorize(resourceAttributes(u, kindOf(res!), verb, { ...opts, name, subresource: opts.subresource ?? sub })).allowed;
@@ -329,12 +324,12 @@ describe('bindings', () => {
 
   test('rulesFor: cluster-wide rules, plus the namespace’s', () => {
     const alice = user('alice');
-    const { rbac } = cluster(
-      role('pod-reader', 'team', podReader),
-      roleBinding('read', 'team', { kind: 'Role', name: 'pod-reader' }, [U('alice')]),
-    );
+    const { rbac } = cluster(role('pod-reader', 'team', podReader), roleBinding('read', 'team', { kind: 'Role', name: 'pod-reader' }, [U('alice')]));
     const basic = rbac.rulesFor(alice);
-    assert.ok(basic.some((r) => r.resources?.includes('selfsubjectaccessreviews')), 'system:basic-user via system:authenticated');
+    assert.ok(
+      basic.some((r) => r.resources?.includes('selfsubjectaccessreviews')),
+      'system:basic-user via system:authenticated',
+    );
     assert.ok(!basic.some((r) => r.resources?.includes('pods')));
     assert.deepEqual(rbac.rulesFor(alice, 'team').slice(basic.length), podReader);
     assert.deepEqual(rbac.rulesFor(alice, 'other'), basic);
@@ -357,14 +352,54 @@ describe('bindings', () => {
 // Endpoints (write removed in 1.22, CVE-2021-25740), EndpointSlices, ControllerRevisions,
 // LimitRanges and ResourceQuotas; admin adds Roles and RoleBindings; PodTemplates are in none.
 const VIEW: Record<string, string[]> = {
-  pods: R, events: R, leases: [], replicasets: R, deployments: R, services: R, endpointslices: R, serviceaccounts: R, roles: [], rolebindings: [],
-  configmaps: R, secrets: [], persistentvolumeclaims: R, replicationcontrollers: R, endpoints: R, resourcequotas: R, limitranges: R, podtemplates: [],
-  statefulsets: R, daemonsets: R, controllerrevisions: R, jobs: R, cronjobs: R, horizontalpodautoscalers: R, poddisruptionbudgets: R, ingresses: R, networkpolicies: R,
+  pods: R,
+  events: R,
+  leases: [],
+  replicasets: R,
+  deployments: R,
+  services: R,
+  endpointslices: R,
+  serviceaccounts: R,
+  roles: [],
+  rolebindings: [],
+  configmaps: R,
+  secrets: [],
+  persistentvolumeclaims: R,
+  replicationcontrollers: R,
+  endpoints: R,
+  resourcequotas: R,
+  limitranges: R,
+  podtemplates: [],
+  statefulsets: R,
+  daemonsets: R,
+  controllerrevisions: R,
+  jobs: R,
+  cronjobs: R,
+  horizontalpodautoscalers: R,
+  poddisruptionbudgets: R,
+  ingresses: R,
+  networkpolicies: R,
 };
 const EDIT: Record<string, string[]> = {
-  ...VIEW, pods: RW, events: RW, replicasets: RW, deployments: RW, services: RW, serviceaccounts: RW,
-  configmaps: RW, secrets: RW, persistentvolumeclaims: RW, replicationcontrollers: RW,
-  statefulsets: RW, daemonsets: RW, jobs: RW, cronjobs: RW, horizontalpodautoscalers: RW, poddisruptionbudgets: RW, ingresses: RW, networkpolicies: RW,
+  ...VIEW,
+  pods: RW,
+  events: RW,
+  replicasets: RW,
+  deployments: RW,
+  services: RW,
+  serviceaccounts: RW,
+  configmaps: RW,
+  secrets: RW,
+  persistentvolumeclaims: RW,
+  replicationcontrollers: RW,
+  statefulsets: RW,
+  daemonsets: RW,
+  jobs: RW,
+  cronjobs: RW,
+  horizontalpodautoscalers: RW,
+  poddisruptionbudgets: RW,
+  ingresses: RW,
+  networkpolicies: RW,
 };
 const EXPECTED: Record<string, Record<string, string[]>> = {
   view: VIEW,
@@ -374,7 +409,16 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   'system:basic-user': Object.fromEntries(KINDS.filter((k) => k.namespaced).map((k) => [k.resource, []])),
 };
 /** Per cluster-scoped kind, when bound cluster-wide by a ClusterRoleBinding. */
-const NO_CLUSTER_KINDS = { nodes: [], clusterroles: [], clusterrolebindings: [], priorityclasses: [], persistentvolumes: [], storageclasses: [], ingressclasses: [], customresourcedefinitions: [] };
+const NO_CLUSTER_KINDS = {
+  nodes: [],
+  clusterroles: [],
+  clusterrolebindings: [],
+  priorityclasses: [],
+  persistentvolumes: [],
+  storageclasses: [],
+  ingressclasses: [],
+  customresourcedefinitions: [],
+};
 const EXPECTED_CLUSTER: Record<string, Record<string, string[]>> = {
   view: { ...NO_CLUSTER_KINDS, namespaces: R },
   edit: { ...NO_CLUSTER_KINDS, namespaces: R },
@@ -412,7 +456,11 @@ describe('default roles × verbs × kinds', () => {
         for (const verb of RW) {
           if (resource === 'namespaces') {
             const own = roleName === 'cluster-admin' ? RW : roleName === 'system:basic-user' ? [] : R;
-            expect(can(u, verb, 'namespaces', { name: 'team' }), own.includes(verb) && !['list', 'watch', 'create', 'deletecollection'].includes(verb), `${verb} namespace team`);
+            expect(
+              can(u, verb, 'namespaces', { name: 'team' }),
+              own.includes(verb) && !['list', 'watch', 'create', 'deletecollection'].includes(verb),
+              `${verb} namespace team`,
+            );
             expect(can(u, verb, 'namespaces', { name: 'other' }), false, `${verb} namespace other`);
           } else {
             expect(can(u, verb, resource), false, `${verb} ${resource}`);
@@ -480,7 +528,9 @@ describe('default roles × verbs × kinds', () => {
   test('system:masters is cluster-admin', () => {
     const { can, rbac } = cluster();
     const root = user('root', 'system:masters');
-    for (const k of KINDS) for (const verb of [...RW, 'escalate', 'bind']) assert.ok(can(root, verb, k.resource, { namespace: k.namespaced ? 'any' : undefined }), `${verb} ${k.resource}`);
+    for (const k of KINDS)
+      for (const verb of [...RW, 'escalate', 'bind'])
+        assert.ok(can(root, verb, k.resource, { namespace: k.namespaced ? 'any' : undefined }), `${verb} ${k.resource}`);
     assert.ok(rbac.authorize({ user: root, verb: 'get', apiGroup: '', resource: '', path: '/metrics' }).allowed);
   });
 
@@ -581,7 +631,10 @@ describe('confirmNoEscalation', () => {
 
   test('admin: subsets of admin in its namespace; uncovered rules listed, compacted and sorted', () => {
     const { rbac } = setup();
-    assert.equal(rbac.confirmNoEscalation(alice, role('r', 'team', [{ verbs: RW, apiGroups: ['apps'], resources: ['deployments', 'replicasets'] }])).allowed, true);
+    assert.equal(
+      rbac.confirmNoEscalation(alice, role('r', 'team', [{ verbs: RW, apiGroups: ['apps'], resources: ['deployments', 'replicasets'] }])).allowed,
+      true,
+    );
     assert.equal(rbac.confirmNoEscalation(alice, role('r', 'team', [{ verbs: RW, apiGroups: [RBAC_GROUP], resources: ['roles'] }])).allowed, true);
     const d = rbac.confirmNoEscalation(
       alice,
@@ -669,7 +722,10 @@ describe('confirmNoEscalation', () => {
     const { rbac } = setup(clusterRoleBinding('viewer', 'view', [U('victor')]));
     const agg = clusterRole('agg', [], { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }] } });
     const d = rbac.confirmNoEscalation(user('victor'), agg);
-    assert.deepEqual(d, { allowed: false, reason: 'clusterroles.rbac.authorization.k8s.io "agg" is forbidden: must have cluster-admin privileges to use the aggregationRule' });
+    assert.deepEqual(d, {
+      allowed: false,
+      reason: 'clusterroles.rbac.authorization.k8s.io "agg" is forbidden: must have cluster-admin privileges to use the aggregationRule',
+    });
     assert.equal(rbac.confirmNoEscalation(user('root', 'system:masters'), agg).allowed, true);
     const { rbac: rbac2 } = setup(clusterRoleBinding('admin', 'cluster-admin', [U('boss')]));
     assert.equal(rbac2.confirmNoEscalation(user('boss'), agg).allowed, true);
@@ -878,7 +934,10 @@ describe('resourceAttributes and forbiddenMessage', () => {
       forbiddenMessage(resourceAttributes(alice, kindOf('pods'), 'update', { namespace: 'a', name: 'web', subresource: 'status' })),
       'pods "web" is forbidden: User "alice" cannot update resource "pods/status" in API group "" in the namespace "a"',
     );
-    assert.equal(forbiddenMessage({ user: alice, verb: 'get', apiGroup: '', resource: '', path: '/metrics' }), 'forbidden: User "alice" cannot get path "/metrics"');
+    assert.equal(
+      forbiddenMessage({ user: alice, verb: 'get', apiGroup: '', resource: '', path: '/metrics' }),
+      'forbidden: User "alice" cannot get path "/metrics"',
+    );
   });
 });
 

@@ -18,10 +18,18 @@ test('at rest an item goes alone; while the slots are busy items queue and leave
   const b = new Batcher(send, { requests: 2, batch: 3 });
   const first = b.add(1);
   await tick();
-  assert.deepEqual(sent.map((s) => s.items), [[1]], 'alone, at once');
+  assert.deepEqual(
+    sent.map((s) => s.items),
+    [[1]],
+    'alone, at once',
+  );
   const second = b.add(2);
   await tick();
-  assert.deepEqual(sent.map((s) => s.items), [[1], [2]], 'a second slot was free');
+  assert.deepEqual(
+    sent.map((s) => s.items),
+    [[1], [2]],
+    'a second slot was free',
+  );
   const rest = [3, 4, 5, 6, 7].map((i) => b.add(i));
   await tick();
   assert.equal(sent.length, 2, 'both slots busy: nothing more goes out');
@@ -46,7 +54,10 @@ test('a failed request rejects its own items only; delayMs merges a burst into o
   await tick();
   assert.equal(sent.length, 0, 'waiting for the rest of the burst');
   await new Promise((r) => setTimeout(r, 40));
-  assert.deepEqual(sent.map((s) => s.items), [[1, 2, 3]]);
+  assert.deepEqual(
+    sent.map((s) => s.items),
+    [[1, 2, 3]],
+  );
   const later = b.add(4);
   sent[0]!.fail(new Error('unreachable'));
   for (const p of burst) await assert.rejects(p, /unreachable/);

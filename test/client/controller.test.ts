@@ -11,13 +11,17 @@ function scripted(answers: (() => Result | void)[], workers = 1) {
   const calls: number[] = [];
   const errors: unknown[] = [];
   const start = clock.now().getTime();
-  const controller = new Controller<string>('test', {
-    async reconcile() {
-      calls.push(clock.now().getTime() - start);
-      const next = answers.shift();
-      return next?.();
+  const controller = new Controller<string>(
+    'test',
+    {
+      async reconcile() {
+        calls.push(clock.now().getTime() - start);
+        const next = answers.shift();
+        return next?.();
+      },
     },
-  }, { clock, workers, rateLimiter: new ExponentialFailureRateLimiter(5, 1000), onError: (_k, e) => errors.push(e) });
+    { clock, workers, rateLimiter: new ExponentialFailureRateLimiter(5, 1000), onError: (_k, e) => errors.push(e) },
+  );
   controller.start();
   return { clock, calls, errors, controller };
 }
@@ -29,8 +33,10 @@ async function run(clock: FakeClock, ms: number): Promise<void> {
   }
 }
 
-test('an error is retried with the key\'s backoff; success forgets it', async () => {
-  const fail = () => { throw new Error('not yet'); };
+test("an error is retried with the key's backoff; success forgets it", async () => {
+  const fail = () => {
+    throw new Error('not yet');
+  };
   const { clock, calls, errors, controller } = scripted([fail, fail, fail, () => undefined]);
   controller.enqueue('a');
   await settle();
@@ -51,7 +57,12 @@ test('requeueAfter rechecks after that long, whatever the backoff; requeue uses 
 });
 
 test('a terminal error is not retried until the key is added again', async () => {
-  const { clock, calls, errors, controller } = scripted([() => { throw new TerminalError('bad spec'); }, () => undefined]);
+  const { clock, calls, errors, controller } = scripted([
+    () => {
+      throw new TerminalError('bad spec');
+    },
+    () => undefined,
+  ]);
   controller.enqueue('a');
   await settle();
   await run(clock, 100);
@@ -69,17 +80,21 @@ test('workers reconcile different keys at once, never one key twice; stop waits 
   let most = 0;
   const active = new Set<string>();
   let done = 0;
-  const controller = new Controller<string>('parallel', {
-    async reconcile(key) {
-      assert.ok(!active.has(key), `${key} reconciled twice at once`);
-      active.add(key);
-      most = Math.max(most, ++inFlight);
-      for (let i = 0; i < 3; i++) await settle();
-      inFlight--;
-      active.delete(key);
-      done++;
+  const controller = new Controller<string>(
+    'parallel',
+    {
+      async reconcile(key) {
+        assert.ok(!active.has(key), `${key} reconciled twice at once`);
+        active.add(key);
+        most = Math.max(most, ++inFlight);
+        for (let i = 0; i < 3; i++) await settle();
+        inFlight--;
+        active.delete(key);
+        done++;
+      },
     },
-  }, { clock, workers: 4 });
+    { clock, workers: 4 },
+  );
   controller.start();
   for (let round = 0; round < 5; round++) for (const k of ['a', 'b', 'c', 'd', 'e', 'f']) controller.enqueue(k);
   while (controller.queue.length || inFlight) await settle();
@@ -88,7 +103,7 @@ test('workers reconcile different keys at once, never one key twice; stop waits 
   assert.ok(done >= 6 && done <= 30);
 });
 
-test('reconciles are counted in the process registry under controller-runtime\'s names, by result', async () => {
+test("reconciles are counted in the process registry under controller-runtime's names, by result", async () => {
   const { metricsRegistry } = await import('../../src/observability/index.ts');
   const value = async (name: string, labels: Record<string, string>) => {
     const m = (await metricsRegistry().getSingleMetric(name)?.get())?.values ?? [];
@@ -96,23 +111,30 @@ test('reconciles are counted in the process registry under controller-runtime\'s
   };
   const clock = new FakeClock();
   let calls = 0;
-  const controller = new Controller<string>('metrics-test', {
-    async reconcile(key) {
-      calls++;
-      if (key === 'bad') throw new TerminalError('no');
-      return key === 'later' ? { requeueAfterMs: 1000 } : undefined;
+  const controller = new Controller<string>(
+    'metrics-test',
+    {
+      async reconcile(key) {
+        calls++;
+        if (key === 'bad') throw new TerminalError('no');
+        return key === 'later' ? { requeueAfterMs: 1000 } : undefined;
+      },
     },
-  }, { clock, onError: () => undefined });
-  const before = { success: await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'success' }), adds: await value('workqueue_adds_total', { name: 'metrics-test' }) };
+    { clock, onError: () => undefined },
+  );
+  const before = {
+    success: await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'success' }),
+    adds: await value('workqueue_adds_total', { name: 'metrics-test' }),
+  };
   controller.start();
   for (const k of ['a', 'b', 'bad', 'later']) controller.enqueue(k);
   while (calls < 4) await settle();
   await settle();
-  assert.equal(await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'success' }) - before.success, 2);
+  assert.equal((await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'success' })) - before.success, 2);
   assert.equal(await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'error' }), 1);
   assert.equal(await value('controller_runtime_reconcile_errors_total', { controller: 'metrics-test' }), 1);
   assert.equal(await value('controller_runtime_reconcile_total', { controller: 'metrics-test', result: 'requeue_after' }), 1);
-  assert.equal(await value('workqueue_adds_total', { name: 'metrics-test' }) - before.adds, 4);
+  assert.equal((await value('workqueue_adds_total', { name: 'metrics-test' })) - before.adds, 4);
   assert.equal(await value('workqueue_depth', { name: 'metrics-test' }), 0);
   await controller.stop();
 });

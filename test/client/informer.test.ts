@@ -51,10 +51,19 @@ test('an informer lists, then watches every namespace into an indexed cache; han
   await admin.resource('Pod').patch('other', 'x', { metadata: { labels: { app: 'b' } } });
   await admin.resource('Pod').delete('default', 'pre', { gracePeriodSeconds: 0 });
   await eventually(() => log.includes('delete default/pre'), 10_000, 'the delete');
-  assert.deepEqual(informer.cache.byIndex('nodeName', 'node-2').map((p) => p.metadata.name), ['x']);
-  assert.deepEqual(informer.cache.byIndex('label', 'app=b').map((p) => p.metadata.name), ['x']);
+  assert.deepEqual(
+    informer.cache.byIndex('nodeName', 'node-2').map((p) => p.metadata.name),
+    ['x'],
+  );
+  assert.deepEqual(
+    informer.cache.byIndex('label', 'app=b').map((p) => p.metadata.name),
+    ['x'],
+  );
   assert.deepEqual(informer.cache.byIndex('label', 'app=a'), []);
-  assert.deepEqual(informer.cache.byIndex('namespace', 'other').map((p) => p.metadata.name), ['x']);
+  assert.deepEqual(
+    informer.cache.byIndex('namespace', 'other').map((p) => p.metadata.name),
+    ['x'],
+  );
   assert.equal(informer.cache.get('default/pre'), undefined);
   assert.equal(log.filter((l) => l.startsWith('add other/x')).length, 1);
   assert.equal(log.filter((l) => l.startsWith('update other/x')).length, 1);
@@ -91,8 +100,14 @@ test('cut connections mid-stream: the informer resumes from its last resourceVer
   }
   await eventually(() => log.length >= expected.length && nodeLog.length >= 5, 20_000, 'every change');
   await new Promise((r) => setTimeout(r, 200)); // a duplicate would arrive now
-  assert.deepEqual(log.filter((l) => l.includes('/l-')), expected);
-  assert.deepEqual(nodeLog, Array.from({ length: 5 }, (_, i) => nodeLog.find((l) => l.startsWith(`add /n-${i}@`))));
+  assert.deepEqual(
+    log.filter((l) => l.includes('/l-')),
+    expected,
+  );
+  assert.deepEqual(
+    nodeLog,
+    Array.from({ length: 5 }, (_, i) => nodeLog.find((l) => l.startsWith(`add /n-${i}@`))),
+  );
   assert.equal(informer.lastSyncResourceVersion !== '', true);
   await informer.stop();
   await owner.stop();
@@ -105,7 +120,13 @@ test('a watch answered EXPIRED relists: the cache ends equal to the apiserver, d
   const proxy = await startProxy(t.url);
   const client = new Client({ server: proxy.url, token: t.adminToken });
   const errors: unknown[] = [];
-  const informer = new Informer(client.resource('ServiceAccount'), { clock: realClock(), namespace: 'other', initialBackoffMs: 300, maxBackoffMs: 300, onError: (e) => errors.push(e) });
+  const informer = new Informer(client.resource('ServiceAccount'), {
+    clock: realClock(),
+    namespace: 'other',
+    initialBackoffMs: 300,
+    maxBackoffMs: 300,
+    onError: (e) => errors.push(e),
+  });
   const log = recorder(informer);
   const sas = admin.resource('ServiceAccount');
   await sas.create({ metadata: { name: 'keep', namespace: 'other' } });

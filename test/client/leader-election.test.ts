@@ -34,7 +34,11 @@ function candidate(name: string, identity: string, clock: FakeClock, server = t.
   const client = new Client({ server, token: t.adminToken });
   const events: string[] = [];
   const elector = new LeaderElector({
-    client, clock, name, identity, releaseOnCancel,
+    client,
+    clock,
+    name,
+    identity,
+    releaseOnCancel,
     onStartedLeading: () => events.push('started'),
     onStoppedLeading: () => events.push('stopped'),
     onNewLeader: (who) => events.push(`leader ${who}`),
@@ -65,7 +69,7 @@ test('two candidates: exactly one leads; the Lease names it with Kubernetes defa
   await b.client.close();
 });
 
-test('a dead leader (no release) is replaced only once the lease duration has passed on the standby\'s clock', async () => {
+test("a dead leader (no release) is replaced only once the lease duration has passed on the standby's clock", async () => {
   const clock = new FakeClock();
   const a = candidate('le-two', 'a', clock, t.url, false);
   a.elector.start();
@@ -130,6 +134,12 @@ test('a leader cut off from the apiserver stops leading within the renew deadlin
 
 test('the timings must make sense: lease > renew deadline > 1.2 × retry period', () => {
   const client = admin;
-  assert.throws(() => new LeaderElector({ client, clock: new FakeClock(), name: 'x', identity: 'a', leaseDurationMs: 10_000, renewDeadlineMs: 10_000 }), RangeError);
-  assert.throws(() => new LeaderElector({ client, clock: new FakeClock(), name: 'x', identity: 'a', renewDeadlineMs: 2_000, retryPeriodMs: 2_000 }), RangeError);
+  assert.throws(
+    () => new LeaderElector({ client, clock: new FakeClock(), name: 'x', identity: 'a', leaseDurationMs: 10_000, renewDeadlineMs: 10_000 }),
+    RangeError,
+  );
+  assert.throws(
+    () => new LeaderElector({ client, clock: new FakeClock(), name: 'x', identity: 'a', renewDeadlineMs: 2_000, retryPeriodMs: 2_000 }),
+    RangeError,
+  );
 });

@@ -26,7 +26,10 @@ test('the generated operations are current with schema/schema.graphql (npm run g
 
 test('one generic client creates, reads, lists, patches, updates status and deletes objects of several kinds', async () => {
   const pods = client.resource('Pod');
-  const created = await pods.create({ metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+  const created = await pods.create({
+    metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+    spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  });
   assert.equal(created.kind, 'Pod');
   assert.equal(created.spec?.containers[0].image, 'nginx');
   assert.ok(created.metadata.uid && created.metadata.resourceVersion);
@@ -44,8 +47,14 @@ test('one generic client creates, reads, lists, patches, updates status and dele
   const replaced = await leases.replace({ ...(await leases.get('kube-system', 'l1'))!, spec: { holderIdentity: 'you', leaseDurationSeconds: 15 } });
   assert.equal(replaced.spec?.holderIdentity, 'you');
 
-  assert.deepEqual((await nodes.list({ labelSelector: 'zone=a' })).items.map((n) => n.metadata.name), ['n1']);
-  assert.deepEqual((await leases.list({ allNamespaces: true, fieldSelector: 'metadata.name=l1' })).items.map((l) => l.metadata.namespace), ['kube-system']);
+  assert.deepEqual(
+    (await nodes.list({ labelSelector: 'zone=a' })).items.map((n) => n.metadata.name),
+    ['n1'],
+  );
+  assert.deepEqual(
+    (await leases.list({ allNamespaces: true, fieldSelector: 'metadata.name=l1' })).items.map((l) => l.metadata.namespace),
+    ['kube-system'],
+  );
   await pods.delete('default', 'web', { gracePeriodSeconds: 0 });
   await nodes.delete(undefined, 'n1');
   assert.equal(await pods.get('default', 'web'), null);

@@ -34,37 +34,41 @@ test('a key added while it is worked on is handed out again only after done, onc
 });
 
 test('under concurrency: never two workers on one key, and every add is followed by work on it', async () => {
-  await fc.assert(fc.asyncProperty(
-    fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), pause: fc.nat(3) }), { minLength: 1, maxLength: 60 }),
-    fc.integer({ min: 1, max: 6 }),
-    async (adds, workers) => {
-      const { q } = queue();
-      const inFlight = new Set<string>();
-      const lastAdd = new Map<string, number>();
-      const lastStart = new Map<string, number>();
-      let tick = 0;
-      const work = async () => {
-        for (let key = await q.get(); key !== undefined; key = await q.get()) {
-          assert.ok(!inFlight.has(key), `${key} handed to two workers`);
-          inFlight.add(key);
-          lastStart.set(key, ++tick);
-          for (let i = 0; i < (key.charCodeAt(0) % 3); i++) await new Promise((r) => setImmediate(r));
-          inFlight.delete(key);
-          q.done(key);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), pause: fc.nat(3) }), { minLength: 1, maxLength: 60 }),
+      fc.integer({ min: 1, max: 6 }),
+      async (adds, workers) => {
+        const { q } = queue();
+        const inFlight = new Set<string>();
+        const lastAdd = new Map<string, number>();
+        const lastStart = new Map<string, number>();
+        let tick = 0;
+        const work = async () => {
+          for (let key = await q.get(); key !== undefined; key = await q.get()) {
+            assert.ok(!inFlight.has(key), `${key} handed to two workers`);
+            inFlight.add(key);
+            lastStart.set(key, ++tick);
+            for (let i = 0; i < key.charCodeAt(0) % 3; i++) await new Promise((r) => setImmediate(r));
+            inFlight.delete(key);
+            q.done(key);
+          }
+        };
+        const running = Array.from({ length: workers }, work);
+        for (const { key, pause } of adds) {
+          q.add(key);
+          lastAdd.set(key, ++tick);
+          for (let i = 0; i < pause; i++) await new Promise((r) => setImmediate(r));
         }
-      };
-      const running = Array.from({ length: workers }, work);
-      for (const { key, pause } of adds) {
-        q.add(key);
-        lastAdd.set(key, ++tick);
-        for (let i = 0; i < pause; i++) await new Promise((r) => setImmediate(r));
-      }
-      while (q.length || inFlight.size) await new Promise((r) => setImmediate(r));
-      q.shutDown();
-      await Promise.all(running);
-      for (const [key, added] of lastAdd) assert.ok((lastStart.get(key) ?? 0) > added, `${key} was added at ${added} but last worked on at ${lastStart.get(key)}`);
-    },
-  ), { numRuns: 60 });
+        while (q.length || inFlight.size) await new Promise((r) => setImmediate(r));
+        q.shutDown();
+        await Promise.all(running);
+        for (const [key, added] of lastAdd)
+          assert.ok((lastStart.get(key) ?? 0) > added, `${key} was added at ${added} but last worked on at ${lastStart.get(key)}`);
+      },
+    ),
+    { numRuns: 60 },
+  );
 });
 
 test('addAfter: not before its time; of several delayed adds the earliest counts', async () => {

@@ -25,19 +25,29 @@ const TIME_SCALE = '10';
 
 before(async () => {
   const databaseUrl = await processDatabaseUrl(cleanups);
-  apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], { DATABASE_URL: databaseUrl, KUBEQL_LOG_LEVEL: 'warn', ...BARE_APISERVER });
+  apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir], {
+    DATABASE_URL: databaseUrl,
+    KUBEQL_LOG_LEVEL: 'warn',
+    ...BARE_APISERVER,
+  });
   cleanups.push(() => apiserver.stop('SIGKILL'));
   admin = new Client({ server: apiserver.url, token: mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]) });
   cleanups.push(() => admin.close());
 });
-after(async () => { for (const c of cleanups.reverse()) await c(); });
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
 function controllerManager(): Promise<KubeqlProcess> {
-  return spawnKubeql('node', ['bin/kubeql.js', 'controller-manager', '--data-dir', dataDir, '--time-scale', TIME_SCALE], { KUBEQL_LOG_LEVEL: 'warn' }, /controller-manager (\S+) started against/)
-    .then((p) => {
-      cleanups.push(() => p.stop('SIGKILL'));
-      return p;
-    });
+  return spawnKubeql(
+    'node',
+    ['bin/kubeql.js', 'controller-manager', '--data-dir', dataDir, '--time-scale', TIME_SCALE],
+    { KUBEQL_LOG_LEVEL: 'warn' },
+    /controller-manager (\S+) started against/,
+  ).then((p) => {
+    cleanups.push(() => p.stop('SIGKILL'));
+    return p;
+  });
 }
 
 /** The identity printed in a controller-manager's ready line. */
@@ -48,16 +58,19 @@ const leaseHolder = async () => (await admin.resource('Lease').get('kube-system'
 function podCounter(namespace: string) {
   const live = new Map<string, boolean>();
   const state = { max: 0, minReady: Infinity, count: () => live.size, ready: () => [...live.values()].filter(Boolean).length };
-  const stop = admin.resource('Pod').watch({ namespace }, {
-    next: ({ type, object }) => {
-      if (type === 'BOOKMARK') return;
-      if (type === 'DELETED' || object.metadata.deletionTimestamp) live.delete(object.metadata.name);
-      else live.set(object.metadata.name, isReady(object));
-      state.max = Math.max(state.max, live.size);
+  const stop = admin.resource('Pod').watch(
+    { namespace },
+    {
+      next: ({ type, object }) => {
+        if (type === 'BOOKMARK') return;
+        if (type === 'DELETED' || object.metadata.deletionTimestamp) live.delete(object.metadata.name);
+        else live.set(object.metadata.name, isReady(object));
+        state.max = Math.max(state.max, live.size);
+      },
+      error: () => undefined,
+      complete: () => undefined,
     },
-    error: () => undefined,
-    complete: () => undefined,
-  });
+  );
   return Object.assign(state, { stop });
 }
 
@@ -84,8 +97,15 @@ test('kill -9 of the leading controller-manager mid-rollout: another finishes th
     const d = await admin.resource('Deployment').get('rollout', 'web');
     const s = d?.status;
     const podsNow = (await admin.resource('Pod').list({ namespace: 'rollout' })).items.filter((p) => !p.metadata.deletionTimestamp);
-    return d && s?.observedGeneration === d.metadata.generation && s?.updatedReplicas === 8 && s?.readyReplicas === 8 && s?.replicas === 8
-      && podsNow.length === 8 && podsNow.every((p) => p.spec?.containers[0].image === image && isReady(p));
+    return (
+      d &&
+      s?.observedGeneration === d.metadata.generation &&
+      s?.updatedReplicas === 8 &&
+      s?.readyReplicas === 8 &&
+      s?.replicas === 8 &&
+      podsNow.length === 8 &&
+      podsNow.every((p) => p.spec?.containers[0].image === image && isReady(p))
+    );
   };
   await eventually(rolledOut('nginx:1'), 60_000, 'v1 rolled out');
   assert.equal(await leaseHolder(), identityOf(first));
@@ -93,7 +113,11 @@ test('kill -9 of the leading controller-manager mid-rollout: another finishes th
   // v2, and the leader dies as the new ReplicaSet starts to grow
   const current = (await admin.resource('Deployment').get('rollout', 'web'))!;
   await admin.resource('Deployment').replace({ ...current, spec: { ...current.spec!, template: deployment('web', 'nginx:2', 8).spec!.template } });
-  await eventually(async () => (await admin.resource('Pod').list({ namespace: 'rollout' })).items.some((p) => p.spec?.containers[0].image === 'nginx:2'), 30_000, 'the rollout under way');
+  await eventually(
+    async () => (await admin.resource('Pod').list({ namespace: 'rollout' })).items.some((p) => p.spec?.containers[0].image === 'nginx:2'),
+    30_000,
+    'the rollout under way',
+  );
   await first.stop('SIGKILL');
   const second = await controllerManager();
   await eventually(async () => (await leaseHolder()) === identityOf(second), 30_000, 'the new controller-manager leads');
@@ -119,7 +143,11 @@ test('two controller-managers at once: one leads, the ReplicaSet never gets more
   await eventually(async () => [identityOf(a), identityOf(b)].includes((await leaseHolder()) ?? ''), 30_000, 'one of them leads');
   const rs = (replicas: number) => ({
     metadata: { name: 'pair', namespace: 'pair' },
-    spec: { replicas, selector: { matchLabels: { app: 'pair' } }, template: { metadata: { labels: { app: 'pair' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'pair' } },
+      template: { metadata: { labels: { app: 'pair' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    },
   });
   const scale = (n: number) => admin.resource('ReplicaSet').patch('pair', 'pair', { spec: { replicas: n } });
   const has = (n: number) => async () => pods.count() === n && (await admin.resource('ReplicaSet').get('pair', 'pair'))?.status?.replicas === (n || undefined);

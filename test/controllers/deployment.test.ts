@@ -84,14 +84,22 @@ const counters = (d: Deployment) => ({
 
 /** The rollout is over: every replica updated and available, as `kubectl rollout status` waits for. */
 async function rolledOut(c: Client, name: string, image: string, timeoutMs = 20_000): Promise<Deployment> {
-  return eventually(async () => {
-    const d = await get(c, name);
-    const n = d.spec?.replicas ?? 1;
-    const done = (d.status?.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) && imageOf(d) === image
-      && counters(d).updatedReplicas === n && counters(d).replicas === n && counters(d).availableReplicas === n
-      && condition(d, 'Progressing')?.reason === 'NewReplicaSetAvailable';
-    return done ? d : undefined;
-  }, timeoutMs, `rollout of ${name} to ${image}`);
+  return eventually(
+    async () => {
+      const d = await get(c, name);
+      const n = d.spec?.replicas ?? 1;
+      const done =
+        (d.status?.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+        imageOf(d) === image &&
+        counters(d).updatedReplicas === n &&
+        counters(d).replicas === n &&
+        counters(d).availableReplicas === n &&
+        condition(d, 'Progressing')?.reason === 'NewReplicaSetAvailable';
+      return done ? d : undefined;
+    },
+    timeoutMs,
+    `rollout of ${name} to ${image}`,
+  );
 }
 
 async function eventMessages(c: Client, name: string, reason = 'ScalingReplicaSet'): Promise<string[]> {
@@ -108,36 +116,64 @@ function fakeReplicaSetController(c: Client): () => void {
   const post = (rs: RS) => {
     const replicas = rs.spec?.replicas ?? 1;
     const healthy = imageOf(rs) === 'broken' ? 0 : replicas;
-    chain = chain.then(() => c.resource('ReplicaSet').updateStatus(NS, rs.metadata.name, {
-      replicas, fullyLabeledReplicas: replicas, readyReplicas: healthy, availableReplicas: healthy, observedGeneration: rs.metadata.generation,
-    })).then(() => undefined, () => undefined);
+    chain = chain
+      .then(() =>
+        c.resource('ReplicaSet').updateStatus(NS, rs.metadata.name, {
+          replicas,
+          fullyLabeledReplicas: replicas,
+          readyReplicas: healthy,
+          availableReplicas: healthy,
+          observedGeneration: rs.metadata.generation,
+        }),
+      )
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   };
-  return c.resource('ReplicaSet').watch({ namespace: NS }, { next: (e) => { if (e.type === 'ADDED' || e.type === 'MODIFIED') post(e.object); }, error: () => undefined, complete: () => undefined });
+  return c.resource('ReplicaSet').watch(
+    { namespace: NS },
+    {
+      next: (e) => {
+        if (e.type === 'ADDED' || e.type === 'MODIFIED') post(e.object);
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
 }
 
 /** Every state of the namespace's ReplicaSets, in watch order. */
 function recordReplicaSets(c: Client): { states: Map<string, RS>[]; stop: () => void } {
   const current = new Map<string, RS>();
   const states: Map<string, RS>[] = [];
-  const stop = c.resource('ReplicaSet').watch({ namespace: NS }, {
-    next: (e) => {
-      if (e.type === 'BOOKMARK') return;
-      if (e.type === 'DELETED') current.delete(e.object.metadata.name);
-      else current.set(e.object.metadata.name, e.object);
-      states.push(new Map(current));
+  const stop = c.resource('ReplicaSet').watch(
+    { namespace: NS },
+    {
+      next: (e) => {
+        if (e.type === 'BOOKMARK') return;
+        if (e.type === 'DELETED') current.delete(e.object.metadata.name);
+        else current.set(e.object.metadata.name, e.object);
+        states.push(new Map(current));
+      },
+      error: () => undefined,
+      complete: () => undefined,
     },
-    error: () => undefined,
-    complete: () => undefined,
-  });
+  );
   return { states, stop };
 }
 
 describe('Deployment arithmetic (pkg/controller/deployment/util)', () => {
-  const d = (replicas: number, maxSurgeValue: number | string, maxUnavailableValue: number | string, type = 'RollingUpdate') => ({
-    ...deploy('x', { replicas, strategy: type === 'Recreate' ? { type } : { type, rollingUpdate: { maxSurge: maxSurgeValue, maxUnavailable: maxUnavailableValue } } }),
-    status: { replicas },
-  }) as Deployment;
-  const rs = (replicas: number, annotations: Record<string, string> = {}) => ({ metadata: { name: `rs-${replicas}`, annotations }, spec: { replicas } }) as never as RS;
+  const d = (replicas: number, maxSurgeValue: number | string, maxUnavailableValue: number | string, type = 'RollingUpdate') =>
+    ({
+      ...deploy('x', {
+        replicas,
+        strategy: type === 'Recreate' ? { type } : { type, rollingUpdate: { maxSurge: maxSurgeValue, maxUnavailable: maxUnavailableValue } },
+      }),
+      status: { replicas },
+    }) as Deployment;
+  const rs = (replicas: number, annotations: Record<string, string> = {}) =>
+    ({ metadata: { name: `rs-${replicas}`, annotations }, spec: { replicas } }) as never as RS;
 
   test('maxSurge rounds up and maxUnavailable down; both 0 leaves one unavailable; Recreate has neither', () => {
     const table: [number, number | string, number | string, number, number][] = [
@@ -150,7 +186,11 @@ describe('Deployment arithmetic (pkg/controller/deployment/util)', () => {
       [0, '25%', '25%', 0, 0],
     ];
     for (const [replicas, surge, unavailable, wantSurge, wantUnavailable] of table) {
-      assert.deepEqual([maxSurge(d(replicas, surge, unavailable)), maxUnavailable(d(replicas, surge, unavailable))], [wantSurge, wantUnavailable], `${replicas} ${surge} ${unavailable}`);
+      assert.deepEqual(
+        [maxSurge(d(replicas, surge, unavailable)), maxUnavailable(d(replicas, surge, unavailable))],
+        [wantSurge, wantUnavailable],
+        `${replicas} ${surge} ${unavailable}`,
+      );
     }
     assert.deepEqual([maxSurge(d(10, 0, 0, 'Recreate')), maxUnavailable(d(10, 0, 0, 'Recreate'))], [0, 0]);
   });
@@ -174,7 +214,13 @@ describe('Deployment arithmetic (pkg/controller/deployment/util)', () => {
 
   test('the pod-template hash: SafeEncodeString of the FNV-1a hash, changed by the collision count, blind to the hash label', () => {
     const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1' }] } };
-    assert.equal(safeEncodeString('0123456789'), 'bcdfghjklm'.split('').map((_, i) => 'bcdfghjklmnpqrstvwxz2456789'[(48 + i) % 27]).join(''));
+    assert.equal(
+      safeEncodeString('0123456789'),
+      'bcdfghjklm'
+        .split('')
+        .map((_, i) => 'bcdfghjklmnpqrstvwxz2456789'[(48 + i) % 27])
+        .join(''),
+    );
     assert.equal(computeHash(template), computeHash(structuredClone(template)));
     assert.notEqual(computeHash(template, 1), computeHash(template));
     assert.notEqual(computeHash(template, 1), computeHash(template, 2));
@@ -185,7 +231,10 @@ describe('Deployment arithmetic (pkg/controller/deployment/util)', () => {
   });
 
   test('a ReplicaSet brought back gets the newest revision and keeps its earlier ones in revision-history', () => {
-    const dep = { ...d(3, 1, 0), metadata: { name: 'x', uid: 'u', resourceVersion: '1', annotations: { 'kubernetes.io/change-cause': 'v1', [REVISION]: '9' } } } as Deployment;
+    const dep = {
+      ...d(3, 1, 0),
+      metadata: { name: 'x', uid: 'u', resourceVersion: '1', annotations: { 'kubernetes.io/change-cause': 'v1', [REVISION]: '9' } },
+    } as Deployment;
     const back = rs(0, { [REVISION]: '1' });
     assert.ok(setNewReplicaSetAnnotations(dep, back, '3', true));
     assert.equal(back.metadata.annotations?.[REVISION], '3');
@@ -197,8 +246,10 @@ describe('Deployment arithmetic (pkg/controller/deployment/util)', () => {
     const fresh = rs(0);
     setNewReplicaSetAnnotations(dep, fresh, '1', false);
     assert.deepEqual(fresh.metadata.annotations, {
-      'kubernetes.io/change-cause': 'v1', [REVISION]: '1',
-      'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4',
+      'kubernetes.io/change-cause': 'v1',
+      [REVISION]: '1',
+      'deployment.kubernetes.io/desired-replicas': '3',
+      'deployment.kubernetes.io/max-replicas': '4',
     });
   });
 });
@@ -230,7 +281,10 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
     assert.equal(rs.metadata.labels?.['pod-template-hash'], hash);
     assert.equal(rs.spec?.selector.matchLabels?.['pod-template-hash'], hash);
     assert.equal(rs.spec?.template?.metadata?.labels?.['pod-template-hash'], hash);
-    assert.deepEqual(rs.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller, r.blockOwnerDeletion]), [['Deployment', 'web', true, true]]);
+    assert.deepEqual(
+      rs.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller, r.blockOwnerDeletion]),
+      [['Deployment', 'web', true, true]],
+    );
     assert.equal(rs.spec?.replicas, 3);
     assert.equal(rs.metadata.annotations?.[REVISION], '1');
     assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '3');
@@ -240,12 +294,17 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
     const available = condition(d, 'Available')!;
     assert.deepEqual([available.status, available.reason, available.message], ['True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.']);
     const progressing = condition(d, 'Progressing')!;
-    assert.deepEqual([progressing.status, progressing.reason, progressing.message], ['True', 'NewReplicaSetAvailable', `ReplicaSet "web-${hash}" has successfully progressed.`]);
+    assert.deepEqual(
+      [progressing.status, progressing.reason, progressing.message],
+      ['True', 'NewReplicaSetAvailable', `ReplicaSet "web-${hash}" has successfully progressed.`],
+    );
     assert.deepEqual(await eventMessages(c, 'web'), [`Scaled up replica set web-${hash} from 0 to 3`]);
   });
 
   test('a rolling update scales the new ReplicaSet up and the old one down within maxSurge, keeps the old one at 0 and counts revision 2', async () => {
-    await c.resource('Deployment').create(deploy('roll', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+    await c
+      .resource('Deployment')
+      .create(deploy('roll', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
     const v1 = await rolledOut(c, 'roll', 'nginx:1');
     const record = recordReplicaSets(c);
     await setImage(c, 'roll', 'nginx:2');
@@ -321,14 +380,17 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
     await c.resource('Deployment').create(deploy('paused', { replicas: 2 }));
     await rolledOut(c, 'paused', 'nginx:1');
     const reasons: string[] = [];
-    const stopWatch = c.resource('Deployment').watch({ namespace: NS, fieldSelector: 'metadata.name=paused' }, {
-      next: (e) => {
-        const reason = e.object.status?.conditions?.find((x) => x.type === 'Progressing')?.reason;
-        if (reason && reasons.at(-1) !== reason) reasons.push(reason);
+    const stopWatch = c.resource('Deployment').watch(
+      { namespace: NS, fieldSelector: 'metadata.name=paused' },
+      {
+        next: (e) => {
+          const reason = e.object.status?.conditions?.find((x) => x.type === 'Progressing')?.reason;
+          if (reason && reasons.at(-1) !== reason) reasons.push(reason);
+        },
+        error: () => undefined,
+        complete: () => undefined,
       },
-      error: () => undefined,
-      complete: () => undefined,
-    });
+    );
     await c.request(operations.PauseDeploymentDocument, { namespace: NS, name: 'paused' });
     let d = await eventually(async () => {
       const x = await get(c, 'paused');
@@ -343,7 +405,11 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
       return (x.status?.observedGeneration ?? 0) >= x.metadata.generation! && counters(x).availableReplicas === 4 ? x : undefined;
     });
     const rss = await replicaSetsOf(c, d);
-    assert.deepEqual(rss.map((rs) => [imageOf(rs), rs.spec?.replicas]), [['nginx:1', 4]], 'scaled, not rolled out');
+    assert.deepEqual(
+      rss.map((rs) => [imageOf(rs), rs.spec?.replicas]),
+      [['nginx:1', 4]],
+      'scaled, not rolled out',
+    );
     assert.equal(counters(d).updatedReplicas, 0, 'no pod has the paused template');
     assert.equal(condition(d, 'Progressing')?.reason, 'DeploymentPaused');
     await c.request(operations.ResumeDeploymentDocument, { namespace: NS, name: 'paused' });
@@ -352,7 +418,10 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
     stopWatch();
     assert.equal(d.spec?.replicas, 4);
     const after = await replicaSetsOf(c, d);
-    assert.deepEqual(after.map((rs) => [imageOf(rs), rs.spec?.replicas]).sort(), [['nginx:1', 0], ['nginx:2', 4]]);
+    assert.deepEqual(after.map((rs) => [imageOf(rs), rs.spec?.replicas]).sort(), [
+      ['nginx:1', 0],
+      ['nginx:2', 4],
+    ]);
     assert.deepEqual(reasons.slice(0, 4), ['NewReplicaSetAvailable', 'DeploymentPaused', 'DeploymentResumed', 'NewReplicaSetCreated']);
   });
 
@@ -367,7 +436,10 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
       const x = await replicaSetsOf(c, d);
       return x.length === 2 ? x : undefined;
     });
-    assert.deepEqual(rss.map((rs) => [imageOf(rs), rs.metadata.annotations?.[REVISION], rs.spec?.replicas]).sort(), [['nginx:3', '3', 0], ['nginx:4', '4', 1]]);
+    assert.deepEqual(rss.map((rs) => [imageOf(rs), rs.metadata.annotations?.[REVISION], rs.spec?.replicas]).sort(), [
+      ['nginx:3', '3', 0],
+      ['nginx:4', '4', 1],
+    ]);
   });
 
   test('a rollout that makes no progress for progressDeadlineSeconds reports ProgressDeadlineExceeded', async () => {
@@ -384,13 +456,22 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
     assert.equal(d.spec?.progressDeadlineSeconds, 600, 'the default deadline, waited at --time-scale');
     // maxUnavailable 25% of 2 = 0 and maxSurge 1: the old pods all stay.
     assert.equal(condition(d, 'Available')?.status, 'True');
-    assert.deepEqual(counters(d), { observedGeneration: d.metadata.generation!, replicas: 3, updatedReplicas: 1, readyReplicas: 2, availableReplicas: 2, unavailableReplicas: 1 });
+    assert.deepEqual(counters(d), {
+      observedGeneration: d.metadata.generation!,
+      replicas: 3,
+      updatedReplicas: 1,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      unavailableReplicas: 1,
+    });
   });
 
   test('scaling a Deployment mid-rollout shares the new replicas among its ReplicaSets in proportion', async () => {
     // Kubernetes' example: 10 replicas, maxSurge 3, maxUnavailable 2, a new template that never
     // becomes available — the rollout stops at 8 old + 5 new pods.
-    await c.resource('Deployment').create(deploy('prop', { replicas: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+    await c
+      .resource('Deployment')
+      .create(deploy('prop', { replicas: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
     await rolledOut(c, 'prop', 'nginx:1');
     await setImage(c, 'prop', 'broken');
     const sizes = async () => {
@@ -411,9 +492,19 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
       const x = await get(c, 'prop');
       return (x.status?.observedGeneration ?? 0) >= x.metadata.generation! && counters(x).replicas === 23 ? x : undefined;
     });
-    assert.deepEqual(counters(d), { observedGeneration: d.metadata.generation!, replicas: 23, updatedReplicas: 9, readyReplicas: 14, availableReplicas: 14, unavailableReplicas: 9 });
+    assert.deepEqual(counters(d), {
+      observedGeneration: d.metadata.generation!,
+      replicas: 23,
+      updatedReplicas: 9,
+      readyReplicas: 14,
+      availableReplicas: 14,
+      unavailableReplicas: 9,
+    });
     const available = condition(d, 'Available')!;
-    assert.deepEqual([available.status, available.reason, available.message], ['False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.']);
+    assert.deepEqual(
+      [available.status, available.reason, available.message],
+      ['False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'],
+    );
     const rss = await replicaSetsOf(c, d);
     for (const rs of rss) {
       assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '20');
@@ -450,10 +541,13 @@ describe('Deployment controller (the test as the ReplicaSet controller)', () => 
     const created = await c.resource('Deployment').create(d as never);
     await rolledOut(c, 'adopt', 'nginx:1');
     const rss = await replicaSetsOf(c, created);
-    assert.deepEqual(rss.map((rs) => rs.metadata.name), [`adopt-${hash}`], 'adopted, not duplicated');
+    assert.deepEqual(
+      rss.map((rs) => rs.metadata.name),
+      [`adopt-${hash}`],
+      'adopted, not duplicated',
+    );
   });
 });
-
 
 describe('Deployment and ReplicaSet controllers together (the test as scheduler and kubelet)', () => {
   let cluster: TestCluster;
@@ -476,34 +570,48 @@ describe('Deployment and ReplicaSet controllers together (the test as scheduler 
     let rolling = false;
     let most = 0;
     let fewestReady = Infinity;
-    const stopWatch = c.resource('Pod').watch({ namespace: NS }, {
-      next: ({ type, object }) => {
-        if (type === 'BOOKMARK') return;
-        if (type === 'DELETED') pods.delete(object.metadata.name);
-        else pods.set(object.metadata.name, object);
-        if (!rolling) return;
-        const active = [...pods.values()].filter((p) => !p.metadata.deletionTimestamp);
-        most = Math.max(most, active.length);
-        fewestReady = Math.min(fewestReady, active.filter(isReady).length);
+    const stopWatch = c.resource('Pod').watch(
+      { namespace: NS },
+      {
+        next: ({ type, object }) => {
+          if (type === 'BOOKMARK') return;
+          if (type === 'DELETED') pods.delete(object.metadata.name);
+          else pods.set(object.metadata.name, object);
+          if (!rolling) return;
+          const active = [...pods.values()].filter((p) => !p.metadata.deletionTimestamp);
+          most = Math.max(most, active.length);
+          fewestReady = Math.min(fewestReady, active.filter(isReady).length);
+        },
+        error: () => undefined,
+        complete: () => undefined,
       },
-      error: () => undefined,
-      complete: () => undefined,
-    });
+    );
     await c.resource('Deployment').create(deploy('web', { replicas: 10 }));
     await rolledOut(c, 'web', 'nginx:1', 60_000);
     await eventually(() => [...pods.values()].filter((p) => !p.metadata.deletionTimestamp && isReady(p)).length === 10);
     rolling = true;
     await setImage(c, 'web', 'nginx:2');
     const d = await rolledOut(c, 'web', 'nginx:2', 60_000);
-    await eventually(() => {
-      const left = [...pods.values()];
-      return left.length === 10 && left.every((p) => p.spec?.containers[0].image === 'nginx:2' && isReady(p));
-    }, 30_000, 'only the 10 new pods, all ready');
+    await eventually(
+      () => {
+        const left = [...pods.values()];
+        return left.length === 10 && left.every((p) => p.spec?.containers[0].image === 'nginx:2' && isReady(p));
+      },
+      30_000,
+      'only the 10 new pods, all ready',
+    );
     stopWatch();
     assert.ok(most <= 13, `at most replicas + maxSurge = 13 pods at any instant (saw ${most})`);
     assert.ok(most > 10, `the rollout surged (saw ${most})`);
     assert.ok(fewestReady >= 8, `at least replicas − maxUnavailable = 8 ready pods at any instant (saw ${fewestReady})`);
-    assert.deepEqual(counters(d), { observedGeneration: d.metadata.generation!, replicas: 10, updatedReplicas: 10, readyReplicas: 10, availableReplicas: 10, unavailableReplicas: 0 });
+    assert.deepEqual(counters(d), {
+      observedGeneration: d.metadata.generation!,
+      replicas: 10,
+      updatedReplicas: 10,
+      readyReplicas: 10,
+      availableReplicas: 10,
+      unavailableReplicas: 0,
+    });
     const newRS = (await replicaSetsOf(c, d)).find((rs) => imageOf(rs) === 'nginx:2')!;
     for (const p of pods.values()) {
       assert.equal(p.metadata.labels?.['pod-template-hash'], newRS.metadata.labels?.['pod-template-hash']);
@@ -514,17 +622,20 @@ describe('Deployment and ReplicaSet controllers together (the test as scheduler 
   test('Recreate creates no new pod while an old pod is left, even a terminating one', async () => {
     const pods = new Map<string, Pod>();
     let violation = '';
-    const stopWatch = c.resource('Pod').watch({ namespace: NS }, {
-      next: ({ type, object }) => {
-        if (type === 'BOOKMARK' || !object.metadata.name.startsWith('recreate-')) return;
-        if (type === 'DELETED') pods.delete(object.metadata.name);
-        else pods.set(object.metadata.name, object);
-        const images = new Set([...pods.values()].map((p) => p.spec?.containers[0]?.image));
-        if (images.size > 1) violation ||= `old and new pods at once: ${[...pods.keys()].join(', ')}`;
+    const stopWatch = c.resource('Pod').watch(
+      { namespace: NS },
+      {
+        next: ({ type, object }) => {
+          if (type === 'BOOKMARK' || !object.metadata.name.startsWith('recreate-')) return;
+          if (type === 'DELETED') pods.delete(object.metadata.name);
+          else pods.set(object.metadata.name, object);
+          const images = new Set([...pods.values()].map((p) => p.spec?.containers[0]?.image));
+          if (images.size > 1) violation ||= `old and new pods at once: ${[...pods.keys()].join(', ')}`;
+        },
+        error: () => undefined,
+        complete: () => undefined,
       },
-      error: () => undefined,
-      complete: () => undefined,
-    });
+    );
     await c.resource('Deployment').create(deploy('recreate', { replicas: 4, strategy: { type: 'Recreate' } }));
     await rolledOut(c, 'recreate', 'nginx:1', 60_000);
     await setImage(c, 'recreate', 'nginx:2');
@@ -532,6 +643,13 @@ describe('Deployment and ReplicaSet controllers together (the test as scheduler 
     await eventually(() => pods.size === 4 && [...pods.values()].every((p) => p.spec?.containers[0]?.image === 'nginx:2' && isReady(p)), 30_000);
     stopWatch();
     assert.equal(violation, '');
-    assert.deepEqual(counters(d), { observedGeneration: d.metadata.generation!, replicas: 4, updatedReplicas: 4, readyReplicas: 4, availableReplicas: 4, unavailableReplicas: 0 });
+    assert.deepEqual(counters(d), {
+      observedGeneration: d.metadata.generation!,
+      replicas: 4,
+      updatedReplicas: 4,
+      readyReplicas: 4,
+      availableReplicas: 4,
+      unavailableReplicas: 0,
+    });
   });
 });

@@ -34,8 +34,14 @@ async function runningPod(name: string, app: string, ip: string, ready: boolean,
 async function setReady(name: string, ip: string, ready: boolean, namespace = 'default') {
   const status = ready ? 'True' : 'False';
   await pods().updateStatus(namespace, name, {
-    phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: '10.0.0.1',
-    conditions: [{ type: 'Ready', status }, { type: 'ContainersReady', status }],
+    phase: 'Running',
+    podIP: ip,
+    podIPs: [{ ip }],
+    hostIP: '10.0.0.1',
+    conditions: [
+      { type: 'Ready', status },
+      { type: 'ContainersReady', status },
+    ],
   });
 }
 
@@ -46,19 +52,34 @@ describe('EndpointSlices follow the Service and its pods', () => {
     await pods().create({ metadata: { name: 'web-pending', labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } }); // no IP: not listed
     const svc = await c.admin.resource('Service').create({
       metadata: { name: 'web', namespace: 'default', labels: { team: 'a' } },
-      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'metrics', port: 9090, targetPort: 9100 }] },
+      spec: {
+        selector: { app: 'web' },
+        ports: [
+          { name: 'http', port: 80, targetPort: 'http' },
+          { name: 'metrics', port: 9090, targetPort: 9100 },
+        ],
+      },
     });
 
-    const [slice] = await eventually(async () => {
-      const s = await slicesOf('web');
-      return s.length === 1 && endpointsOf(s).length === 2 ? s : undefined;
-    }, 20_000, 'a slice with two endpoints');
+    const [slice] = await eventually(
+      async () => {
+        const s = await slicesOf('web');
+        return s.length === 1 && endpointsOf(s).length === 2 ? s : undefined;
+      },
+      20_000,
+      'a slice with two endpoints',
+    );
     assert.equal(slice.addressType, 'IPv4');
     assert.equal(slice.metadata?.labels?.[MANAGED_BY_LABEL], 'endpointslice-controller.k8s.io');
     assert.equal(slice.metadata?.labels?.team, 'a', 'the Service labels are copied');
     assert.ok(slice.metadata?.name?.startsWith('web-'));
-    assert.deepEqual(slice.metadata?.ownerReferences, [{ apiVersion: 'v1', kind: 'Service', name: 'web', uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true }]);
-    assert.deepEqual(slice.ports, [{ name: 'http', protocol: 'TCP', port: 8080 }, { name: 'metrics', protocol: 'TCP', port: 9100 }]);
+    assert.deepEqual(slice.metadata?.ownerReferences, [
+      { apiVersion: 'v1', kind: 'Service', name: 'web', uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
+    assert.deepEqual(slice.ports, [
+      { name: 'http', protocol: 'TCP', port: 8080 },
+      { name: 'metrics', protocol: 'TCP', port: 9100 },
+    ]);
     const byName = Object.fromEntries(endpointsOf([slice]).map((e) => [e.targetRef?.name, e]));
     assert.deepEqual(byName['web-1'].addresses, ['10.244.1.1']);
     assert.equal(byName['web-1'].nodeName, 'node-1');
@@ -71,11 +92,18 @@ describe('EndpointSlices follow the Service and its pods', () => {
     await eventually(async () => endpointsOf(await slicesOf('web')).every((e) => e.conditions?.ready), 20_000, 'web-2 ready');
 
     // A terminating pod is listed as terminating, not ready, still serving.
-    await pods().create({ metadata: { name: 'web-3', labels: { app: 'web' }, finalizers: ['example.com/hold'] }, spec: { containers: [{ name: 'web', image: 'nginx' }] } });
+    await pods().create({
+      metadata: { name: 'web-3', labels: { app: 'web' }, finalizers: ['example.com/hold'] },
+      spec: { containers: [{ name: 'web', image: 'nginx' }] },
+    });
     await setReady('web-3', '10.244.1.3', true);
     await eventually(async () => endpointsOf(await slicesOf('web')).length === 3, 20_000, 'three endpoints');
     await pods().delete('default', 'web-3');
-    const terminating = await eventually(async () => endpointsOf(await slicesOf('web')).find((e) => e.targetRef?.name === 'web-3' && e.conditions?.terminating), 20_000, 'web-3 terminating');
+    const terminating = await eventually(
+      async () => endpointsOf(await slicesOf('web')).find((e) => e.targetRef?.name === 'web-3' && e.conditions?.terminating),
+      20_000,
+      'web-3 terminating',
+    );
     assert.deepEqual(terminating.conditions, { ready: false, serving: true, terminating: true });
     await pods().patch('default', 'web-3', { metadata: { finalizers: null } });
 
@@ -83,10 +111,14 @@ describe('EndpointSlices follow the Service and its pods', () => {
     await pods().patch('default', 'web-2', { metadata: { labels: { app: 'other' } } });
     await pods().delete('default', 'web-1', { gracePeriodSeconds: 0 });
     // What stays is one empty placeholder slice (created as the last real one goes).
-    const [placeholder] = await eventually(async () => {
-      const s = await slicesOf('web');
-      return s.length === 1 && endpointsOf(s).length === 0 ? s : undefined;
-    }, 20_000, 'one empty placeholder slice');
+    const [placeholder] = await eventually(
+      async () => {
+        const s = await slicesOf('web');
+        return s.length === 1 && endpointsOf(s).length === 0 ? s : undefined;
+      },
+      20_000,
+      'one empty placeholder slice',
+    );
     assert.deepEqual(placeholder.ports ?? [], []);
   });
 
@@ -97,20 +129,31 @@ describe('EndpointSlices follow the Service and its pods', () => {
       await pods().create({ metadata: { name: `big-${i}`, labels: { app: 'big' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
       await setReady(`big-${i}`, `10.244.2.${i}`, true);
     }
-    const slices = await eventually(async () => {
-      const s = await slicesOf('big');
-      return endpointsOf(s).length === n ? s : undefined;
-    }, 60_000, `${n} endpoints`);
+    const slices = await eventually(
+      async () => {
+        const s = await slicesOf('big');
+        return endpointsOf(s).length === n ? s : undefined;
+      },
+      60_000,
+      `${n} endpoints`,
+    );
     assert.equal(slices.length, 2);
     assert.ok(slices.every((s) => (s.endpoints ?? []).length <= 100));
-    assert.deepEqual(slices.map((s) => s.ports), [[{ name: '', protocol: 'TCP', port: 80 }], [{ name: '', protocol: 'TCP', port: 80 }]]);
+    assert.deepEqual(
+      slices.map((s) => s.ports),
+      [[{ name: '', protocol: 'TCP', port: 80 }], [{ name: '', protocol: 'TCP', port: 80 }]],
+    );
     assert.equal(new Set(endpointsOf(slices).map((e) => e.addresses[0])).size, n, 'every pod once');
 
     for (let i = 0; i < 100; i++) await pods().delete('default', `big-${i}`, { gracePeriodSeconds: 0 });
-    const left = await eventually(async () => {
-      const s = await slicesOf('big');
-      return endpointsOf(s).length === n - 100 ? s : undefined;
-    }, 60_000, `${n - 100} endpoints`);
+    const left = await eventually(
+      async () => {
+        const s = await slicesOf('big');
+        return endpointsOf(s).length === n - 100 ? s : undefined;
+      },
+      60_000,
+      `${n - 100} endpoints`,
+    );
     assert.equal(left.length, 1, 'the emptied slice is deleted');
   });
 

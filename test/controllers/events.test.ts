@@ -22,7 +22,11 @@ after(async () => {
 
 const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default', uid: 'uid-web' } };
 const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'uid-n1' } };
-const events = (fieldSelector: string, namespace = 'default') => client.resource('Event').list({ namespace, fieldSelector }).then((l) => l.items);
+const events = (fieldSelector: string, namespace = 'default') =>
+  client
+    .resource('Event')
+    .list({ namespace, fieldSelector })
+    .then((l) => l.items);
 
 test('the same event again bumps count and lastTimestamp of one Event; another message is another Event', async () => {
   const clock = new FakeClock(new Date('2026-12-01T10:00:00Z'));
@@ -35,7 +39,14 @@ test('the same event again bumps count and lastTimestamp of one Event; another m
   await recorder.flush();
   const created = await events('involvedObject.name=web,reason=SuccessfulCreate');
   assert.equal(created.length, 1);
-  const [e] = created as unknown as { count: number; firstTimestamp: string; lastTimestamp: string; type: string; source: { component: string }; involvedObject: { kind: string; uid: string } }[];
+  const [e] = created as unknown as {
+    count: number;
+    firstTimestamp: string;
+    lastTimestamp: string;
+    type: string;
+    source: { component: string };
+    involvedObject: { kind: string; uid: string };
+  }[];
   assert.equal(e.count, 2);
   assert.equal(e.firstTimestamp, timestamp(new Date('2026-12-01T10:00:00Z')));
   assert.equal(e.lastTimestamp, timestamp(new Date('2026-12-01T10:01:00Z')));

@@ -29,26 +29,37 @@ after(async () => {
 test('a watch EXPIRED mid-run (partition + compaction) makes the controller relist and converge: no pod too many, none missing', async () => {
   const errors: string[] = [];
   const manager = new ControllerManager({
-    server: proxy.url, token: await t.token('system:kube-controller-manager'), clock: realClock(), leaderElection: false,
-    controllers: [replicaSetController], log: { info: () => undefined, error: (m, f) => void errors.push(`${m} ${JSON.stringify(f)}`) },
+    server: proxy.url,
+    token: await t.token('system:kube-controller-manager'),
+    clock: realClock(),
+    leaderElection: false,
+    controllers: [replicaSetController],
+    log: { info: () => undefined, error: (m, f) => void errors.push(`${m} ${JSON.stringify(f)}`) },
   });
   manager.start();
   await manager.waitForSync();
   const live = new Set<string>();
   let max = 0;
-  const stop = admin.resource('Pod').watch({ namespace: 'default' }, {
-    next: ({ type, object }) => {
-      if (type === 'BOOKMARK') return;
-      if (type === 'DELETED' || object.metadata.deletionTimestamp) live.delete(object.metadata.name);
-      else live.add(object.metadata.name);
-      max = Math.max(max, live.size);
+  const stop = admin.resource('Pod').watch(
+    { namespace: 'default' },
+    {
+      next: ({ type, object }) => {
+        if (type === 'BOOKMARK') return;
+        if (type === 'DELETED' || object.metadata.deletionTimestamp) live.delete(object.metadata.name);
+        else live.add(object.metadata.name);
+        max = Math.max(max, live.size);
+      },
+      error: () => undefined,
+      complete: () => undefined,
     },
-    error: () => undefined,
-    complete: () => undefined,
-  });
+  );
   await admin.resource('ReplicaSet').create({
     metadata: { name: 'web', namespace: 'default' },
-    spec: { replicas: 5, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    spec: {
+      replicas: 5,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    },
   });
   await eventually(() => live.size === 5, 20_000, '5 pods');
 
@@ -60,14 +71,21 @@ test('a watch EXPIRED mid-run (partition + compaction) makes the controller reli
   await t.server.store.compact(Number(await t.server.store.currentRevision()));
   proxy.heal();
 
-  await eventually(async () => {
-    const rs = await admin.resource('ReplicaSet').get('default', 'web');
-    return live.size === 7 && rs?.status?.replicas === 7 && rs.status.observedGeneration === rs.metadata.generation;
-  }, 30_000, '7 pods after the relist');
+  await eventually(
+    async () => {
+      const rs = await admin.resource('ReplicaSet').get('default', 'web');
+      return live.size === 7 && rs?.status?.replicas === 7 && rs.status.observedGeneration === rs.metadata.generation;
+    },
+    30_000,
+    '7 pods after the relist',
+  );
   await new Promise((r) => setTimeout(r, 300)); // an over-create would show now
   assert.equal(live.size, 7);
   assert.equal(max, 7, 'never more pods than desired');
-  assert.ok(errors.some((e) => e.includes('EXPIRED') || e.includes('too old')), `the informers' watches were answered EXPIRED: ${errors.join('; ')}`);
+  assert.ok(
+    errors.some((e) => e.includes('EXPIRED') || e.includes('too old')),
+    `the informers' watches were answered EXPIRED: ${errors.join('; ')}`,
+  );
   assert.equal((await admin.resource('Pod').list({ namespace: 'default', labelSelector: 'app=web' })).items.length, 7);
   stop();
   await manager.stop();

@@ -27,13 +27,19 @@ function replicaSet(name: string, replicas: number, ownerReferences?: unknown[])
 }
 
 const pod = (name: string, ownerReferences?: unknown[], labels: Record<string, string> = { app: 'loose' }) => ({
-  apiVersion: 'v1', kind: 'Pod',
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name, namespace: NS, labels, ...(ownerReferences ? { ownerReferences } : {}) },
   spec: { containers: [{ name: 'c', image: 'nginx' }] },
 });
 
-const rsRef = (rs: { metadata: { name: string; uid: string } }, extra: Record<string, unknown> = { controller: true, blockOwnerDeletion: true }) =>
-  ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, ...extra });
+const rsRef = (rs: { metadata: { name: string; uid: string } }, extra: Record<string, unknown> = { controller: true, blockOwnerDeletion: true }) => ({
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  name: rs.metadata.name,
+  uid: rs.metadata.uid,
+  ...extra,
+});
 
 async function podsWithLabel(c: Client, app: string): Promise<Pod[]> {
   return (await c.resource('Pod').list({ namespace: NS, labelSelector: `app=${app}` })).items;
@@ -42,10 +48,14 @@ async function podsWithLabel(c: Client, app: string): Promise<Pod[]> {
 /** A ReplicaSet with its `n` pods created by the controller. */
 async function runningReplicaSet(c: Client, name: string, n: number, ownerReferences?: unknown[]): Promise<{ rs: RS; pods: Pod[] }> {
   const rs = await c.resource('ReplicaSet').create(replicaSet(name, n, ownerReferences) as never);
-  const pods = await eventually(async () => {
-    const p = await podsWithLabel(c, name);
-    return p.length === n ? p : undefined;
-  }, 20_000, `${n} pods of ${name}`);
+  const pods = await eventually(
+    async () => {
+      const p = await podsWithLabel(c, name);
+      return p.length === n ? p : undefined;
+    },
+    20_000,
+    `${n} pods of ${name}`,
+  );
   await eventually(async () => (await c.resource('ReplicaSet').get(NS, name))?.status?.replicas === n, 20_000, `status of ${name}`);
   return { rs, pods };
 }
@@ -80,10 +90,14 @@ describe('garbage collector', () => {
     assert.ok(left?.metadata.deletionTimestamp);
     assert.deepEqual(left?.metadata.finalizers, ['foregroundDeletion']);
 
-    const terminating = await eventually(async () => {
-      const p = await podsWithLabel(admin, 'fg');
-      return p.length === 1 && p[0].metadata.deletionTimestamp ? p[0] : undefined;
-    }, 20_000, 'unbound pods deleted, the bound one terminating');
+    const terminating = await eventually(
+      async () => {
+        const p = await podsWithLabel(admin, 'fg');
+        return p.length === 1 && p[0].metadata.deletionTimestamp ? p[0] : undefined;
+      },
+      20_000,
+      'unbound pods deleted, the bound one terminating',
+    );
     assert.equal(terminating.metadata.uid, pods[0].metadata.uid);
     // The ReplicaSet controller does not replace pods of a ReplicaSet being deleted, and the owner waits.
     const waiting = await admin.resource('ReplicaSet').get(NS, 'fg');
@@ -115,16 +129,28 @@ describe('garbage collector', () => {
 
   test('foreground through a chain: Deployment → ReplicaSet → pods, each owner after its dependents', async () => {
     const deployment = await admin.resource('Deployment').create({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'chain', namespace: NS },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'chain-d' } }, template: { metadata: { labels: { app: 'chain-d' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'chain', namespace: NS },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'chain-d' } },
+        template: { metadata: { labels: { app: 'chain-d' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      },
     } as never);
     const owner = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'chain', uid: deployment.metadata.uid, controller: true, blockOwnerDeletion: true }];
     await runningReplicaSet(admin, 'chain', 2, owner);
     const seen: string[] = [];
-    const stop = admin.resource('ReplicaSet').watch({ namespace: NS }, {
-      next: (e) => { if (e.object.metadata.name === 'chain') seen.push(`${e.type}:${(e.object.metadata.finalizers ?? []).join(',')}`); },
-      error: () => undefined, complete: () => undefined,
-    });
+    const stop = admin.resource('ReplicaSet').watch(
+      { namespace: NS },
+      {
+        next: (e) => {
+          if (e.object.metadata.name === 'chain') seen.push(`${e.type}:${(e.object.metadata.finalizers ?? []).join(',')}`);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
     try {
       await admin.resource('Deployment').delete(NS, 'chain', { propagationPolicy: 'FOREGROUND' });
       await eventually(async () => (await admin.resource('Deployment').get(NS, 'chain')) === null, 20_000, 'the Deployment goes last');
@@ -144,11 +170,19 @@ describe('garbage collector', () => {
     // A uid mismatch is as absent as a missing name: "keeper" exists, with another uid.
     await admin.resource('Pod').create(pod('stale-uid', [{ ...ghost, name: 'keeper' }]) as never);
     await admin.resource('Pod').create(pod('half', [ghost, rsRef(keeper, { controller: false })]) as never);
-    await eventually(async () => !(await admin.resource('Pod').get(NS, 'dangling')) && !(await admin.resource('Pod').get(NS, 'stale-uid')), 20_000, 'garbage collected');
-    const half = await eventually(async () => {
-      const p = await admin.resource('Pod').get(NS, 'half');
-      return p?.metadata.ownerReferences?.length === 1 ? p : undefined;
-    }, 20_000, 'the dangling reference removed');
+    await eventually(
+      async () => !(await admin.resource('Pod').get(NS, 'dangling')) && !(await admin.resource('Pod').get(NS, 'stale-uid')),
+      20_000,
+      'garbage collected',
+    );
+    const half = await eventually(
+      async () => {
+        const p = await admin.resource('Pod').get(NS, 'half');
+        return p?.metadata.ownerReferences?.length === 1 ? p : undefined;
+      },
+      20_000,
+      'the dangling reference removed',
+    );
     assert.deepEqual(half.metadata.ownerReferences, [rsRef(keeper, { controller: false })]);
     assert.equal(half.metadata.deletionTimestamp, undefined);
   });
@@ -159,10 +193,14 @@ describe('garbage collector', () => {
     await admin.request(operations.BindPodDocument, { namespace: NS, name: 'nb-1', nodeName: 'node-1' }); // graceful: stays terminating
     await admin.resource('ReplicaSet').delete(NS, 'nb', { propagationPolicy: 'FOREGROUND' });
     await eventually(async () => (await admin.resource('ReplicaSet').get(NS, 'nb')) === null, 20_000, 'the owner went without waiting');
-    const p = await eventually(async () => {
-      const x = await admin.resource('Pod').get(NS, 'nb-1');
-      return x?.metadata.deletionTimestamp ? x : undefined;
-    }, 20_000, 'the dependent deleted too');
+    const p = await eventually(
+      async () => {
+        const x = await admin.resource('Pod').get(NS, 'nb-1');
+        return x?.metadata.deletionTimestamp ? x : undefined;
+      },
+      20_000,
+      'the dependent deleted too',
+    );
     assert.ok(p);
   });
 

@@ -20,17 +20,32 @@ const container = { name: 'c', image: 'nginx' };
 async function fill(ns: string): Promise<number> {
   const a = c.admin;
   let n = 0;
-  for (let i = 0; i < 30; i++, n++) await a.resource('Pod').create({ metadata: { name: `pod-${i}`, namespace: ns, labels: { app: 'x' } }, spec: { containers: [container] } });
+  for (let i = 0; i < 30; i++, n++)
+    await a.resource('Pod').create({ metadata: { name: `pod-${i}`, namespace: ns, labels: { app: 'x' } }, spec: { containers: [container] } });
   for (let i = 0; i < 10; i++, n++) await a.resource('Service').create({ metadata: { name: `svc-${i}`, namespace: ns }, spec: { ports: [{ port: 80 }] } });
   for (let i = 0; i < 10; i++, n++) await a.resource('ServiceAccount').create({ metadata: { name: `sa-${i}`, namespace: ns } });
-  for (let i = 0; i < 10; i++, n++) await a.resource('Role').create({ metadata: { name: `role-${i}`, namespace: ns }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
+  for (let i = 0; i < 10; i++, n++)
+    await a.resource('Role').create({ metadata: { name: `role-${i}`, namespace: ns }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
   for (let i = 0; i < 10; i++, n++) {
-    await a.resource('RoleBinding').create({ metadata: { name: `rb-${i}`, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `role-${i}` }, subjects: [{ kind: 'User', name: `u${i}`, apiGroup: 'rbac.authorization.k8s.io' }] });
+    await a
+      .resource('RoleBinding')
+      .create({
+        metadata: { name: `rb-${i}`, namespace: ns },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `role-${i}` },
+        subjects: [{ kind: 'User', name: `u${i}`, apiGroup: 'rbac.authorization.k8s.io' }],
+      });
   }
-  for (let i = 0; i < 10; i++, n++) await a.resource('Lease').create({ metadata: { name: `lease-${i}`, namespace: ns }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } });
+  for (let i = 0; i < 10; i++, n++)
+    await a.resource('Lease').create({ metadata: { name: `lease-${i}`, namespace: ns }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } });
   const template = { metadata: { labels: { app: 'x' } }, spec: { containers: [container] } };
-  for (let i = 0; i < 10; i++, n++) await a.resource('Deployment').create({ metadata: { name: `deploy-${i}`, namespace: ns }, spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template } });
-  for (let i = 0; i < 10; i++, n++) await a.resource('ReplicaSet').create({ metadata: { name: `rs-${i}`, namespace: ns }, spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template } });
+  for (let i = 0; i < 10; i++, n++)
+    await a
+      .resource('Deployment')
+      .create({ metadata: { name: `deploy-${i}`, namespace: ns }, spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template } });
+  for (let i = 0; i < 10; i++, n++)
+    await a
+      .resource('ReplicaSet')
+      .create({ metadata: { name: `rs-${i}`, namespace: ns }, spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template } });
   return n;
 }
 
@@ -61,21 +76,33 @@ describe('namespace deletion', () => {
     await a.resource('Namespace').create({ metadata: { name: 'team-b' } });
     await a.resource('ServiceAccount').create({ metadata: { name: 'held', namespace: 'team-b', finalizers: ['example.com/hold'] } });
     // A pod a kubelet runs: its deletion is graceful and completes when the kubelet says so.
-    await a.resource('Pod').create({ metadata: { name: 'running', namespace: 'team-b' }, spec: { containers: [container], terminationGracePeriodSeconds: 600 } });
+    await a
+      .resource('Pod')
+      .create({ metadata: { name: 'running', namespace: 'team-b' }, spec: { containers: [container], terminationGracePeriodSeconds: 600 } });
     await a.request(BindPodDocument, { namespace: 'team-b', name: 'running', nodeName: 'node-1' });
 
     await a.resource('Namespace').delete(undefined, 'team-b');
-    const ns = await eventually(async () => {
-      const n = await a.resource('Namespace').get(undefined, 'team-b');
-      const remaining = n?.status?.conditions?.find((x) => x.type === 'NamespaceContentRemaining');
-      return remaining?.status === 'True' && n?.status?.conditions?.find((x) => x.type === 'NamespaceFinalizersRemaining')?.status === 'True' ? n : undefined;
-    }, 30_000, 'conditions on team-b');
+    const ns = await eventually(
+      async () => {
+        const n = await a.resource('Namespace').get(undefined, 'team-b');
+        const remaining = n?.status?.conditions?.find((x) => x.type === 'NamespaceContentRemaining');
+        return remaining?.status === 'True' && n?.status?.conditions?.find((x) => x.type === 'NamespaceFinalizersRemaining')?.status === 'True' ? n : undefined;
+      },
+      30_000,
+      'conditions on team-b',
+    );
     const cond = (type: string) => ns.status!.conditions!.find((x) => x.type === type)!;
     assert.equal(cond('NamespaceContentRemaining').reason, 'SomeResourcesRemain');
-    assert.equal(cond('NamespaceContentRemaining').message, 'Some resources are remaining: pods. has 1 resource instances, serviceaccounts. has 1 resource instances');
+    assert.equal(
+      cond('NamespaceContentRemaining').message,
+      'Some resources are remaining: pods. has 1 resource instances, serviceaccounts. has 1 resource instances',
+    );
     assert.equal(cond('NamespaceFinalizersRemaining').reason, 'SomeFinalizerRemain');
     assert.equal(cond('NamespaceFinalizersRemaining').message, 'Some finalizers are remaining: example.com/hold in 1 resource instances');
-    assert.deepEqual({ status: cond('NamespaceDeletionContentFailure').status, reason: cond('NamespaceDeletionContentFailure').reason }, { status: 'False', reason: 'ContentDeleted' });
+    assert.deepEqual(
+      { status: cond('NamespaceDeletionContentFailure').status, reason: cond('NamespaceDeletionContentFailure').reason },
+      { status: 'False', reason: 'ContentDeleted' },
+    );
     assert.equal(ns.status?.phase, 'Terminating');
 
     const pod = await a.resource('Pod').get('team-b', 'running');

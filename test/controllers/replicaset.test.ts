@@ -67,7 +67,9 @@ async function runPod(c: Client, pod: Pod, ready: boolean, options: { readySince
       { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
       { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: since },
     ],
-    containerStatuses: [{ name: 'c', image: 'nginx', imageID: '', ready, restartCount: options.restarts ?? 0, started: true, state: { running: { startedAt: now } } }],
+    containerStatuses: [
+      { name: 'c', image: 'nginx', imageID: '', ready, restartCount: options.restarts ?? 0, started: true, state: { running: { startedAt: now } } },
+    ],
   });
 }
 
@@ -93,7 +95,10 @@ async function laggingProxy(targetUrl: string, lagMs: number): Promise<{ url: st
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
-      s.on('error', () => { client.destroy(); upstream.destroy(); });
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
     }
     client.on('data', (chunk: Buffer) => {
       websocket ??= /^upgrade: websocket/im.test(chunk.toString('latin1'));
@@ -120,18 +125,27 @@ async function laggingProxy(targetUrl: string, lagMs: number): Promise<{ url: st
 /** Watches the pods of `rs` and keeps the most that were ever active at once. */
 function countPods(c: Client, rs: RS) {
   const alive = new Set<string>();
-  const counter = { max: 0, get now() { return alive.size; }, stop: () => undefined as void };
-  counter.stop = c.resource('Pod').watch({ namespace: NS }, {
-    next: (event) => {
-      const pod = event.object;
-      const ours = pod.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid);
-      if (!ours || event.type === 'DELETED' || pod.metadata.deletionTimestamp) alive.delete(pod.metadata.uid);
-      else if (event.type === 'ADDED' || event.type === 'MODIFIED') alive.add(pod.metadata.uid);
-      counter.max = Math.max(counter.max, alive.size);
+  const counter = {
+    max: 0,
+    get now() {
+      return alive.size;
     },
-    error: () => undefined,
-    complete: () => undefined,
-  });
+    stop: () => undefined as void,
+  };
+  counter.stop = c.resource('Pod').watch(
+    { namespace: NS },
+    {
+      next: (event) => {
+        const pod = event.object;
+        const ours = pod.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid);
+        if (!ours || event.type === 'DELETED' || pod.metadata.deletionTimestamp) alive.delete(pod.metadata.uid);
+        else if (event.type === 'ADDED' || event.type === 'MODIFIED') alive.add(pod.metadata.uid);
+        counter.max = Math.max(counter.max, alive.size);
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
   return counter;
 }
 
@@ -146,16 +160,24 @@ describe('ReplicaSet controller', () => {
 
   test('scales 0 → 50 → 5 → 0 with exact pod counts, status counters and events', async () => {
     const created = await admin.resource('ReplicaSet').create(replicaSet('web', 0) as never);
-    await eventually(async () => {
-      const rs = await rsNamed(admin, 'web');
-      return counters(rs).observedGeneration === 1 && rs.status?.replicas === 0;
-    }, 20_000, 'the status of an empty ReplicaSet');
+    await eventually(
+      async () => {
+        const rs = await rsNamed(admin, 'web');
+        return counters(rs).observedGeneration === 1 && rs.status?.replicas === 0;
+      },
+      20_000,
+      'the status of an empty ReplicaSet',
+    );
 
     await scale(admin, 'web', 50);
-    const fifty = await eventually(async () => {
-      const pods = await podsOf(admin, created);
-      return pods.length === 50 ? pods : undefined;
-    }, 60_000, '50 pods');
+    const fifty = await eventually(
+      async () => {
+        const pods = await podsOf(admin, created);
+        return pods.length === 50 ? pods : undefined;
+      },
+      60_000,
+      '50 pods',
+    );
     for (const pod of fifty) {
       assert.equal(pod.metadata.generateName, 'web-');
       assert.match(pod.metadata.name, /^web-[a-z0-9]{5}$/);
@@ -166,38 +188,62 @@ describe('ReplicaSet controller', () => {
     }
     // Seven of them run and become ready.
     for (const pod of fifty.slice(0, 7)) await runPod(admin, pod, true);
-    await eventually(async () => {
-      const c = counters(await rsNamed(admin, 'web'));
-      return c.replicas === 50 && c.fullyLabeledReplicas === 50 && c.readyReplicas === 7 && c.availableReplicas === 7 && c.observedGeneration === 2;
-    }, 20_000, 'status at 50');
+    await eventually(
+      async () => {
+        const c = counters(await rsNamed(admin, 'web'));
+        return c.replicas === 50 && c.fullyLabeledReplicas === 50 && c.readyReplicas === 7 && c.availableReplicas === 7 && c.observedGeneration === 2;
+      },
+      20_000,
+      'status at 50',
+    );
     assert.equal((await podsOf(admin, created)).length, 50, 'no pod beyond the 50');
 
     await scale(admin, 'web', 5);
-    const five = await eventually(async () => {
-      const pods = await podsOf(admin, created);
-      return pods.length === 5 ? pods : undefined;
-    }, 60_000, '5 pods');
+    const five = await eventually(
+      async () => {
+        const pods = await podsOf(admin, created);
+        return pods.length === 5 ? pods : undefined;
+      },
+      60_000,
+      '5 pods',
+    );
     // The ready pods are the last to go (not ready < ready).
     assert.deepEqual(new Set(five.map((p) => p.metadata.name)).size, 5);
-    for (const p of five) assert.ok(fifty.slice(0, 7).some((r) => r.metadata.uid === p.metadata.uid), `${p.metadata.name} is one of the ready pods`);
-    await eventually(async () => {
-      const c = counters(await rsNamed(admin, 'web'));
-      return c.replicas === 5 && c.fullyLabeledReplicas === 5 && c.readyReplicas === 5 && c.availableReplicas === 5 && c.observedGeneration === 3;
-    }, 20_000, 'status at 5');
+    for (const p of five)
+      assert.ok(
+        fifty.slice(0, 7).some((r) => r.metadata.uid === p.metadata.uid),
+        `${p.metadata.name} is one of the ready pods`,
+      );
+    await eventually(
+      async () => {
+        const c = counters(await rsNamed(admin, 'web'));
+        return c.replicas === 5 && c.fullyLabeledReplicas === 5 && c.readyReplicas === 5 && c.availableReplicas === 5 && c.observedGeneration === 3;
+      },
+      20_000,
+      'status at 5',
+    );
 
     await scale(admin, 'web', 0);
     await eventually(async () => (await podsOf(admin, created)).length === 0, 60_000, '0 pods');
-    await eventually(async () => {
-      const rs = await rsNamed(admin, 'web');
-      return JSON.stringify(rs.status) === JSON.stringify({ replicas: 0, observedGeneration: 4 });
-    }, 20_000, 'status at 0: zero counters omitted as Kubernetes writes them');
+    await eventually(
+      async () => {
+        const rs = await rsNamed(admin, 'web');
+        return JSON.stringify(rs.status) === JSON.stringify({ replicas: 0, observedGeneration: 4 });
+      },
+      20_000,
+      'status at 0: zero counters omitted as Kubernetes writes them',
+    );
 
     // Events with Kubernetes' wording, about the ReplicaSet, from the replicaset-controller;
     // client-go's spam filter lets 25 through for one object in a burst.
-    const events = await eventually(async () => {
-      const ev = await eventsAbout(admin, 'web');
-      return ev.filter((e) => e.reason === 'SuccessfulCreate').length === 25 ? ev : undefined;
-    }, 20_000, '25 SuccessfulCreate events');
+    const events = await eventually(
+      async () => {
+        const ev = await eventsAbout(admin, 'web');
+        return ev.filter((e) => e.reason === 'SuccessfulCreate').length === 25 ? ev : undefined;
+      },
+      20_000,
+      '25 SuccessfulCreate events',
+    );
     const creates = events.filter((e) => e.reason === 'SuccessfulCreate');
     for (const e of creates) {
       assert.match(e.message ?? '', /^Created pod: web-[a-z0-9]{5}$/);
@@ -205,48 +251,70 @@ describe('ReplicaSet controller', () => {
       assert.equal(e.involvedObject.kind, 'ReplicaSet');
       assert.equal(e.involvedObject.uid, created.metadata.uid);
       assert.equal(e.source?.component, 'replicaset-controller');
-      assert.ok(fifty.some((p) => e.message === `Created pod: ${p.metadata.name}`), `${e.message} names a pod that was created`);
+      assert.ok(
+        fifty.some((p) => e.message === `Created pod: ${p.metadata.name}`),
+        `${e.message} names a pod that was created`,
+      );
     }
   });
 
   test('adopts matching orphans, leaves pods of other controllers, releases pods that stop matching', async () => {
     const labels = { app: 'adopt' };
-    const orphan = (name: string, ownerReferences?: unknown[]) => admin.resource('Pod').create({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels, ...(ownerReferences ? { ownerReferences } : {}) },
-      spec: { containers: [{ name: 'c', image: 'nginx' }] },
-    } as never);
+    const orphan = (name: string, ownerReferences?: unknown[]) =>
+      admin.resource('Pod').create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: NS, labels, ...(ownerReferences ? { ownerReferences } : {}) },
+        spec: { containers: [{ name: 'c', image: 'nginx' }] },
+      } as never);
     await orphan('orphan-1');
     await orphan('orphan-2');
-    const foreign = await orphan('foreign', [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'someone-else', uid: '00000000-0000-0000-0000-000000000001', controller: true }]);
+    const foreign = await orphan('foreign', [
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'someone-else', uid: '00000000-0000-0000-0000-000000000001', controller: true },
+    ]);
     const rs = await admin.resource('ReplicaSet').create(replicaSet('adopt', 3) as never);
 
-    const owned = await eventually(async () => {
-      const pods = await podsOf(admin, rs);
-      return pods.length === 3 ? pods : undefined;
-    }, 20_000, 'adopted 2 and created 1');
+    const owned = await eventually(
+      async () => {
+        const pods = await podsOf(admin, rs);
+        return pods.length === 3 ? pods : undefined;
+      },
+      20_000,
+      'adopted 2 and created 1',
+    );
     const names = owned.map((p) => p.metadata.name).sort();
     assert.ok(names.includes('orphan-1') && names.includes('orphan-2'), `adopted both orphans: ${names.join(', ')}`);
     const adopted = owned.find((p) => p.metadata.name === 'orphan-1')!;
-    assert.deepEqual(adopted.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'adopt', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    assert.deepEqual(adopted.metadata.ownerReferences, [
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'adopt', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
     const stillForeign = await admin.resource('Pod').get(NS, 'foreign');
     assert.deepEqual(stillForeign?.metadata.ownerReferences, foreign.metadata.ownerReferences, 'a pod another controller controls is not taken');
 
     // orphan-2 stops matching: it is released and replaced.
     await admin.resource('Pod').patch(NS, 'orphan-2', { metadata: { labels: { app: 'elsewhere' } } });
-    await eventually(async () => {
-      const released = await admin.resource('Pod').get(NS, 'orphan-2');
-      const pods = await podsOf(admin, rs);
-      return released && !released.metadata.ownerReferences && pods.length === 3 && !pods.some((p) => p.metadata.name === 'orphan-2');
-    }, 20_000, 'released and replaced');
+    await eventually(
+      async () => {
+        const released = await admin.resource('Pod').get(NS, 'orphan-2');
+        const pods = await podsOf(admin, rs);
+        return released && !released.metadata.ownerReferences && pods.length === 3 && !pods.some((p) => p.metadata.name === 'orphan-2');
+      },
+      20_000,
+      'released and replaced',
+    );
     await eventually(async () => counters(await rsNamed(admin, 'adopt')).replicas === 3, 20_000, 'status');
   });
 
   test("scale-down deletes in Kubernetes' order: unassigned, pending, not ready, ready most recently, most restarts, then the rest", async () => {
     const rs = await admin.resource('ReplicaSet').create(replicaSet('order', 6) as never);
-    const pods = await eventually(async () => {
-      const p = await podsOf(admin, rs);
-      return p.length === 6 ? p : undefined;
-    }, 20_000, '6 pods');
+    const pods = await eventually(
+      async () => {
+        const p = await podsOf(admin, rs);
+        return p.length === 6 ? p : undefined;
+      },
+      20_000,
+      '6 pods',
+    );
     const [unassigned, pending, notReady, readyNew, readyRestarts, readyOld] = pods;
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     for (const p of pods.slice(1)) await bind(admin, p);
@@ -260,39 +328,61 @@ describe('ReplicaSet controller', () => {
     const expected = [unassigned, pending, notReady, readyNew, readyRestarts, readyOld];
     for (let i = 0; i < expected.length; i++) {
       await scale(admin, 'order', 5 - i);
-      const gone = await eventually(async () => {
-        const now = await podsOf(admin, rs);
-        const remaining = active(now);
-        const rsNow = await rsNamed(admin, 'order');
-        // Bound pods terminate gracefully (kept with a deletionTimestamp) and no longer count.
-        return remaining.length === 5 - i && rsNow.status?.replicas === 5 - i ? expected.filter((p) => !remaining.some((r) => r.metadata.uid === p.metadata.uid)) : undefined;
-      }, 20_000, `scaled to ${5 - i}`);
-      assert.deepEqual(gone.map((p) => p.metadata.name), expected.slice(0, i + 1).map((p) => p.metadata.name), `step ${i + 1} deleted ${expected[i].metadata.name}`);
+      const gone = await eventually(
+        async () => {
+          const now = await podsOf(admin, rs);
+          const remaining = active(now);
+          const rsNow = await rsNamed(admin, 'order');
+          // Bound pods terminate gracefully (kept with a deletionTimestamp) and no longer count.
+          return remaining.length === 5 - i && rsNow.status?.replicas === 5 - i
+            ? expected.filter((p) => !remaining.some((r) => r.metadata.uid === p.metadata.uid))
+            : undefined;
+        },
+        20_000,
+        `scaled to ${5 - i}`,
+      );
+      assert.deepEqual(
+        gone.map((p) => p.metadata.name),
+        expected.slice(0, i + 1).map((p) => p.metadata.name),
+        `step ${i + 1} deleted ${expected[i].metadata.name}`,
+      );
     }
     const terminating = (await podsOf(admin, rs)).filter((p) => p.metadata.deletionTimestamp);
     assert.equal(terminating.length, 5, 'the bound pods wait for their kubelet, and are not replaced');
-    const deleted = await eventually(async () => {
-      const ev = (await eventsAbout(admin, 'order')).filter((e) => e.reason === 'SuccessfulDelete');
-      return ev.length === 6 ? ev : undefined;
-    }, 20_000, '6 SuccessfulDelete events');
+    const deleted = await eventually(
+      async () => {
+        const ev = (await eventsAbout(admin, 'order')).filter((e) => e.reason === 'SuccessfulDelete');
+        return ev.length === 6 ? ev : undefined;
+      },
+      20_000,
+      '6 SuccessfulDelete events',
+    );
     assert.deepEqual(deleted.map((e) => e.message).sort(), expected.map((p) => `Deleted pod: ${p.metadata.name}`).sort());
     assert.ok(deleted.every((e) => e.type === 'Normal' && e.involvedObject.uid === rs.metadata.uid));
   });
 
   test('availableReplicas counts pods ready for minReadySeconds (cluster time)', async () => {
     const rs = await admin.resource('ReplicaSet').create(replicaSet('slow', 2, { minReadySeconds: 300 }) as never);
-    const pods = await eventually(async () => {
-      const p = await podsOf(admin, rs);
-      return p.length === 2 ? p : undefined;
-    }, 20_000, '2 pods');
+    const pods = await eventually(
+      async () => {
+        const p = await podsOf(admin, rs);
+        return p.length === 2 ? p : undefined;
+      },
+      20_000,
+      '2 pods',
+    );
     for (const p of pods) {
       await bind(admin, p);
       await runPod(admin, p, true);
     }
-    const first = await eventually(async () => {
-      const r = await rsNamed(admin, 'slow');
-      return counters(r).readyReplicas === 2 ? r : undefined;
-    }, 20_000, 'ready');
+    const first = await eventually(
+      async () => {
+        const r = await rsNamed(admin, 'slow');
+        return counters(r).readyReplicas === 2 ? r : undefined;
+      },
+      20_000,
+      'ready',
+    );
     assert.equal(counters(first).availableReplicas, 0, 'not yet available: 300 s (3 s at time scale 100) have not passed');
     await eventually(async () => counters(await rsNamed(admin, 'slow')).availableReplicas === 2, 20_000, 'available after minReadySeconds, by a timed requeue');
   });
@@ -301,20 +391,23 @@ describe('ReplicaSet controller', () => {
     const rs = await admin.resource('ReplicaSet').create(replicaSet('burst', 0) as never);
     const alive = new Set<string>();
     let max = 0;
-    const stopWatch = admin.resource('Pod').watch({ namespace: NS }, {
-      next: (event) => {
-        const pod = event.object;
-        if (!pod.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid)) {
-          alive.delete(pod.metadata.uid);
-          return;
-        }
-        if (event.type === 'DELETED' || pod.metadata.deletionTimestamp) alive.delete(pod.metadata.uid);
-        else if (event.type === 'ADDED' || event.type === 'MODIFIED') alive.add(pod.metadata.uid);
-        max = Math.max(max, alive.size);
+    const stopWatch = admin.resource('Pod').watch(
+      { namespace: NS },
+      {
+        next: (event) => {
+          const pod = event.object;
+          if (!pod.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid)) {
+            alive.delete(pod.metadata.uid);
+            return;
+          }
+          if (event.type === 'DELETED' || pod.metadata.deletionTimestamp) alive.delete(pod.metadata.uid);
+          else if (event.type === 'ADDED' || event.type === 'MODIFIED') alive.add(pod.metadata.uid);
+          max = Math.max(max, alive.size);
+        },
+        error: () => undefined,
+        complete: () => undefined,
       },
-      error: () => undefined,
-      complete: () => undefined,
-    });
+    );
     try {
       await scale(admin, 'burst', 120);
       await eventually(() => alive.size >= 20, 30_000, 'the burst under way');
@@ -365,7 +458,9 @@ describe('ReplicaSet controller behind a lagging watch', () => {
         await scale(admin, 'lagged', 10);
         await eventually(async () => pods.now === 10 && (await rsNamed(admin, 'lagged')).status?.replicas === 10, 30_000, '10 pods');
         const lowest = { min: Infinity };
-        const watchMin = setInterval(() => { lowest.min = Math.min(lowest.min, pods.now); }, 5);
+        const watchMin = setInterval(() => {
+          lowest.min = Math.min(lowest.min, pods.now);
+        }, 5);
         await new Promise((r) => setTimeout(r, 1_500)); // several lag periods: nothing more happens
         clearInterval(watchMin);
         assert.equal(pods.now, 10);
@@ -435,12 +530,25 @@ describe('ReplicaSet helpers', () => {
     const b = pod('b', 'n2', '2026-01-01T11:59:00Z');
     const c = pod('c', 'n2', '2026-01-01T10:00:00Z');
     // n2 has two pods: one of them goes first, and of those the newer.
-    assert.deepEqual(podsToDelete([a, b, c], [a, b, c], 1, now).map((p) => p.metadata.name), ['b']);
+    assert.deepEqual(
+      podsToDelete([a, b, c], [a, b, c], 1, now).map((p) => p.metadata.name),
+      ['b'],
+    );
     // Same node: 11:00 and 11:01 are within one power of two of age → the uid decides.
     const x = pod('x', 'n1', '2026-01-01T11:00:00Z', 'uid-2');
     const y = pod('y', 'n1', '2026-01-01T11:01:00Z', 'uid-1');
-    assert.deepEqual(podsToDelete([x, y], [x, y], 1, now).map((p) => p.metadata.name), ['y']);
-    const cheap = { ...pod('cheap', 'n1', '2026-01-01T10:00:00Z'), metadata: { name: 'cheap', uid: 'cheap', creationTimestamp: '2026-01-01T10:00:00Z', annotations: { 'controller.kubernetes.io/pod-deletion-cost': '-5' } } };
-    assert.deepEqual(podsToDelete([a, b, cheap], [a, b, cheap], 1, now).map((p) => p.metadata.name), ['cheap'], 'pod-deletion-cost before rank and age');
+    assert.deepEqual(
+      podsToDelete([x, y], [x, y], 1, now).map((p) => p.metadata.name),
+      ['y'],
+    );
+    const cheap = {
+      ...pod('cheap', 'n1', '2026-01-01T10:00:00Z'),
+      metadata: { name: 'cheap', uid: 'cheap', creationTimestamp: '2026-01-01T10:00:00Z', annotations: { 'controller.kubernetes.io/pod-deletion-cost': '-5' } },
+    };
+    assert.deepEqual(
+      podsToDelete([a, b, cheap], [a, b, cheap], 1, now).map((p) => p.metadata.name),
+      ['cheap'],
+      'pod-deletion-cost before rank and age',
+    );
   });
 });

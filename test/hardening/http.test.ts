@@ -25,8 +25,12 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const post = (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) => fetch(`${url}/graphql`, { method: 'POST', headers, body: body as BodyInit });
-const error = async (res: Response) => { assert.match(res.headers.get('content-type') ?? '', /application\/json/); return ((await res.json()) as { errors: { message: string }[] }).errors[0]!.message; };
+const post = (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(`${url}/graphql`, { method: 'POST', headers, body: body as BodyInit });
+const error = async (res: Response) => {
+  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+  return ((await res.json()) as { errors: { message: string }[] }).errors[0]!.message;
+};
 
 test('malformed JSON: 400 with a JSON error, no stack', async () => {
   const res = await post('{ "not a JSON');

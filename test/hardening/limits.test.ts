@@ -126,11 +126,14 @@ describe('tokens (checked before parsing)', () => {
     const body = '{ ' + 'hello '.repeat(175_000) + '}\u0007';
     assert.ok(body.length > 1_000_000);
     const started = performance.now();
-    assert.throws(() => parseWithLimits(body), (e: GraphQLError) => {
-      assert.equal(e.extensions.code, ErrorCode.QUERY_TOO_COMPLEX);
-      assert.match(e.message, /more than 4000 tokens/);
-      return true;
-    });
+    assert.throws(
+      () => parseWithLimits(body),
+      (e: GraphQLError) => {
+        assert.equal(e.extensions.code, ErrorCode.QUERY_TOO_COMPLEX);
+        assert.match(e.message, /more than 4000 tokens/);
+        return true;
+      },
+    );
     const ms = performance.now() - started;
     assert.ok(ms < 250, `took ${ms.toFixed(1)} ms`);
     assert.equal(countTokens(body, 4000), 4001, 'the count stops at max + 1');
@@ -141,15 +144,21 @@ describe('tokens (checked before parsing)', () => {
     assert.equal(doc.definitions.length, 1);
     assert.equal(countTokens('# c\n{ hello } # d'), 3);
     assert.doesNotThrow(() => parseWithLimits('{ hello }', { maxTokens: 3 }));
-    assert.throws(() => parseWithLimits('{ hello hello }', { maxTokens: 3 }), (e: GraphQLError) => e.extensions.code === ErrorCode.QUERY_TOO_COMPLEX);
+    assert.throws(
+      () => parseWithLimits('{ hello hello }', { maxTokens: 3 }),
+      (e: GraphQLError) => e.extensions.code === ErrorCode.QUERY_TOO_COMPLEX,
+    );
   });
 
   it('reports syntax errors as GRAPHQL_PARSE_FAILED', () => {
     for (const bad of ['{ hello', '{ "unterminated }', '', 'query { \u0007 }']) {
-      assert.throws(() => parseWithLimits(bad), (e: GraphQLError) => {
-        assert.equal(e.extensions.code, 'GRAPHQL_PARSE_FAILED', bad);
-        return true;
-      });
+      assert.throws(
+        () => parseWithLimits(bad),
+        (e: GraphQLError) => {
+          assert.equal(e.extensions.code, 'GRAPHQL_PARSE_FAILED', bad);
+          return true;
+        },
+      );
     }
   });
 
@@ -185,7 +194,9 @@ describe('cost', () => {
   });
 
   it('sizes lists by their declared listSize extension', () => {
-    const s = buildSchema('type Query { pods(limit: Int): [Pod!]! } type Pod { name: String containers: [Container!]! } type Container { name: String ports: [Int] }');
+    const s = buildSchema(
+      'type Query { pods(limit: Int): [Pod!]! } type Pod { name: String containers: [Container!]! } type Container { name: String ports: [Int] }',
+    );
     const q = parse('{ pods(limit: 10) { containers { name } } }');
     assert.equal(documentCost(s, q), 1 + 10 * (1 + 100 * 1));
     (s.getType('Pod') as GraphQLObjectType).getFields().containers!.extensions = { listSize: 5 };
@@ -201,7 +212,9 @@ describe('cost', () => {
 
   it('stays linear on fragments that spread each other twice (2^40 paths)', () => {
     const n = 40;
-    const fragments = Array.from({ length: n }, (_, i) => `fragment F${i} on Node { ${i === n - 1 ? 'name' : `...F${i + 1} parent { ...F${i + 1} }`} }`).join('\n');
+    const fragments = Array.from({ length: n }, (_, i) => `fragment F${i} on Node { ${i === n - 1 ? 'name' : `...F${i + 1} parent { ...F${i + 1} }`} }`).join(
+      '\n',
+    );
     const q = `{ node(id: "1") { ...F0 } }\n${fragments}`;
     const started = performance.now();
     const errors = validate(schema, parse(q), createLimitRules(schema, { maxDepth: 1000 }));
@@ -244,7 +257,10 @@ describe('RateLimiter', () => {
   it('allows a burst, then refills at the rate', () => {
     let now = 1_000_000;
     const limiter = new RateLimiter({ ratePerSecond: 2, burst: 3, clock: () => now });
-    assert.deepEqual([1, 2, 3, 4].map(() => limiter.take('alice')), [true, true, true, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => limiter.take('alice')),
+      [true, true, true, false],
+    );
     assert.equal(limiter.retryAfterMs('alice'), 500);
     now += 499;
     assert.equal(limiter.take('alice'), false);
@@ -252,7 +268,10 @@ describe('RateLimiter', () => {
     assert.equal(limiter.take('alice'), true);
     assert.equal(limiter.take('alice'), false);
     now += 60_000; // refills to burst, not beyond
-    assert.deepEqual([1, 2, 3, 4].map(() => limiter.take('alice')), [true, true, true, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => limiter.take('alice')),
+      [true, true, true, false],
+    );
   });
 
   it('keeps identities apart', () => {
@@ -302,10 +321,16 @@ describe('RateLimiter', () => {
 describe('stripSuggestions', () => {
   it('removes every form of "Did you mean …?"', () => {
     assert.equal(stripSuggestions('Cannot query field "nam" on type "Node". Did you mean "name"?'), 'Cannot query field "nam" on type "Node".');
-    assert.equal(stripSuggestions('Cannot query field "x" on type "Query". Did you mean "node", "nodes", or "nodeList"?'), 'Cannot query field "x" on type "Query".');
+    assert.equal(
+      stripSuggestions('Cannot query field "x" on type "Query". Did you mean "node", "nodes", or "nodeList"?'),
+      'Cannot query field "x" on type "Query".',
+    );
     assert.equal(stripSuggestions('Unknown argument "limt" on field "Query.nodes". Did you mean "limit"?'), 'Unknown argument "limt" on field "Query.nodes".');
     assert.equal(stripSuggestions('Value "Fo" does not exist in "E" enum. Did you mean the enum value "Foo"?'), 'Value "Fo" does not exist in "E" enum.');
-    assert.equal(stripSuggestions('Cannot query field "name" on type "SearchResult". Did you mean to use an inline fragment on "Node" or "Pod"?'), 'Cannot query field "name" on type "SearchResult".');
+    assert.equal(
+      stripSuggestions('Cannot query field "name" on type "SearchResult". Did you mean to use an inline fragment on "Node" or "Pod"?'),
+      'Cannot query field "name" on type "SearchResult".',
+    );
     assert.equal(stripSuggestions('Field "x" is not defined.'), 'Field "x" is not defined.');
   });
 

@@ -8,7 +8,9 @@ import { ErrorCode } from '../../src/apimachinery/errors.ts';
 import { formatError } from '../../src/apiserver/errors.ts';
 import { RateLimiter, apolloParseOptions, createLimitRules, hardeningPlugin } from '../../src/apiserver/hardening/index.ts';
 
-interface Ctx { user?: { username: string } }
+interface Ctx {
+  user?: { username: string };
+}
 
 const typeDefs = /* GraphQL */ `
   type Query { hello: String nodes(limit: Int): [Node!]! }
@@ -70,7 +72,10 @@ describe('hardeningPlugin in Apollo Server', () => {
 
   it('caps `limit` arguments, literal or variable (BAD_USER_INPUT, 400)', async () => {
     now += 10_000;
-    for (const [q, v] of [['{ nodes(limit: 5001) { name } }', undefined], ['query($n: Int) { nodes(limit: $n) { name } }', { n: 9999 }]] as const) {
+    for (const [q, v] of [
+      ['{ nodes(limit: 5001) { name } }', undefined],
+      ['query($n: Int) { nodes(limit: $n) { name } }', { n: 9999 }],
+    ] as const) {
       const r = await run(q, 'alice', v);
       assert.equal(r.errors[0]?.extensions?.code, ErrorCode.BAD_USER_INPUT, q);
       assert.equal(r.errors[0]?.message, 'limit must be at most 5000');

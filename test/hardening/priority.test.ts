@@ -7,24 +7,30 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const WHOAMI = '{ whoami { username } }';
 
-interface Outcome { status: number; code?: string; retryAfter: string | null }
+interface Outcome {
+  status: number;
+  code?: string;
+  retryAfter: string | null;
+}
 
 /** `n` requests by the token's identity, `parallel` at a time. */
 async function burst(t: TestServer, token: string, n: number, parallel = 4): Promise<Outcome[]> {
   const out: Outcome[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < n) {
-      next++;
-      const res = await fetch(t.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: WHOAMI }),
-      });
-      const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
-      out.push({ status: res.status, code: body.errors?.[0]?.extensions?.code, retryAfter: res.headers.get('retry-after') });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < n) {
+        next++;
+        const res = await fetch(t.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: WHOAMI }),
+        });
+        const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+        out.push({ status: res.status, code: body.errors?.[0]?.extensions?.code, retryAfter: res.headers.get('retry-after') });
+      }
+    }),
+  );
   return out;
 }
 
@@ -34,7 +40,10 @@ const limited = (outcomes: Outcome[]) => outcomes.filter((o) => o.code === 'TOO_
 async function subscribeCode(t: TestServer, token: string): Promise<string | undefined> {
   const it = t.ws(token).iterate({ query: 'subscription { watchPods { type } }' })[Symbol.asyncIterator]();
   const first = Promise.race([
-    it.next().then(() => undefined, (errors: { extensions?: { code?: string } }[]) => errors?.[0]?.extensions?.code ?? 'ERROR'),
+    it.next().then(
+      () => undefined,
+      (errors: { extensions?: { code?: string } }[]) => errors?.[0]?.extensions?.code ?? 'ERROR',
+    ),
     new Promise<undefined>((resolve) => setTimeout(resolve, 500)), // a live watch sends nothing yet: admitted
   ]);
   try {
@@ -58,7 +67,10 @@ describe('priority levels (default budgets for components, a small one for users
       'system:masters': await t.token('ops', ['system:masters']),
       'system:node:n1': await t.token('system:node:n1', ['system:nodes']),
       'the node fleet': await t.token('system:kubeql-node-fleet'),
-      'kube-system service account': await t.token('system:serviceaccount:kube-system:replicaset-controller', ['system:serviceaccounts', 'system:serviceaccounts:kube-system']),
+      'kube-system service account': await t.token('system:serviceaccount:kube-system:replicaset-controller', [
+        'system:serviceaccounts',
+        'system:serviceaccounts:kube-system',
+      ]),
     };
     const N = 3 * USER_BURST;
     const [flood, ...others] = await Promise.all([burst(t, user, 5 * USER_BURST), ...Object.values(components).map((tok) => burst(t, tok, N))]);
@@ -72,11 +84,14 @@ describe('priority levels (default budgets for components, a small one for users
     Object.keys(components).forEach((who, i) => {
       assert.equal(others[i].length, N);
       assert.deepEqual(limited(others[i]), [], `${who} made ${N} requests (more than the user's burst) and none was refused`);
-      assert.ok(others[i].every((o) => o.status === 200 && o.code === undefined), `${who}: every request answered`);
+      assert.ok(
+        others[i].every((o) => o.status === 200 && o.code === undefined),
+        `${who}: every request answered`,
+      );
     });
 
     // The user is still refused, on WebSocket too; the components are not.
-    assert.equal(limited(await burst(t, user, 3, 1)).length, 3, 'all of the flooding user\'s requests get 429');
+    assert.equal(limited(await burst(t, user, 3, 1)).length, 3, "all of the flooding user's requests get 429");
     assert.equal(await subscribeCode(t, user), 'TOO_MANY_REQUESTS');
     assert.equal(await subscribeCode(t, components['system:kube-scheduler']), undefined);
     assert.equal(await subscribeCode(t, components['system:node:n1']), undefined);
@@ -99,7 +114,10 @@ describe('priority levels with configured budgets', () => {
     ]);
     for (const node of [node1, node2]) {
       assert.ok(limited(node).length >= 4, `each node has its own bucket of 5 (${limited(node).length} refused of 10)`);
-      assert.ok(node.slice(0, 5).every((o) => o.code === undefined), 'the first five of each node pass');
+      assert.ok(
+        node.slice(0, 5).every((o) => o.code === undefined),
+        'the first five of each node pass',
+      );
     }
     assert.deepEqual(limited(user), []);
     assert.deepEqual(limited(admin), []);

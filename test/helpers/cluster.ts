@@ -30,12 +30,22 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   const clock = options.clock ?? realClock(options.timeScale ?? 1);
   const token = await t.token('system:kube-controller-manager');
   const { apiserver: _apiserver, timeScale: _timeScale, ...rest } = options;
-  const manager = new ControllerManager({ leaderElection: false, log: { info: () => undefined, error: () => undefined }, ...rest, server: t.url, token, clock });
+  const manager = new ControllerManager({
+    leaderElection: false,
+    log: { info: () => undefined, error: () => undefined },
+    ...rest,
+    server: t.url,
+    token,
+    clock,
+  });
   manager.start();
   await manager.waitForSync();
   const admin = new Client({ server: t.url, token: t.adminToken });
   return {
-    t, admin, manager, clock,
+    t,
+    admin,
+    manager,
+    clock,
     async stop() {
       await manager.stop();
       await admin.close();
@@ -56,7 +66,8 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 20_
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms; last: ${lastError ? String(lastError) : JSON.stringify(last)?.slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} not reached within ${timeoutMs} ms; last: ${lastError ? String(lastError) : JSON.stringify(last)?.slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -7,30 +7,51 @@ import { ApiError, operations, type Client } from '../../src/client/index.ts';
 export function fakeKubelet(c: Client, namespace: string, nodeName = 'node-1'): () => void {
   const pods = c.resource('Pod');
   const started = new Set<string>();
-  const ignore = (err: unknown) => { if (!(err instanceof ApiError)) throw err; };
-  return pods.watch({ namespace }, {
-    next: ({ type, object: pod }) => {
-      if (type !== 'ADDED' && type !== 'MODIFIED') return;
-      const name = pod.metadata.name;
-      if (pod.metadata.deletionTimestamp) {
-        setTimeout(() => pods.delete(namespace, name, { gracePeriodSeconds: 0 }).catch(ignore), 150);
-      } else if (!pod.spec?.nodeName) {
-        c.request(operations.BindPodDocument, { namespace, name, nodeName }).catch(ignore);
-      } else if (!started.has(pod.metadata.uid)) {
-        started.add(pod.metadata.uid);
-        setTimeout(() => {
-          const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-          pods.updateStatus(namespace, name, {
-            phase: 'Running',
-            conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: now }, { type: 'Ready', status: 'True', lastTransitionTime: now }],
-            containerStatuses: (pod.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image, imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } })),
-          }).catch(ignore);
-        }, 20 + Math.random() * 80);
-      }
+  const ignore = (err: unknown) => {
+    if (!(err instanceof ApiError)) throw err;
+  };
+  return pods.watch(
+    { namespace },
+    {
+      next: ({ type, object: pod }) => {
+        if (type !== 'ADDED' && type !== 'MODIFIED') return;
+        const name = pod.metadata.name;
+        if (pod.metadata.deletionTimestamp) {
+          setTimeout(() => pods.delete(namespace, name, { gracePeriodSeconds: 0 }).catch(ignore), 150);
+        } else if (!pod.spec?.nodeName) {
+          c.request(operations.BindPodDocument, { namespace, name, nodeName }).catch(ignore);
+        } else if (!started.has(pod.metadata.uid)) {
+          started.add(pod.metadata.uid);
+          setTimeout(
+            () => {
+              const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+              pods
+                .updateStatus(namespace, name, {
+                  phase: 'Running',
+                  conditions: [
+                    { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+                    { type: 'Ready', status: 'True', lastTransitionTime: now },
+                  ],
+                  containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+                    name: c.name,
+                    image: c.image,
+                    imageID: '',
+                    ready: true,
+                    restartCount: 0,
+                    started: true,
+                    state: { running: { startedAt: now } },
+                  })),
+                })
+                .catch(ignore);
+            },
+            20 + Math.random() * 80,
+          );
+        }
+      },
+      error: () => undefined,
+      complete: () => undefined,
     },
-    error: () => undefined,
-    complete: () => undefined,
-  });
+  );
 }
 
 export const isReady = (p: { status?: { conditions?: { type: string; status: string }[] } }): boolean =>

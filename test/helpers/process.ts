@@ -31,15 +31,16 @@ export function spawnKubeql(command: string, args: string[], env: Record<string,
           child,
           url: (m[1] ?? '').replace('localhost', '127.0.0.1'),
           output: () => out,
-          stop: (signal = 'SIGTERM') => new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode ?? child.signalCode);
-            child.once('exit', (code, sig) => done(code ?? sig));
-            try {
-              process.kill(-child.pid!, signal);
-            } catch {
-              // the group is gone already (its exit is on its way)
-            }
-          }),
+          stop: (signal = 'SIGTERM') =>
+            new Promise((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode ?? child.signalCode);
+              child.once('exit', (code, sig) => done(code ?? sig));
+              try {
+                process.kill(-child.pid!, signal);
+              } catch {
+                // the group is gone already (its exit is on its way)
+              }
+            }),
         });
       }
     };

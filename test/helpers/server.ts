@@ -31,7 +31,12 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function gqlAt<T>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+export async function gqlAt<T>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
   const text = await res.text();
   try {
@@ -42,7 +47,13 @@ export async function gqlAt<T>(url: string, query: string, variables?: Record<st
 }
 
 export function wsClient(wsUrl: string, token?: string | null): Client {
-  return createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
+  return createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  });
 }
 
 /** A real apiserver with authentication and RBAC on (a fresh signing key per server). */
@@ -50,14 +61,15 @@ export async function startTestServer(options: ApiServerOptions = {}): Promise<T
   const db = await createTestDatabase();
   const keyDir = mkdtempSync(path.join(tmpdir(), 'kubeql-key-'));
   const server = await startApiServer({
-    port: 0, host: '127.0.0.1', logger: { error: () => undefined },
+    port: 0,
+    host: '127.0.0.1',
+    logger: { error: () => undefined },
     auth: { signingKeyFile: path.join(keyDir, 'signing-key.jwk') },
     ...options,
     store: { compactIntervalMs: 0, ...db.options, ...options.store },
   });
   const clients: Client[] = [];
-  const mint = (username: string, groups: string[] = []) =>
-    server.authenticator ? server.authenticator.mint({ username, groups }) : Promise.resolve('');
+  const mint = (username: string, groups: string[] = []) => (server.authenticator ? server.authenticator.mint({ username, groups }) : Promise.resolve(''));
   const adminToken = await mint('admin', ['system:masters']);
   const adminHeaders: Record<string, string> = adminToken ? { authorization: `Bearer ${adminToken}` } : {};
   const t: TestServer = {
@@ -91,7 +103,9 @@ export async function startTestServer(options: ApiServerOptions = {}): Promise<T
 /** The next `n` results of a subscription, or its error. */
 export async function nextResults<T>(iterator: AsyncIterator<T>, n: number, timeoutMs = 20_000): Promise<T[]> {
   const out: T[] = [];
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${n} results (got ${out.length})`)), timeoutMs).unref());
+  const timer = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`timed out waiting for ${n} results (got ${out.length})`)), timeoutMs).unref(),
+  );
   while (out.length < n) {
     const r = await Promise.race([iterator.next(), timer]);
     if (r.done) break;

@@ -36,7 +36,12 @@ before(async () => {
   }
   // The bare apiserver: nothing but the clients changes objects.
   kubeql = await spawnKubeql('npm', ['start', '--silent'], {
-    PORT: '0', KUBEQL_DATA: dataDir, DATABASE_URL: databaseUrl, KUBEQL_NODES: '0', KUBEQL_CONTROLLERS: '0', KUBEQL_SCHEDULER: '0',
+    PORT: '0',
+    KUBEQL_DATA: dataDir,
+    DATABASE_URL: databaseUrl,
+    KUBEQL_NODES: '0',
+    KUBEQL_CONTROLLERS: '0',
+    KUBEQL_SCHEDULER: '0',
   });
   origin = new URL(kubeql.url).origin;
   token = mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]);
@@ -51,9 +56,12 @@ after(async () => {
 });
 
 const createPod = async (name: string) => {
-  const res = await gqlAt(kubeql.url, 'mutation($pod: PodInput!) { createPod(pod: $pod) { metadata { name } } }',
+  const res = await gqlAt(
+    kubeql.url,
+    'mutation($pod: PodInput!) { createPod(pod: $pod) { metadata { name } } }',
     { pod: { metadata: { name, namespace: 'default', labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
-    { authorization: `Bearer ${token}` });
+    { authorization: `Bearer ${token}` },
+  );
   assert.equal(res.errors, undefined, JSON.stringify(res.errors));
 };
 
@@ -89,7 +97,9 @@ test('the IDE renders from kubeql alone, runs a query with a token, and streams 
   const sockets: string[] = [];
   page.on('websocket', (ws) => sockets.push(ws.url()));
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
   page.on('pageerror', (e) => problems.push(String(e)));
 
   await page.goto(`${origin}/graphql`);
@@ -126,5 +136,9 @@ test('the IDE renders from kubeql alone, runs a query with a token, and streams 
   assert.deepEqual(elsewhere, [], 'the page asked for something outside kubeql');
   assert.ok(requests.some((u) => u.endsWith('/ide/app.js')) && requests.some((u) => u.endsWith('.worker.js')), `the page's own assets: ${requests.join(' ')}`);
   assert.ok(sockets.length > 0 && sockets.every((u) => u.startsWith(origin.replace('http', 'ws'))), `WebSockets: ${sockets.join(' ')}`);
-  assert.deepEqual(problems.filter((p) => /Content Security Policy|Refused to/i.test(p)), [], 'a CSP violation');
+  assert.deepEqual(
+    problems.filter((p) => /Content Security Policy|Refused to/i.test(p)),
+    [],
+    'a CSP violation',
+  );
 });

@@ -18,10 +18,14 @@ test('nodes registering at once each get a distinct pod CIDR; one already held i
     const nodes = d.admin.resource('Node');
     await nodes.create({ metadata: { name: 'held' }, spec: { podCIDR: '10.244.0.0/24', podCIDRs: ['10.244.0.0/24'] } });
     await Promise.all(Array.from({ length: 30 }, (_, i) => nodes.create({ metadata: { name: `n${i}` } })));
-    const list = await eventually(async () => {
-      const items = (await nodes.list()).items;
-      return items.length === 31 && items.every((n) => n.spec?.podCIDR) ? items : undefined;
-    }, 20_000, 'every node with a pod CIDR');
+    const list = await eventually(
+      async () => {
+        const items = (await nodes.list()).items;
+        return items.length === 31 && items.every((n) => n.spec?.podCIDR) ? items : undefined;
+      },
+      20_000,
+      'every node with a pod CIDR',
+    );
     const cidrs = list.map((n) => n.spec!.podCIDR!);
     assert.equal(new Set(cidrs).size, 31);
     for (const n of list) assert.deepEqual(n.spec!.podCIDRs, [n.spec!.podCIDR]);
@@ -35,10 +39,14 @@ test('an exhausted cluster range leaves a node without one until a range comes f
   try {
     const nodes = c.admin.resource('Node');
     for (const n of ['x', 'y', 'z']) await nodes.create({ metadata: { name: n } });
-    const held = await eventually(async () => {
-      const items = (await nodes.list()).items.filter((n) => n.spec?.podCIDR);
-      return items.length === 2 ? items : undefined;
-    }, 20_000, 'two of three nodes with a range');
+    const held = await eventually(
+      async () => {
+        const items = (await nodes.list()).items.filter((n) => n.spec?.podCIDR);
+        return items.length === 2 ? items : undefined;
+      },
+      20_000,
+      'two of three nodes with a range',
+    );
     assert.deepEqual(held.map((n) => n.spec!.podCIDR).sort(), ['10.244.0.0/24', '10.244.1.0/24']);
     const waiting = (await nodes.list()).items.find((n) => !n.spec?.podCIDR)!;
     await nodes.delete(undefined, held[0].metadata.name);

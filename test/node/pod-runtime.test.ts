@@ -29,7 +29,9 @@ function harness(p: Pod) {
       if (at === undefined) images.set(image, (at = clock.monotonic() + ms));
       return wheel.after(Math.max(0, at - clock.monotonic()), done);
     },
-    changed: () => { changes++; },
+    changed: () => {
+      changes++;
+    },
   });
   rt.start();
   const status = () => podStatus(p, rt, { hostIP: '172.16.0.1', podIP: '10.244.0.2' }, clock.now());
@@ -50,8 +52,13 @@ test('pull, start and readiness: ContainerCreating → Running → Ready', () =>
   h.clock.step(3_000);
   assert.equal(h.ready(), 'True');
   const s = h.status();
-  assert.deepEqual(s.conditions!.filter((c) => ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].includes(c.type)).map((c) => `${c.type}=${c.status}`).sort(),
-    ['ContainersReady=True', 'Initialized=True', 'PodScheduled=True', 'Ready=True']);
+  assert.deepEqual(
+    s
+      .conditions!.filter((c) => ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].includes(c.type))
+      .map((c) => `${c.type}=${c.status}`)
+      .sort(),
+    ['ContainersReady=True', 'Initialized=True', 'PodScheduled=True', 'Ready=True'],
+  );
   assert.equal(s.podIP, '10.244.0.2');
   assert.equal(s.hostIP, '172.16.0.1');
   assert.ok(s.startTime);
@@ -116,10 +123,18 @@ test('restartPolicy OnFailure: a failure restarts, success completes', () => {
 });
 
 test('per-container annotations and init containers: init runs to completion first', () => {
-  const h = harness(pod({ 'sim.kubeql.io/exit-after-seconds.init': '4', 'sim.kubeql.io/ready-after-seconds.app': '2' }, {
-    initContainers: [{ name: 'init', image: 'busybox' }],
-    containers: [{ name: 'app', image: 'nginx' }, { name: 'sidecar', image: 'envoy' }],
-  }));
+  const h = harness(
+    pod(
+      { 'sim.kubeql.io/exit-after-seconds.init': '4', 'sim.kubeql.io/ready-after-seconds.app': '2' },
+      {
+        initContainers: [{ name: 'init', image: 'busybox' }],
+        containers: [
+          { name: 'app', image: 'nginx' },
+          { name: 'sidecar', image: 'envoy' },
+        ],
+      },
+    ),
+  );
   assert.equal(h.status().phase, 'Pending');
   assert.equal(h.status().conditions!.find((c) => c.type === 'Initialized')!.status, 'False');
   assert.equal(h.status().containerStatuses![0].state!.waiting!.reason, 'PodInitializing');
@@ -168,9 +183,17 @@ test('termination stops every container at once', () => {
 });
 
 test('a slow shutdown (stop-seconds) stops within the grace period, or is killed when it runs out', () => {
-  const slow = harness(pod({ 'sim.kubeql.io/stop-seconds.app': '5', 'sim.kubeql.io/stop-seconds.side': '60' }, {
-    containers: [{ name: 'app', image: 'nginx' }, { name: 'side', image: 'envoy' }],
-  }));
+  const slow = harness(
+    pod(
+      { 'sim.kubeql.io/stop-seconds.app': '5', 'sim.kubeql.io/stop-seconds.side': '60' },
+      {
+        containers: [
+          { name: 'app', image: 'nginx' },
+          { name: 'side', image: 'envoy' },
+        ],
+      },
+    ),
+  );
   slow.clock.step(1);
   slow.rt.terminate(30_000);
   assert.equal(slow.rt.stopped, false);

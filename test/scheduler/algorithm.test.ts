@@ -45,13 +45,19 @@ test('selectHost: ties broken uniformly at random (reservoir sampling)', () => {
   assert.equal(selectHost([1, 5, 3]), 1);
   const counts = [0, 0, 0, 0];
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < 3000; i++) counts[selectHost([7, 9, 9, 9], random)]!++;
   assert.equal(counts[0], 0);
   for (const c of counts.slice(1)) assert.ok(c > 850 && c < 1150, String(counts));
   // random() → 0 always takes the latest tie, → 0.99 keeps the first
-  assert.equal(selectHost([9, 9, 9], () => 0), 2);
-  assert.equal(selectHost([9, 9, 9], () => 0.99), 0);
+  assert.equal(
+    selectHost([9, 9, 9], () => 0),
+    2,
+  );
+  assert.equal(
+    selectHost([9, 9, 9], () => 0.99),
+    0,
+  );
 });
 
 test("FailedScheduling message: Kubernetes' format, reasons counted and sorted as strings, then the preemption message", () => {
@@ -64,11 +70,24 @@ test("FailedScheduling message: Kubernetes' format, reasons counted and sorted a
     fitErrorMessage(3, statuses, 'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.'),
     '0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
   );
-  assert.equal(fitErrorMessage(3, new Map([['a', { code: 'Unschedulable', reasons: ['Insufficient cpu'] }], ['b', { code: 'Unschedulable', reasons: ['Insufficient cpu'] }], ['c', { code: 'Unschedulable', reasons: ['Insufficient cpu'] }]])), '0/3 nodes are available: 3 Insufficient cpu.');
+  assert.equal(
+    fitErrorMessage(
+      3,
+      new Map([
+        ['a', { code: 'Unschedulable', reasons: ['Insufficient cpu'] }],
+        ['b', { code: 'Unschedulable', reasons: ['Insufficient cpu'] }],
+        ['c', { code: 'Unschedulable', reasons: ['Insufficient cpu'] }],
+      ]),
+    ),
+    '0/3 nodes are available: 3 Insufficient cpu.',
+  );
   // a node failing two resources counts in both; "10 x" sorts before "2 x" as strings do
   const many = new Map<string, Status>([['a', { code: 'Unschedulable', reasons: ['Insufficient cpu', 'Insufficient memory'] }]]);
   for (let i = 0; i < 10; i++) many.set(`t${i}`, { code: 'UnschedulableAndUnresolvable', reasons: ["node(s) didn't match Pod's node affinity/selector"] });
-  assert.equal(fitErrorMessage(11, many), "0/11 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 10 node(s) didn't match Pod's node affinity/selector.");
+  assert.equal(
+    fitErrorMessage(11, many),
+    "0/11 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 10 node(s) didn't match Pod's node affinity/selector.",
+  );
   assert.equal(fitErrorMessage(2, new Map(), undefined, 'some prefilter reason'), '0/2 nodes are available: some prefilter reason.');
 });
 
@@ -103,15 +122,24 @@ test('filtersPass: re-runs every filter on one node, e.g. with victims removed (
 
 test('node-info: addPod / removePod keep requested, non-zero requested, ports and the affinity lists', () => {
   const snap = cluster([mkNode('a'), mkNode('b')]);
-  const anti = mkPod('x', { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80, hostPort: 80 }] }], affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: {} }] } } });
+  const anti = mkPod('x', {
+    containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80, hostPort: 80 }] }],
+    affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: {} }] } },
+  });
   const a = addPod(snap.get('a')!, anti);
   assert.equal(a.requested.pods, 1);
   assert.equal(a.nonZeroRequested.milliCPU, 100);
   assert.equal(a.nonZeroRequested.memory, 200 * 1024 * 1024);
   assert.deepEqual([...a.usedPorts], ['TCP/0.0.0.0/80']);
   const s2 = snapshotWith(snap, a);
-  assert.deepEqual(s2.nodesWithAffinityPods.map((n) => n.name), ['a']);
-  assert.deepEqual(s2.nodesWithRequiredAntiAffinityPods!.map((n) => n.name), ['a']);
+  assert.deepEqual(
+    s2.nodesWithAffinityPods.map((n) => n.name),
+    ['a'],
+  );
+  assert.deepEqual(
+    s2.nodesWithRequiredAntiAffinityPods!.map((n) => n.name),
+    ['a'],
+  );
   assert.equal(snap.nodesWithAffinityPods.length, 0); // the older snapshot is unchanged
   const back = removePod(a, anti);
   assert.deepEqual([back.requested.milliCPU, back.nonZeroRequested.milliCPU, back.pods.length, back.usedPorts.size], [0, 0, 0, 0]);

@@ -13,8 +13,17 @@ const now = () => NOW;
 const first = () => 0;
 
 /** A pod asking for `cpu` at `priority`, started at `started` (ISO) when given. */
-function pod(name: string, priority: number, cpu: string, o: { started?: string; policy?: 'Never' | 'PreemptLowerPriority'; nominated?: string; deleting?: boolean; nodeSelector?: Record<string, string> } = {}): Pod {
-  const p = mkPod(name, { priority, containers: req({ cpu }), preemptionPolicy: o.policy, nodeSelector: o.nodeSelector }, o.deleting ? { deletionTimestamp: NOW.toISOString() } : {});
+function pod(
+  name: string,
+  priority: number,
+  cpu: string,
+  o: { started?: string; policy?: 'Never' | 'PreemptLowerPriority'; nominated?: string; deleting?: boolean; nodeSelector?: Record<string, string> } = {},
+): Pod {
+  const p = mkPod(
+    name,
+    { priority, containers: req({ cpu }), preemptionPolicy: o.policy, nodeSelector: o.nodeSelector },
+    o.deleting ? { deletionTimestamp: NOW.toISOString() } : {},
+  );
   return { ...p, status: { ...(o.started ? { startTime: o.started } : {}), ...(o.nominated ? { nominatedNodeName: o.nominated } : {}) } };
 }
 
@@ -45,7 +54,7 @@ describe('victims on one node', () => {
     assert.deepEqual(names(r.victims), ['a']);
   });
 
-  test('the reprieve is greedy by importance, as Kubernetes\' (not the smallest set by count)', () => {
+  test("the reprieve is greedy by importance, as Kubernetes' (not the smallest set by count)", () => {
     // c (3) goes back first, so both small pods must go although evicting c alone would do.
     const snapshot = cluster([mkNode('n1', { cpu: '4' })], { n1: [pod('a', 1, '500m'), pod('b', 2, '500m'), pod('c', 3, '3')] });
     const r = selectVictimsOnNode(pod('p', 10, '1'), snapshot.get('n1')!, snapshot, { now });
@@ -66,7 +75,7 @@ describe('victims on one node', () => {
     assert.deepEqual(r.status.reasons, ['Insufficient cpu']);
   });
 
-  test('a pod nominated to the node with at least the preemptor\'s priority keeps its place', () => {
+  test("a pod nominated to the node with at least the preemptor's priority keeps its place", () => {
     const snapshot = cluster([mkNode('n1', { cpu: '2' })], { n1: [pod('low', 1, '1')] });
     const waiting = pod('waiting', 15, '1', { nominated: 'n1' });
     const r = selectVictimsOnNode(pod('p', 10, '2'), snapshot.get('n1')!, snapshot, { now, nominatedPods: () => [waiting] });
@@ -106,7 +115,10 @@ describe('choosing the node (pickOneNodeForPreemption)', () => {
   ];
   for (const c of table) {
     test(c.name, () => {
-      const snapshot = cluster(Object.keys(c.nodes).map((n) => mkNode(n, { cpu: '2' })), c.nodes);
+      const snapshot = cluster(
+        Object.keys(c.nodes).map((n) => mkNode(n, { cpu: '2' })),
+        c.nodes,
+      );
       const { result } = cycle(pod('p', 10, '2'), snapshot);
       assert.equal(result.nodeName, c.want, JSON.stringify(result));
     });
@@ -132,12 +144,20 @@ describe('preempt: the answer and the FailedScheduling message', () => {
   });
 
   test('nothing of lower priority anywhere: no candidates', () => {
-    const snapshot = cluster(['n1', 'n2', 'n3'].map((n) => mkNode(n, { cpu: '1' })), {
-      n1: [pod('a', 10, '1')], n2: [pod('b', 10, '1')], n3: [pod('c', 20, '1')],
-    });
+    const snapshot = cluster(
+      ['n1', 'n2', 'n3'].map((n) => mkNode(n, { cpu: '1' })),
+      {
+        n1: [pod('a', 10, '1')],
+        n2: [pod('b', 10, '1')],
+        n3: [pod('c', 20, '1')],
+      },
+    );
     const { fit, result } = cycle(pod('p', 10, '1'), snapshot);
     assert.equal(result.message, 'preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.');
-    assert.equal(fit.messageWith(result.message), '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.');
+    assert.equal(
+      fit.messageWith(result.message),
+      '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+    );
   });
 
   test('nodes the filters reject outright are not tried: Preemption is not helpful for scheduling', () => {
@@ -147,7 +167,10 @@ describe('preempt: the answer and the FailedScheduling message', () => {
       n3: [pod('c', 1, '1')],
     });
     const { result } = cycle(pod('p', 10, '1', { nodeSelector: { disk: 'ssd' } }), snapshot);
-    assert.equal(result.message, 'preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.');
+    assert.equal(
+      result.message,
+      'preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.',
+    );
   });
 
   test('preemptionPolicy Never: not eligible, nothing evicted', () => {

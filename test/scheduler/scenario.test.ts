@@ -31,19 +31,41 @@ after(async () => {
   await t.stop();
 });
 
-interface NodeSpec { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: { key: string; value?: string; effect: string }[] }
+interface NodeSpec {
+  cpu?: string;
+  memory?: string;
+  pods?: string;
+  labels?: Record<string, string>;
+  taints?: { key: string; value?: string; effect: string }[];
+}
 
 async function node(name: string, spec: NodeSpec = {}): Promise<void> {
   const labels = { 'kubernetes.io/hostname': name, ...spec.labels };
   await admin.resource('Node').create({ metadata: { name, labels }, spec: spec.taints ? { taints: spec.taints } : {} });
   const resources = { cpu: spec.cpu ?? '2', memory: spec.memory ?? '4Gi', pods: spec.pods ?? '110' };
   await admin.resource('Node').updateStatus(undefined, name, {
-    capacity: resources, allocatable: resources,
-    conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }],
+    capacity: resources,
+    allocatable: resources,
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'KubeletReady',
+        message: 'kubelet is posting ready status',
+        lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      },
+    ],
   });
 }
 
-async function pod(namespace: string, name: string, spec: Partial<NonNullable<Pod['spec']>> = {}, labels: Record<string, string> = {}, cpu = '100m'): Promise<void> {
+async function pod(
+  namespace: string,
+  name: string,
+  spec: Partial<NonNullable<Pod['spec']>> = {},
+  labels: Record<string, string> = {},
+  cpu = '100m',
+): Promise<void> {
   await admin.resource('Pod').create({
     metadata: { name, namespace, labels },
     spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu, memory: '64Mi' } } }], ...spec },
@@ -58,46 +80,89 @@ async function namespace(name: string, nodes: [string, NodeSpec?][]): Promise<vo
   for (const [n, spec] of nodes) await node(n, spec);
 }
 
-test('resources exhausted: Pending with PodScheduled=False/Unschedulable and FailedScheduling in Kubernetes\' words; scheduled once a node is added', async () => {
-  await namespace('full', [['full-1', { cpu: '1', labels: { pool: 'full' } }], ['full-2', { cpu: '1', labels: { pool: 'full' } }]]);
+test("resources exhausted: Pending with PodScheduled=False/Unschedulable and FailedScheduling in Kubernetes' words; scheduled once a node is added", async () => {
+  await namespace('full', [
+    ['full-1', { cpu: '1', labels: { pool: 'full' } }],
+    ['full-2', { cpu: '1', labels: { pool: 'full' } }],
+  ]);
   const sel = { nodeSelector: { pool: 'full' } };
   await pod('full', 'big', sel, {}, '1500m');
-  const condition = await eventually(async () => (await admin.resource('Pod').get('full', 'big'))?.status?.conditions?.find((c) => c.type === 'PodScheduled'), 20_000, 'the condition');
+  const condition = await eventually(
+    async () => (await admin.resource('Pod').get('full', 'big'))?.status?.conditions?.find((c) => c.type === 'PodScheduled'),
+    20_000,
+    'the condition',
+  );
   assert.equal(condition.status, 'False');
   assert.equal(condition.reason, 'Unschedulable');
   const total = (await admin.resource('Node').list()).items.length;
   const others = total - 2; // nodes of other tests, which the selector rules out
   // 1500m is more than either node has at all: Kubernetes says preemption cannot help either
-  assert.equal(condition.message, `0/${total} nodes are available: 2 Insufficient cpu${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`);
-  const events = await eventually(async () => (await admin.resource('Event').list({ namespace: 'full', fieldSelector: 'involvedObject.name=big,reason=FailedScheduling' })).items, 20_000, 'the event');
+  assert.equal(
+    condition.message,
+    `0/${total} nodes are available: 2 Insufficient cpu${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
+  );
+  const events = await eventually(
+    async () => (await admin.resource('Event').list({ namespace: 'full', fieldSelector: 'involvedObject.name=big,reason=FailedScheduling' })).items,
+    20_000,
+    'the event',
+  );
   assert.equal(events[0].type, 'Warning');
   assert.equal(events[0].message, condition.message);
   assert.equal(await nodeOf('full', 'big'), undefined);
 
   await node('full-3', { cpu: '4', labels: { pool: 'full' } });
   assert.equal(await boundTo('full', 'big'), 'full-3');
-  const scheduled = await eventually(async () => (await admin.resource('Event').list({ namespace: 'full', fieldSelector: 'involvedObject.name=big,reason=Scheduled' })).items[0], 20_000, 'the Scheduled event');
+  const scheduled = await eventually(
+    async () => (await admin.resource('Event').list({ namespace: 'full', fieldSelector: 'involvedObject.name=big,reason=Scheduled' })).items[0],
+    20_000,
+    'the Scheduled event',
+  );
   assert.equal(scheduled.message, 'Successfully assigned full/big to full-3');
 });
 
 test('assumed pods count at once: a burst of pods never overcommits a node', async () => {
-  await namespace('burst', [['burst-1', { cpu: '1', labels: { pool: 'burst' } }], ['burst-2', { cpu: '1', labels: { pool: 'burst' } }]]);
+  await namespace('burst', [
+    ['burst-1', { cpu: '1', labels: { pool: 'burst' } }],
+    ['burst-2', { cpu: '1', labels: { pool: 'burst' } }],
+  ]);
   await Promise.all(Array.from({ length: 12 }, (_, i) => pod('burst', `p-${i}`, { nodeSelector: { pool: 'burst' } }, {}, '200m')));
   // 2 nodes × 5 pods of 200m fit; 2 pods must stay Pending
-  await eventually(async () => {
-    const pods = (await admin.resource('Pod').list({ namespace: 'burst' })).items;
-    const unschedulable = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'));
-    return pods.filter((p) => p.spec?.nodeName).length === 10 && unschedulable.length === 2;
-  }, 20_000, '10 bound, 2 unschedulable');
+  await eventually(
+    async () => {
+      const pods = (await admin.resource('Pod').list({ namespace: 'burst' })).items;
+      const unschedulable = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'));
+      return pods.filter((p) => p.spec?.nodeName).length === 10 && unschedulable.length === 2;
+    },
+    20_000,
+    '10 bound, 2 unschedulable',
+  );
   const pods = (await admin.resource('Pod').list({ namespace: 'burst' })).items;
   assert.equal(pods.filter((p) => p.spec?.nodeName === 'burst-1').length, 5);
   assert.equal(pods.filter((p) => p.spec?.nodeName === 'burst-2').length, 5);
 });
 
 test('nodeSelector and required node affinity choose the node', async () => {
-  await namespace('select', [['sel-hdd', { labels: { disk: 'hdd', pool: 'sel' } }], ['sel-ssd', { labels: { disk: 'ssd', pool: 'sel' } }]]);
+  await namespace('select', [
+    ['sel-hdd', { labels: { disk: 'hdd', pool: 'sel' } }],
+    ['sel-ssd', { labels: { disk: 'ssd', pool: 'sel' } }],
+  ]);
   await pod('select', 'fast', { nodeSelector: { disk: 'ssd' } });
-  await pod('select', 'slow', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'NotIn', values: ['ssd'] }, { key: 'pool', operator: 'In', values: ['sel'] }] }] } } } });
+  await pod('select', 'slow', {
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'disk', operator: 'NotIn', values: ['ssd'] },
+                { key: 'pool', operator: 'In', values: ['sel'] },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  });
   assert.equal(await boundTo('select', 'fast'), 'sel-ssd');
   assert.equal(await boundTo('select', 'slow'), 'sel-hdd');
 });
@@ -107,48 +172,102 @@ test('taints and tolerations: an untolerated NoSchedule taint keeps pods away; a
   await pod('taint', 'plain', { nodeSelector: { pool: 'taint' } });
   await pod('taint', 'tolerant', { nodeSelector: { pool: 'taint' }, tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] });
   assert.equal(await boundTo('taint', 'tolerant'), 'taint-gpu');
-  const condition = await eventually(async () => (await admin.resource('Pod').get('taint', 'plain'))?.status?.conditions?.find((c) => c.type === 'PodScheduled'), 20_000, 'plain unschedulable');
+  const condition = await eventually(
+    async () => (await admin.resource('Pod').get('taint', 'plain'))?.status?.conditions?.find((c) => c.type === 'PodScheduled'),
+    20_000,
+    'plain unschedulable',
+  );
   assert.match(condition.message ?? '', /1 node\(s\) had untolerated taint \{gpu: true\}/);
 });
 
 test('pod anti-affinity on kubernetes.io/hostname puts each replica on its own node; affinity puts a pod beside another', async () => {
-  await namespace('anti', [['anti-1', { labels: { pool: 'anti' } }], ['anti-2', { labels: { pool: 'anti' } }], ['anti-3', { labels: { pool: 'anti' } }]]);
-  const anti = { nodeSelector: { pool: 'anti' }, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' }] } } };
+  await namespace('anti', [
+    ['anti-1', { labels: { pool: 'anti' } }],
+    ['anti-2', { labels: { pool: 'anti' } }],
+    ['anti-3', { labels: { pool: 'anti' } }],
+  ]);
+  const anti = {
+    nodeSelector: { pool: 'anti' },
+    affinity: {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' }],
+      },
+    },
+  };
   for (let i = 0; i < 4; i++) await pod('anti', `db-${i}`, anti, { app: 'db' });
-  const placed = await eventually(async () => {
-    const pods = (await admin.resource('Pod').list({ namespace: 'anti', labelSelector: 'app=db' })).items;
-    const bound = pods.filter((p) => p.spec?.nodeName);
-    const pending = pods.filter((p) => p.status?.conditions?.some((c) => c.reason === 'Unschedulable'));
-    return bound.length === 3 && pending.length === 1 ? { bound, pending } : undefined;
-  }, 20_000, '3 bound on distinct nodes, 1 pending');
+  const placed = await eventually(
+    async () => {
+      const pods = (await admin.resource('Pod').list({ namespace: 'anti', labelSelector: 'app=db' })).items;
+      const bound = pods.filter((p) => p.spec?.nodeName);
+      const pending = pods.filter((p) => p.status?.conditions?.some((c) => c.reason === 'Unschedulable'));
+      return bound.length === 3 && pending.length === 1 ? { bound, pending } : undefined;
+    },
+    20_000,
+    '3 bound on distinct nodes, 1 pending',
+  );
   assert.equal(new Set(placed.bound.map((p) => p.spec?.nodeName)).size, 3);
   assert.match(placed.pending[0].status?.conditions?.find((c) => c.type === 'PodScheduled')?.message ?? '', /3 node\(s\) didn't match pod anti-affinity rules/);
-  await pod('anti', 'cache', { nodeSelector: { pool: 'anti' }, affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname', namespaces: ['anti'] }] } } }, { app: 'cache' });
+  await pod(
+    'anti',
+    'cache',
+    {
+      nodeSelector: { pool: 'anti' },
+      affinity: {
+        podAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname', namespaces: ['anti'] },
+          ],
+        },
+      },
+    },
+    { app: 'cache' },
+  );
   const cacheNode = await boundTo('anti', 'cache');
-  assert.ok(placed.bound.some((p) => p.spec?.nodeName === cacheNode), 'beside a db pod');
+  assert.ok(
+    placed.bound.some((p) => p.spec?.nodeName === cacheNode),
+    'beside a db pod',
+  );
 });
 
-test('a ReplicaSet\'s pods spread over nodes and zones (default topology spread)', async () => {
+test("a ReplicaSet's pods spread over nodes and zones (default topology spread)", async () => {
   await namespace('spread', [
     ['spread-a1', { cpu: '8', labels: { pool: 'spread', 'topology.kubernetes.io/zone': 'a' } }],
     ['spread-a2', { cpu: '8', labels: { pool: 'spread', 'topology.kubernetes.io/zone': 'a' } }],
     ['spread-b1', { cpu: '8', labels: { pool: 'spread', 'topology.kubernetes.io/zone': 'b' } }],
   ]);
-  const manager = new ControllerManager({ server: t.url, token: await t.token('system:kube-controller-manager'), clock: realClock(), leaderElection: false, controllers: [replicaSetController], log: quiet });
+  const manager = new ControllerManager({
+    server: t.url,
+    token: await t.token('system:kube-controller-manager'),
+    clock: realClock(),
+    leaderElection: false,
+    controllers: [replicaSetController],
+    log: quiet,
+  });
   manager.start();
   await admin.resource('ReplicaSet').create({
     metadata: { name: 'web', namespace: 'spread' },
-    spec: { replicas: 6, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { nodeSelector: { pool: 'spread' }, containers: [{ name: 'c', image: 'nginx' }] } } },
+    spec: {
+      replicas: 6,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { nodeSelector: { pool: 'spread' }, containers: [{ name: 'c', image: 'nginx' }] } },
+    },
   });
-  const pods = await eventually(async () => {
-    const items = (await admin.resource('Pod').list({ namespace: 'spread' })).items;
-    return items.length === 6 && items.every((p) => p.spec?.nodeName) ? items : undefined;
-  }, 30_000, '6 pods bound');
+  const pods = await eventually(
+    async () => {
+      const items = (await admin.resource('Pod').list({ namespace: 'spread' })).items;
+      return items.length === 6 && items.every((p) => p.spec?.nodeName) ? items : undefined;
+    },
+    30_000,
+    '6 pods bound',
+  );
   const perNode = new Map<string, number>();
   for (const p of pods) perNode.set(p.spec!.nodeName!, (perNode.get(p.spec!.nodeName!) ?? 0) + 1);
   // every node used and none with more than its share plus the hostname maxSkew allows; both zones used
   assert.equal(perNode.size, 3, `every node used: ${JSON.stringify([...perNode])}`);
-  assert.ok([...perNode.values()].every((n) => n >= 1 && n <= 3), `spread: ${JSON.stringify([...perNode])}`);
+  assert.ok(
+    [...perNode.values()].every((n) => n >= 1 && n <= 3),
+    `spread: ${JSON.stringify([...perNode])}`,
+  );
   await manager.stop();
 });
 
@@ -162,13 +281,20 @@ test('preemption: a high-priority pod that fits nowhere evicts a minimal set of 
   await boundTo('preempt', 'low-a');
   await boundTo('preempt', 'low-b');
   // The test is the kubelet: a pod marked for deletion is gone once its containers stop.
-  const stopKubelet = admin.resource('Pod').watch({ namespace: 'preempt' }, {
-    next: ({ type, object }) => {
-      if (type !== 'DELETED' && object.metadata.deletionTimestamp) void admin.resource('Pod').delete('preempt', object.metadata.name, { gracePeriodSeconds: 0 }).catch(() => undefined);
+  const stopKubelet = admin.resource('Pod').watch(
+    { namespace: 'preempt' },
+    {
+      next: ({ type, object }) => {
+        if (type !== 'DELETED' && object.metadata.deletionTimestamp)
+          void admin
+            .resource('Pod')
+            .delete('preempt', object.metadata.name, { gracePeriodSeconds: 0 })
+            .catch(() => undefined);
+      },
+      error: () => undefined,
+      complete: () => undefined,
     },
-    error: () => undefined,
-    complete: () => undefined,
-  });
+  );
   await pod('preempt', 'urgent', { ...sel, priorityClassName: 'high' }, {}, '500m');
   assert.equal(await boundTo('preempt', 'urgent'), 'pre-1');
   const left = (await admin.resource('Pod').list({ namespace: 'preempt' })).items.map((p) => p.metadata.name).sort();
@@ -182,9 +308,16 @@ test('preemption: a high-priority pod that fits nowhere evicts a minimal set of 
   stopKubelet();
 });
 
-test('a pod no preemption can help says so: its message ends with Kubernetes\' preemption part', async () => {
+test("a pod no preemption can help says so: its message ends with Kubernetes' preemption part", async () => {
   await admin.resource('Namespace').create({ metadata: { name: 'nohelp' } });
   await pod('nohelp', 'huge', { nodeSelector: { pool: 'pre' } }, {}, '64');
-  const condition = await eventually(async () => (await admin.resource('Pod').get('nohelp', 'huge'))?.status?.conditions?.find((c) => c.type === 'PodScheduled'), 20_000, 'the condition');
-  assert.match(condition.message ?? '', /^0\/(\d+) nodes are available: .*1 Insufficient cpu.*\. preemption: 0\/\1 nodes are available: \1 Preemption is not helpful for scheduling\.$/);
+  const condition = await eventually(
+    async () => (await admin.resource('Pod').get('nohelp', 'huge'))?.status?.conditions?.find((c) => c.type === 'PodScheduled'),
+    20_000,
+    'the condition',
+  );
+  assert.match(
+    condition.message ?? '',
+    /^0\/(\d+) nodes are available: .*1 Insufficient cpu.*\. preemption: 0\/\1 nodes are available: \1 Preemption is not helpful for scheduling\.$/,
+  );
 });

@@ -18,12 +18,18 @@ let admin: Client;
 
 before(async () => {
   const databaseUrl = await processDatabaseUrl(cleanups);
-  const apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], { DATABASE_URL: databaseUrl, KUBEQL_LOG_LEVEL: 'warn', KUBEQL_NODES: '0' });
+  const apiserver = await spawnKubeql('node', ['bin/kubeql.js', 'up', '--port', '0', '--data-dir', dataDir, '--no-controllers', '--no-scheduler'], {
+    DATABASE_URL: databaseUrl,
+    KUBEQL_LOG_LEVEL: 'warn',
+    KUBEQL_NODES: '0',
+  });
   cleanups.push(() => apiserver.stop('SIGKILL'));
   admin = new Client({ server: apiserver.url, token: mintToken(['--user', 'admin', '--group', 'system:masters', '--data-dir', dataDir]) });
   cleanups.push(() => admin.close());
 });
-after(async () => { for (const c of cleanups.reverse()) await c(); });
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
 const READY = /scheduler (\S+) started against/;
 async function scheduler(): Promise<KubeqlProcess> {
@@ -43,16 +49,19 @@ test('kill -9 of the leading scheduler under load: the standby takes over; no po
   // A watch of every pod: each pod's node, once set, must never change.
   const nodeOf = new Map<string, string>();
   const rebinds: string[] = [];
-  const stop = admin.resource('Pod').watch({ namespace: 'default' }, {
-    next: ({ type, object }) => {
-      if (type === 'BOOKMARK' || !object.spec?.nodeName) return;
-      const was = nodeOf.get(object.metadata.name);
-      if (was && was !== object.spec.nodeName) rebinds.push(`${object.metadata.name}: ${was} → ${object.spec.nodeName}`);
-      nodeOf.set(object.metadata.name, object.spec.nodeName);
+  const stop = admin.resource('Pod').watch(
+    { namespace: 'default' },
+    {
+      next: ({ type, object }) => {
+        if (type === 'BOOKMARK' || !object.spec?.nodeName) return;
+        const was = nodeOf.get(object.metadata.name);
+        if (was && was !== object.spec.nodeName) rebinds.push(`${object.metadata.name}: ${was} → ${object.spec.nodeName}`);
+        nodeOf.set(object.metadata.name, object.spec.nodeName);
+      },
+      error: () => undefined,
+      complete: () => undefined,
     },
-    error: () => undefined,
-    complete: () => undefined,
-  });
+  );
   const [a, b] = await Promise.all([scheduler(), scheduler()]);
   await eventually(async () => [identityOf(a), identityOf(b)].includes((await leaseHolder()) ?? ''), 30_000, 'one scheduler leads');
   const leader = (await leaseHolder()) === identityOf(a) ? a : b;
@@ -62,10 +71,14 @@ test('kill -9 of the leading scheduler under load: the standby takes over; no po
   let created = 0;
   const load = (async () => {
     for (; created < TOTAL; created += 20) {
-      await Promise.all(Array.from({ length: 20 }, (_, i) => admin.resource('Pod').create({
-        metadata: { name: `p-${created + i}`, namespace: 'default' },
-        spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '50m', memory: '64Mi' } } }] },
-      })));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          admin.resource('Pod').create({
+            metadata: { name: `p-${created + i}`, namespace: 'default' },
+            spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '50m', memory: '64Mi' } } }] },
+          }),
+        ),
+      );
     }
   })();
   await eventually(() => nodeOf.size >= 100, 60_000, '100 pods bound by the first leader');
@@ -78,6 +91,9 @@ test('kill -9 of the leading scheduler under load: the standby takes over; no po
   assert.deepEqual(rebinds, [], 'no pod bound twice');
   const perNode = new Map<string, number>();
   for (const p of pods) perNode.set(p.spec!.nodeName!, (perNode.get(p.spec!.nodeName!) ?? 0) + 1);
-  assert.ok([...perNode.values()].every((n) => n <= 80), 'no node holds more than its cpu allows (4 cpu / 50m)');
+  assert.ok(
+    [...perNode.values()].every((n) => n <= 80),
+    'no node holds more than its cpu allows (4 cpu / 50m)',
+  );
   stop();
 });

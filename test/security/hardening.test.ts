@@ -23,7 +23,11 @@ describe('query limits', () => {
   const aliases = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: whoami { username }`).join(' ')} }`;
   const costly = `{ pods(limit: 5000) { items { metadata { name } node { pods { spec { containers { name } } } } } } }`;
 
-  for (const [name, query] of [['depth', deep], ['aliases', aliases], ['cost', costly]] as const) {
+  for (const [name, query] of [
+    ['depth', deep],
+    ['aliases', aliases],
+    ['cost', costly],
+  ] as const) {
     test(`${name}: QUERY_TOO_COMPLEX over HTTP and WebSocket`, async () => {
       assert.equal(codeOf(await t.gql(query)), 'QUERY_TOO_COMPLEX');
       assert.equal(codeOf(await overWs(t, query)), 'QUERY_TOO_COMPLEX');
@@ -45,7 +49,14 @@ describe('query limits', () => {
   test('subscriptions per socket are limited', async () => {
     const c = t.ws();
     const its = Array.from({ length: 4 }, () => c.iterate({ query: 'subscription { watchNamespaces { type } }' }) as AsyncIterator<Result>);
-    const outcomes = await Promise.all(its.map((it) => nextResults(it, 1).then((r) => codeOf(r[0]) ?? 'served', (e: unknown) => codeOf({ errors: Array.isArray(e) ? e : [e] }))));
+    const outcomes = await Promise.all(
+      its.map((it) =>
+        nextResults(it, 1).then(
+          (r) => codeOf(r[0]) ?? 'served',
+          (e: unknown) => codeOf({ errors: Array.isArray(e) ? e : [e] }),
+        ),
+      ),
+    );
     assert.deepEqual(outcomes.filter((o) => o === 'TOO_MANY_REQUESTS').length, 1, JSON.stringify(outcomes));
     await Promise.all(its.map((it) => it.return?.()));
   });
@@ -81,9 +92,16 @@ describe('rate limiting and introspection off', () => {
   test('per identity: TOO_MANY_REQUESTS (429) past the burst, on HTTP and WebSocket, others unaffected', async () => {
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < 8; i++) codes.push(codeOf(await t.gql('{ whoami { username } }')));
-    assert.ok(codes.slice(0, 5).every((c) => c === undefined), JSON.stringify(codes));
+    assert.ok(
+      codes.slice(0, 5).every((c) => c === undefined),
+      JSON.stringify(codes),
+    );
     assert.equal(codes[7], 'TOO_MANY_REQUESTS');
-    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.adminHeaders }, body: JSON.stringify({ query: '{ whoami { username } }' }) });
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...t.adminHeaders },
+      body: JSON.stringify({ query: '{ whoami { username } }' }),
+    });
     assert.equal(res.status, 429);
     assert.equal(codeOf(await overWs(t, '{ whoami { username } }')), 'TOO_MANY_REQUESTS');
     const other = await t.gql('{ whoami { username } }', undefined, { authorization: `Bearer ${await t.token('someone-else')}` });

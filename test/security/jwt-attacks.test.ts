@@ -34,12 +34,17 @@ async function attacks(): Promise<Record<string, string>> {
   };
   return {
     'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...admin, iss: ISS, aud: AUD, exp: now() + 600 })}.`,
-    'HS256 with the public key as secret (alg confusion)': hs(JSON.stringify(await exportJWK((await import('node:crypto')).createPublicKey({ key: clusterJwk as never, format: 'jwk' })))),
+    'HS256 with the public key as secret (alg confusion)': hs(
+      JSON.stringify(await exportJWK((await import('node:crypto')).createPublicKey({ key: clusterJwk as never, format: 'jwk' }))),
+    ),
     'HS256 with the raw public key bytes': hs(Buffer.from(clusterJwk.x!, 'base64url').toString('latin1')),
     'foreign key with the cluster kid': await sign({ ...admin, iss: ISS, aud: AUD, exp: now() + 600 }),
     'tampered payload (groups escalated)': `${h}.${b64({ ...payload, groups: ['system:masters'] })}.${s}`,
     'tampered signature': `${h}.${p}.${s.slice(0, -4)}AAAA`,
-    'expired': await t.server.authenticator!.mint({ username: 'alice' }, 1).then(async (tok) => { await new Promise((r) => setTimeout(r, 7000)); return tok; }),
+    expired: await t.server.authenticator!.mint({ username: 'alice' }, 1).then(async (tok) => {
+      await new Promise((r) => setTimeout(r, 7000));
+      return tok;
+    }),
     'wrong issuer': await sign({ ...admin, iss: 'https://evil.example', aud: AUD, exp: now() + 600 }),
     'not a JWT': 'hello.world',
     'empty bearer': '',
@@ -55,13 +60,16 @@ test('forged and bad tokens are UNAUTHENTICATED on HTTP and WebSocket, and write
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: 'mutation { createNamespace(namespace: { metadata: { name: "pwned" } }) { metadata { name } } }' }),
     });
-    const body = await res.json() as { errors?: { extensions?: { code?: string } }[]; data?: unknown };
+    const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[]; data?: unknown };
     assert.equal(body.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', `${name}: ${JSON.stringify(body)}`);
     assert.equal(res.status, 401, name);
 
     const ws = t.ws(token || null);
     const it = ws.iterate({ query: 'subscription { watchPods { type } }' });
-    const outcome = await nextResults(it, 1).then(() => 'served', (err: { code?: number }) => `closed ${err?.code}`);
+    const outcome = await nextResults(it, 1).then(
+      () => 'served',
+      (err: { code?: number }) => `closed ${err?.code}`,
+    );
     assert.equal(outcome, 'closed 4403', `${name} over WebSocket`);
   }
   assert.equal(await t.server.store.currentRevision(), before, 'nothing was written');
@@ -83,6 +91,9 @@ test('a subscription is closed when its token expires', async () => {
   const it = t.ws(token).iterate({ query: 'subscription { watchNamespaces { type } }' });
   const first = await nextResults(it, 1);
   assert.equal(first.length, 1, 'served while the token is valid');
-  const end = await nextResults(it, 100, 20_000).then(() => 'no close', (err: { code?: number; reason?: string }) => `${err.code} ${err.reason}`);
+  const end = await nextResults(it, 100, 20_000).then(
+    () => 'no close',
+    (err: { code?: number; reason?: string }) => `${err.code} ${err.reason}`,
+  );
   assert.equal(end, '4401 Unauthorized: token expired');
 });

@@ -38,11 +38,19 @@ before(async () => {
   for (const ns of NAMESPACES) await t.ok(`mutation($n: String!) { createNamespace(namespace: { metadata: { name: $n } }) { metadata { name } } }`, { n: ns });
   for (const role of ['view', 'edit', 'admin'] as const) {
     await t.ok(`mutation($b: RoleBindingInput!) { createRoleBinding(roleBinding: $b) { metadata { name } } }`, {
-      b: { metadata: { name: `${role}-binding`, namespace: 'team' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'User', name: `${role}-user`, apiGroup: 'rbac.authorization.k8s.io' }] },
+      b: {
+        metadata: { name: `${role}-binding`, namespace: 'team' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: [{ kind: 'User', name: `${role}-user`, apiGroup: 'rbac.authorization.k8s.io' }],
+      },
     });
   }
   await t.ok(`mutation($b: ClusterRoleBindingInput!) { createClusterRoleBinding(clusterRoleBinding: $b) { metadata { name } } }`, {
-    b: { metadata: { name: 'root-binding' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'User', name: 'cluster-admin-user', apiGroup: 'rbac.authorization.k8s.io' }] },
+    b: {
+      metadata: { name: 'root-binding' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'User', name: 'cluster-admin-user', apiGroup: 'rbac.authorization.k8s.io' }],
+    },
   });
   for (const role of ROLES) {
     tokens[role] = await t.token(`${role}-user`);
@@ -60,22 +68,48 @@ function operation(verb: string, kind: string, namespace: string | undefined): {
   const plural = info.plural.charAt(0).toUpperCase() + info.plural.slice(1);
   const variables: Record<string, unknown> = { ns: namespace, input };
   switch (verb) {
-    case 'get': return { query: `query($ns: String) { r: ${info.singular}(name: "matrix-x"${nsArg}) { metadata { name } } }`.replace('$ns: String', info.namespaced ? '$ns: String' : '').replace('query()', 'query'), variables };
-    case 'list': return { query: `query(${nsVar.slice(2)}) { r: ${info.plural}(limit: 1${nsArg}) { metadata { resourceVersion } } }`.replace('query()', 'query'), variables };
-    case 'watch': return { query: `subscription(${nsVar.slice(2)}) { r: watch${plural}(resourceVersion: "0"${nsArg}) { type } }`.replace('subscription()', 'subscription'), variables };
-    case 'create': return { query: `mutation($input: ${kind}Input!) { r: create${kind}(${info.singular}: $input) { metadata { name } } }`, variables };
-    case 'update': return { query: `mutation($input: ${kind}Input!) { r: replace${kind}(${info.singular}: $input) { metadata { name } } }`, variables };
-    case 'patch': return { query: `mutation(${nsVar.slice(2)}) { r: patch${kind}(name: "matrix-x", patch: {}${nsArg}) { metadata { name } } }`.replace('mutation()', 'mutation'), variables };
-    case 'delete': return { query: `mutation(${nsVar.slice(2)}) { r: delete${kind}(name: "matrix-x"${nsArg}) { metadata { name } } }`.replace('mutation()', 'mutation'), variables };
-    default: throw new Error(verb);
+    case 'get':
+      return {
+        query: `query($ns: String) { r: ${info.singular}(name: "matrix-x"${nsArg}) { metadata { name } } }`
+          .replace('$ns: String', info.namespaced ? '$ns: String' : '')
+          .replace('query()', 'query'),
+        variables,
+      };
+    case 'list':
+      return {
+        query: `query(${nsVar.slice(2)}) { r: ${info.plural}(limit: 1${nsArg}) { metadata { resourceVersion } } }`.replace('query()', 'query'),
+        variables,
+      };
+    case 'watch':
+      return {
+        query: `subscription(${nsVar.slice(2)}) { r: watch${plural}(resourceVersion: "0"${nsArg}) { type } }`.replace('subscription()', 'subscription'),
+        variables,
+      };
+    case 'create':
+      return { query: `mutation($input: ${kind}Input!) { r: create${kind}(${info.singular}: $input) { metadata { name } } }`, variables };
+    case 'update':
+      return { query: `mutation($input: ${kind}Input!) { r: replace${kind}(${info.singular}: $input) { metadata { name } } }`, variables };
+    case 'patch':
+      return {
+        query: `mutation(${nsVar.slice(2)}) { r: patch${kind}(name: "matrix-x", patch: {}${nsArg}) { metadata { name } } }`.replace('mutation()', 'mutation'),
+        variables,
+      };
+    case 'delete':
+      return {
+        query: `mutation(${nsVar.slice(2)}) { r: delete${kind}(name: "matrix-x"${nsArg}) { metadata { name } } }`.replace('mutation()', 'mutation'),
+        variables,
+      };
+    default:
+      throw new Error(verb);
   }
 }
 
 type Result = { errors?: readonly { message: string; extensions?: { code?: string } }[] };
 const forbidden = (r: Result) => r.errors?.some((e) => e.extensions?.code === 'FORBIDDEN') ?? false;
 
-const cases = ROLES.flatMap((role) => MATRIX_KINDS.flatMap((kind) =>
-  (kindInfo(kind)!.namespaced ? NAMESPACES : [undefined]).flatMap((ns) => VERBS.map((verb) => ({ role, kind, ns, verb })))));
+const cases = ROLES.flatMap((role) =>
+  MATRIX_KINDS.flatMap((kind) => (kindInfo(kind)!.namespaced ? NAMESPACES : [undefined]).flatMap((ns) => VERBS.map((verb) => ({ role, kind, ns, verb })))),
+);
 
 describe('RBAC matrix', () => {
   test(`over HTTP: ${cases.filter((c) => c.verb !== 'watch').length} decisions`, async () => {
@@ -84,8 +118,10 @@ describe('RBAC matrix', () => {
       const op = operation(c.verb, c.kind, c.ns);
       const res = await t.gql(op.query, op.variables, { authorization: `Bearer ${tokens[c.role]}` });
       const allowed = !forbidden(res);
-      if (res.errors?.some((e) => ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED'].includes(e.extensions?.code ?? ''))) wrong.push(`${JSON.stringify(c)}: ${JSON.stringify(res.errors)}`);
-      else if (allowed !== expected(c.role, c.verb, c.kind, c.ns)) wrong.push(`${c.role} ${c.verb} ${c.kind} in ${c.ns ?? '(cluster)'}: got ${allowed ? 'allowed' : 'FORBIDDEN'}`);
+      if (res.errors?.some((e) => ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED'].includes(e.extensions?.code ?? '')))
+        wrong.push(`${JSON.stringify(c)}: ${JSON.stringify(res.errors)}`);
+      else if (allowed !== expected(c.role, c.verb, c.kind, c.ns))
+        wrong.push(`${c.role} ${c.verb} ${c.kind} in ${c.ns ?? '(cluster)'}: got ${allowed ? 'allowed' : 'FORBIDDEN'}`);
     }
     assert.deepEqual(wrong, []);
   });
@@ -98,8 +134,10 @@ describe('RBAC matrix', () => {
       const [res] = await nextResults(it, 1).catch((err: unknown) => [{ errors: Array.isArray(err) ? err : [err] }] as Result[]);
       await it.return?.();
       const allowed = !forbidden(res ?? {});
-      if (res?.errors?.some((e) => ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED'].includes(e.extensions?.code ?? ''))) wrong.push(`${JSON.stringify(c)}: ${JSON.stringify(res.errors)}`);
-      else if (allowed !== expected(c.role, c.verb, c.kind, c.ns)) wrong.push(`${c.role} ${c.verb} ${c.kind} in ${c.ns ?? '(cluster)'}: got ${allowed ? 'allowed' : 'FORBIDDEN'}`);
+      if (res?.errors?.some((e) => ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED'].includes(e.extensions?.code ?? '')))
+        wrong.push(`${JSON.stringify(c)}: ${JSON.stringify(res.errors)}`);
+      else if (allowed !== expected(c.role, c.verb, c.kind, c.ns))
+        wrong.push(`${c.role} ${c.verb} ${c.kind} in ${c.ns ?? '(cluster)'}: got ${allowed ? 'allowed' : 'FORBIDDEN'}`);
     }
     assert.deepEqual(wrong, []);
   });

@@ -25,20 +25,38 @@ after(() => close());
 
 const rv = (o: KubeObject | undefined) => Number(o?.metadata.resourceVersion);
 
-interface LogRow { revision: number; name: string; type: string; object: KubeObject; prevObject?: KubeObject; prevRevision?: number; tx: string }
+interface LogRow {
+  revision: number;
+  name: string;
+  type: string;
+  object: KubeObject;
+  prevObject?: KubeObject;
+  prevRevision?: number;
+  tx: string;
+}
 
 /** The change log after `from`, with each record's transaction id. */
 async function changesAfter(from: number): Promise<LogRow[]> {
-  const rows = await store.db.prisma.$queryRawUnsafe<{ revision: bigint; name: string; type: string; object: KubeObject; prev_object: KubeObject | null; prev_revision: bigint | null; tx: string }[]>(
-    'SELECT revision, name, type, object, prev_object, prev_revision, xmin::text AS tx FROM kubeql_change WHERE revision > $1 ORDER BY revision', from);
+  const rows = await store.db.prisma.$queryRawUnsafe<
+    { revision: bigint; name: string; type: string; object: KubeObject; prev_object: KubeObject | null; prev_revision: bigint | null; tx: string }[]
+  >('SELECT revision, name, type, object, prev_object, prev_revision, xmin::text AS tx FROM kubeql_change WHERE revision > $1 ORDER BY revision', from);
   return rows.map((r) => ({
-    revision: Number(r.revision), name: r.name, type: r.type, object: r.object,
-    prevObject: r.prev_object ?? undefined, prevRevision: r.prev_revision === null ? undefined : Number(r.prev_revision), tx: r.tx,
+    revision: Number(r.revision),
+    name: r.name,
+    type: r.type,
+    object: r.object,
+    prevObject: r.prev_object ?? undefined,
+    prevRevision: r.prev_revision === null ? undefined : Number(r.prev_revision),
+    tx: r.tx,
   }));
 }
 
 const consecutive = (revisions: number[], from: number) =>
-  assert.deepEqual([...revisions].sort((a, b) => a - b), revisions.map((_, i) => from + 1 + i), 'consecutive revisions, no gaps');
+  assert.deepEqual(
+    [...revisions].sort((a, b) => a - b),
+    revisions.map((_, i) => from + 1 + i),
+    'consecutive revisions, no gaps',
+  );
 
 describe('group commit', () => {
   test('concurrent creates, updates and deletes: each caller gets its own answer; successes are consecutive and logged once', async () => {
@@ -93,15 +111,27 @@ describe('group commit', () => {
       }
     }
     // Writes to one key commit in the order they were made; so do the bulk creates.
-    const mix6 = calls.flatMap((c, i) => (c.expect.name === 'mix-6' ? [results[i]] : [])).map((r) => rv((r as { object?: KubeObject }).object ?? (r as KubeObject)));
-    assert.deepEqual(mix6, [...mix6].sort((a, b) => a - b));
+    const mix6 = calls
+      .flatMap((c, i) => (c.expect.name === 'mix-6' ? [results[i]] : []))
+      .map((r) => rv((r as { object?: KubeObject }).object ?? (r as KubeObject)));
+    assert.deepEqual(
+      mix6,
+      [...mix6].sort((a, b) => a - b),
+    );
     const bulk = calls.flatMap((c, i) => (c.expect.name.startsWith('bulk-') ? [rv(results[i] as KubeObject)] : []));
-    assert.deepEqual(bulk, [...bulk].sort((a, b) => a - b));
+    assert.deepEqual(
+      bulk,
+      [...bulk].sort((a, b) => a - b),
+    );
 
     consecutive(revisions, start);
     assert.equal(await store.currentRevision(), start + revisions.length, 'refused writes did not bump the revision');
     const log = await changesAfter(start);
-    assert.deepEqual(log.map((c) => c.revision), revisions.sort((a, b) => a - b), 'one change record per success');
+    assert.deepEqual(
+      log.map((c) => c.revision),
+      revisions.sort((a, b) => a - b),
+      'one change record per success',
+    );
     assert.ok(new Set(log.map((c) => c.tx)).size < log.length, 'some writes shared a transaction');
 
     // Each record carries the state before it.
@@ -133,7 +163,10 @@ describe('group commit', () => {
     await store.delete(podKey('hub-a'));
     const log = await changesAfter(start);
     const mine = delivered.filter((c) => c.revision > start);
-    assert.deepEqual(mine.map((c) => c.revision), log.map((c) => c.revision));
+    assert.deepEqual(
+      mine.map((c) => c.revision),
+      log.map((c) => c.revision),
+    );
     for (const [i, c] of mine.entries()) {
       const row = log[i];
       assert.equal(c.type, row.type);
@@ -154,7 +187,10 @@ describe('group commit', () => {
       store.update(podKey('refused-missing'), podObject('refused-missing')),
       store.delete(podKey('refused-missing')),
     ]);
-    assert.deepEqual(results.map((r) => (r === undefined ? 'exists' : (r as WriteResult).ok ? 'ok' : (r as { reason: string }).reason)), ['exists', 'conflict', 'not-found', 'not-found']);
+    assert.deepEqual(
+      results.map((r) => (r === undefined ? 'exists' : (r as WriteResult).ok ? 'ok' : (r as { reason: string }).reason)),
+      ['exists', 'conflict', 'not-found', 'not-found'],
+    );
     assert.equal(await store.currentRevision(), start);
     assert.deepEqual(await changesAfter(start), []);
   });
@@ -171,11 +207,17 @@ describe('group commit', () => {
     const [bad1, bad2] = [settled[5], settled[11]];
     for (const bad of [bad1, bad2]) {
       assert.equal(bad.status, 'rejected');
-      assert.ok(bad.status === 'rejected' && bad.reason instanceof ApiError && bad.reason.code === 'BAD_USER_INPUT', String((bad as PromiseRejectedResult).reason));
+      assert.ok(
+        bad.status === 'rejected' && bad.reason instanceof ApiError && bad.reason.code === 'BAD_USER_INPUT',
+        String((bad as PromiseRejectedResult).reason),
+      );
     }
     const ok = settled.filter((s, i) => i !== 5 && i !== 11);
     assert.ok(ok.every((s) => s.status === 'fulfilled' && s.value));
-    consecutive(ok.map((s) => rv((s as PromiseFulfilledResult<KubeObject>).value)), start);
+    consecutive(
+      ok.map((s) => rv((s as PromiseFulfilledResult<KubeObject>).value)),
+      start,
+    );
     assert.equal(await store.currentRevision(), start + 10);
     assert.equal(await store.get(podKey('nul')), undefined);
     assert.equal((await changesAfter(start)).length, 10);
@@ -217,17 +259,30 @@ describe('group commit', () => {
     ]);
     assert.ok(done.ok);
     assert.deepEqual(done.objects.map(rv), [start + 2, start + 3, start + 4]);
-    assert.deepEqual(done.objects.map((o) => o.metadata.name), ['unit-c', 'unit-b', 'unit-d']);
+    assert.deepEqual(
+      done.objects.map((o) => o.metadata.name),
+      ['unit-c', 'unit-b', 'unit-d'],
+    );
     assert.deepEqual((await store.get(podKey('unit-b')))!.spec, podObject('unit-b', { v: 2 }).spec);
     assert.equal(await store.get(podKey('unit-d')), undefined);
     const log = await changesAfter(start + 1);
-    assert.deepEqual(log.map((c) => [c.revision, c.type, c.name]), [[start + 2, 'ADDED', 'unit-c'], [start + 3, 'MODIFIED', 'unit-b'], [start + 4, 'DELETED', 'unit-d']]);
+    assert.deepEqual(
+      log.map((c) => [c.revision, c.type, c.name]),
+      [
+        [start + 2, 'ADDED', 'unit-c'],
+        [start + 3, 'MODIFIED', 'unit-b'],
+        [start + 4, 'DELETED', 'unit-d'],
+      ],
+    );
     assert.equal(new Set(log.map((c) => c.tx)).size, 1, 'one transaction');
 
-    await assert.rejects(store.writeAll([
-      { verb: 'create', key: podKey('twice'), object: podObject('twice') },
-      { verb: 'delete', key: podKey('twice') },
-    ]), (e: unknown) => e instanceof ApiError && e.code === 'BAD_USER_INPUT');
+    await assert.rejects(
+      store.writeAll([
+        { verb: 'create', key: podKey('twice'), object: podObject('twice') },
+        { verb: 'delete', key: podKey('twice') },
+      ]),
+      (e: unknown) => e instanceof ApiError && e.code === 'BAD_USER_INPUT',
+    );
     assert.deepEqual(await store.writeAll([]), { ok: true, objects: [] });
   });
 
@@ -276,18 +331,22 @@ describe('two stores on one PostgreSQL database', { skip: !onPostgres && 'Postgr
     let writing = true;
     const writer = async (s: SqlStore, id: string) => {
       for (let round = 0; round < 15; round++) {
-        await Promise.all(Array.from({ length: 12 }, async (_, i) => {
-          const name = `${id}-${round}-${i}`;
-          const o = (await s.create(podKey(name), podObject(name)))!;
-          if (i % 3 === 0) await s.update(podKey(name), { ...o, spec: { round } }, rv(o));
-        }));
+        await Promise.all(
+          Array.from({ length: 12 }, async (_, i) => {
+            const name = `${id}-${round}-${i}`;
+            const o = (await s.create(podKey(name), podObject(name)))!;
+            if (i % 3 === 0) await s.update(podKey(name), { ...o, spec: { round } }, rv(o));
+          }),
+        );
       }
     };
     let looks = 0;
     const reader = (async () => {
       while (writing) {
         const [row] = await a.db.prisma.$queryRawUnsafe<{ n: bigint; top: bigint | null }[]>(
-          'SELECT count(*) AS n, max(revision) AS top FROM kubeql_change WHERE revision > $1', start);
+          'SELECT count(*) AS n, max(revision) AS top FROM kubeql_change WHERE revision > $1',
+          start,
+        );
         if (row.top !== null) assert.equal(Number(row.top) - start, Number(row.n), 'no hole below the newest visible revision');
         looks++;
       }
@@ -303,7 +362,10 @@ describe('two stores on one PostgreSQL database', { skip: !onPostgres && 'Postgr
       seen.push(e.revision);
       if (e.revision === top) break;
     }
-    assert.deepEqual(seen, Array.from({ length: top - start }, (_, i) => start + 1 + i));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: top - start }, (_, i) => start + 1 + i),
+    );
   });
 
   test('the same key created through both stores at once: exactly one wins, once', async () => {
@@ -319,8 +381,9 @@ describe('two stores on one PostgreSQL database', { skip: !onPostgres && 'Postgr
 
   test('of K concurrent updates from one resourceVersion through both stores exactly one wins', async () => {
     const created = (await a.create(podKey('contended'), podObject('contended')))!;
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      (i % 2 ? b : a).update(podKey('contended'), { ...created, spec: { writer: i } }, rv(created))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).update(podKey('contended'), { ...created, spec: { writer: i } }, rv(created))),
+    );
     assert.equal(results.filter((r) => r.ok).length, 1);
     assert.equal(await a.currentRevision(), rv(created) + 1);
   });

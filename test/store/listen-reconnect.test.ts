@@ -34,7 +34,9 @@ after(async () => {
 /** The watch's next event that is not a BOOKMARK, or a rejection after `ms`. */
 async function nextChange(events: AsyncIterator<WatchEvent>, ms: number): Promise<WatchEvent> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms);
+  });
   try {
     for (;;) {
       const r = await Promise.race([events.next(), timeout]);
@@ -52,7 +54,8 @@ async function terminateBackends(url: string): Promise<number> {
   await admin.connect();
   try {
     const { rows } = await admin.query<{ pid: number }>(
-      'SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      'SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
     const pids = rows.map((r) => r.pid);
     for (let i = 0; i < 200; i++) {
       const left = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1::int[])', [pids]);

@@ -20,7 +20,10 @@ type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown
 
 async function migrationNames(): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /** What every freshly migrated database must look like. */
@@ -35,20 +38,11 @@ async function assertMigratedSchema(query: Query): Promise<void> {
     assert.ok(tables.includes(table), `table ${table} exists (have: ${tables.join(', ')})`);
   }
 
-  const cluster = await query(
-    `SELECT id, revision::text AS revision, compact_revision::text AS compact_revision FROM kubeql_cluster`,
-  );
+  const cluster = await query(`SELECT id, revision::text AS revision, compact_revision::text AS compact_revision FROM kubeql_cluster`);
   assert.deepEqual(cluster, [{ id: 1, revision: '0', compact_revision: '0' }]);
 
-  const indexes = (
-    await query(`SELECT indexname FROM pg_indexes WHERE tablename = 'kubeql_resource' ORDER BY indexname`)
-  ).map((r) => r.indexname);
-  assert.deepEqual(indexes, [
-    'kubeql_resource_kind_revision_idx',
-    'kubeql_resource_labels_idx',
-    'kubeql_resource_node_name_idx',
-    'kubeql_resource_pkey',
-  ]);
+  const indexes = (await query(`SELECT indexname FROM pg_indexes WHERE tablename = 'kubeql_resource' ORDER BY indexname`)).map((r) => r.indexname);
+  assert.deepEqual(indexes, ['kubeql_resource_kind_revision_idx', 'kubeql_resource_labels_idx', 'kubeql_resource_node_name_idx', 'kubeql_resource_pkey']);
 
   // Prisma's bookkeeping: every migration recorded once, finished, not rolled back.
   const recorded = await query(
@@ -80,7 +74,10 @@ async function assertMigratedSchema(query: Query): Promise<void> {
 
 async function expectedApplied(): Promise<string[]> {
   const names = await migrationNames();
-  assert.ok(names.some((n) => /^\d{14}_init$/.test(n)), `an init migration exists in ${migrationsDir}`);
+  assert.ok(
+    names.some((n) => /^\d{14}_init$/.test(n)),
+    `an init migration exists in ${migrationsDir}`,
+  );
   return names;
 }
 
@@ -128,10 +125,7 @@ test('applyMigrations applies a new migration added later, and rejects a failing
     assert.deepEqual((await db.query('SELECT v FROM extra')).rows, [{ v: 'a;b' }]);
 
     await mkdir(path.join(migrations, '99990102000000_broken'));
-    await writeFile(
-      path.join(migrations, '99990102000000_broken', 'migration.sql'),
-      'CREATE TABLE "broken" ("id" INTEGER);\nSELECT no_such_function();\n',
-    );
+    await writeFile(path.join(migrations, '99990102000000_broken', 'migration.sql'), 'CREATE TABLE "broken" ("id" INTEGER);\nSELECT no_such_function();\n');
     await assert.rejects(applyMigrations(new PrismaPGlite(db), migrations), (error: unknown) => {
       assert.ok(error instanceof MigrationError);
       assert.match(error.message, /no_such_function/);

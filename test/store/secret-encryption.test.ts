@@ -25,16 +25,19 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const secretKey = (name: string): ObjectKey => ({ kind: 'Secret', namespace: 'default', name });
 function secret(name: string, data: Record<string, string> = { password: B64 }, labels: Record<string, string> = { app: 'web' }): KubeObject {
   return {
-    apiVersion: 'v1', kind: 'Secret',
+    apiVersion: 'v1',
+    kind: 'Secret',
     metadata: { name, namespace: 'default', uid: randomUUID(), creationTimestamp: '2024-01-01T00:00:00Z', labels, annotations: { note: ANNOTATION } },
-    data, type: 'Opaque',
+    data,
+    type: 'Opaque',
   } as unknown as KubeObject;
 }
 
 /** Every stored text of the database's two tables, as SQL reads it. */
 async function rawRows(store: SqlStore): Promise<string> {
   const rows = await store.db.prisma.$queryRawUnsafe<{ t: string }[]>(
-    `SELECT object::text || coalesce(prev_object::text, '') AS t FROM kubeql_change UNION ALL SELECT object::text FROM kubeql_resource`);
+    `SELECT object::text || coalesce(prev_object::text, '') AS t FROM kubeql_change UNION ALL SELECT object::text FROM kubeql_resource`,
+  );
   return rows.map((r) => r.t).join('\n');
 }
 
@@ -66,7 +69,12 @@ describe('one store', () => {
     assert.deepEqual(withoutRv(created), withoutRv(written));
     const updated = await store.update(secretKey('db'), secret('db', { password: B64, user: Buffer.from('admin').toString('base64') }));
     assert.ok(updated.ok);
-    await store.create({ kind: 'ConfigMap', namespace: 'default', name: 'cm' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default', uid: randomUUID() }, data: { visible: 'plain-config' } } as unknown as KubeObject);
+    await store.create({ kind: 'ConfigMap', namespace: 'default', name: 'cm' }, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cm', namespace: 'default', uid: randomUUID() },
+      data: { visible: 'plain-config' },
+    } as unknown as KubeObject);
 
     const raw = await rawRows(store);
     assertNoPlaintext(raw);
@@ -78,7 +86,12 @@ describe('one store', () => {
     assert.equal((got as unknown as { data: Record<string, string> }).data.password, B64);
     assert.equal(got.metadata.annotations?.note, ANNOTATION);
     assert.deepEqual(Object.keys(got), ['apiVersion', 'kind', 'metadata', 'data', 'type']);
-    const listed = await store.list({ kind: 'Secret', namespace: 'default', labelSelector: parseLabelSelector('app=web'), fieldSelector: parseFieldSelector('type=Opaque', ['type']) });
+    const listed = await store.list({
+      kind: 'Secret',
+      namespace: 'default',
+      labelSelector: parseLabelSelector('app=web'),
+      fieldSelector: parseFieldSelector('type=Opaque', ['type']),
+    });
     assert.deepEqual(listed.items, [got]);
     assert.deepEqual((await store.list({ kind: 'Secret', labelSelector: parseLabelSelector('app=db') })).items, []);
     assert.deepEqual(await store.select('Secret', { by: 'label', key: 'app', values: ['web'] }), [got]);
@@ -100,7 +113,10 @@ describe('one store', () => {
     await store.update(secretKey('w'), secret('w', { password: B64, more: 'bW9yZQ==' }));
     await store.delete(secretKey('w'));
     const events = await take(live, 3);
-    assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['ADDED', 'MODIFIED', 'DELETED'],
+    );
     for (const e of events) assert.equal((e.object as unknown as { data: Record<string, string> }).data.password, B64);
     live.close();
     const replay = await take(store.watch({ kind: 'Secret', fromRevision: 0 }), 5);
@@ -131,7 +147,8 @@ describe('one store', () => {
     await store.create(secretKey('legacy'), secret('legacy'));
     await store.db.prisma.$executeRawUnsafe(
       `UPDATE kubeql_resource SET object = $1::jsonb WHERE kind = 'Secret' AND name = 'legacy'`,
-      JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'legacy', namespace: 'default' }, data: { k: 'bGVnYWN5' } }));
+      JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'legacy', namespace: 'default' }, data: { k: 'bGVnYWN5' } }),
+    );
     const got = await store.get(secretKey('legacy'));
     assert.equal((got as unknown as { data: Record<string, string> }).data.k, 'bGVnYWN5');
   });
@@ -149,7 +166,10 @@ describe('the key', () => {
 
   test('the data directory key is created once, mode 0600, and reused', async () => {
     const file = path.join(dir, 'data', 'encryption-key');
-    const [a, b] = await Promise.all([SecretEncryption.load({ encryptionKeyFile: file, createEncryptionKey: true }), SecretEncryption.load({ encryptionKeyFile: file, createEncryptionKey: true })]);
+    const [a, b] = await Promise.all([
+      SecretEncryption.load({ encryptionKeyFile: file, createEncryptionKey: true }),
+      SecretEncryption.load({ encryptionKeyFile: file, createEncryptionKey: true }),
+    ]);
     assert.equal(a.keyId, b.keyId, 'two apiservers starting at once end up with one key');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(a.keyId, keyIdOf(parseKey(readFileSync(file)) as Buffer));
@@ -172,7 +192,9 @@ describe('the key', () => {
     assert.throws(() => SecretEncryption.withKey(randomBytes(32)).open(stored), /encrypted with key "[0-9a-f]{16}", but this apiserver has key/);
   });
 
-  test('a store restarted with the same key file reads its Secrets; with another key it refuses to start', { skip: onPostgres && 'PGlite on disk' }, async () => {
+  test('a store restarted with the same key file reads its Secrets; with another key it refuses to start', {
+    skip: onPostgres && 'PGlite on disk',
+  }, async () => {
     const dataDir = path.join(dir, 'pglite');
     const keyFile = path.join(dir, 'restart-key');
     writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
@@ -181,8 +203,10 @@ describe('the key', () => {
     let store = await SqlStore.open({ dataDir, encryptionKeyFile: keyFile, compactIntervalMs: 0 });
     await store.create(secretKey('kept'), secret('kept'));
     await store.close();
-    await assert.rejects(SqlStore.open({ dataDir, encryptionKeyFile: other, compactIntervalMs: 0 }),
-      /the Secrets in this database cannot be decrypted: .*encrypted with key "[0-9a-f]{16}", but this apiserver has key "[0-9a-f]{16}" \(the key file .*other-key\); every apiserver of a cluster must be given the same encryption key file/);
+    await assert.rejects(
+      SqlStore.open({ dataDir, encryptionKeyFile: other, compactIntervalMs: 0 }),
+      /the Secrets in this database cannot be decrypted: .*encrypted with key "[0-9a-f]{16}", but this apiserver has key "[0-9a-f]{16}" \(the key file .*other-key\); every apiserver of a cluster must be given the same encryption key file/,
+    );
     store = await SqlStore.open({ dataDir, encryptionKeyFile: keyFile, compactIntervalMs: 0 });
     try {
       assert.equal(((await store.get(secretKey('kept'))) as unknown as { data: Record<string, string> }).data.password, B64);
@@ -221,7 +245,11 @@ describe('two stores on one PostgreSQL database', { skip: !onPostgres && 'needs 
     const onWrong = wrong.watch({ kind: 'Secret', fromRevision: from });
     const configMapsOnWrong = wrong.watch({ kind: 'ConfigMap', fromRevision: from });
     await a.create(secretKey('shared'), secret('shared'));
-    await a.create({ kind: 'ConfigMap', namespace: 'default', name: 'after' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after', namespace: 'default', uid: randomUUID() } } as unknown as KubeObject);
+    await a.create({ kind: 'ConfigMap', namespace: 'default', name: 'after' }, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'after', namespace: 'default', uid: randomUUID() },
+    } as unknown as KubeObject);
     const [event] = await take(onB, 1);
     assert.equal((event.object as unknown as { data: Record<string, string> }).data.password, B64, 'a live event from the other apiserver');
     assert.equal(((await b.get(secretKey('shared'))) as unknown as { data: Record<string, string> }).data.password, B64);

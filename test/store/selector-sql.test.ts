@@ -93,31 +93,43 @@ async function insert(table: string, objs: readonly Obj[]): Promise<void> {
  * Runs the fragment behind two leading parameters of our own, checks it is two-valued
  * (its negation selects exactly the rest), and returns the names it selects.
  */
-async function sqlNames(labels: LabelSelector | undefined, fields: FieldSelector | undefined, table = 'kubeql_resource',
-  columns?: SelectorColumns): Promise<string[]> {
+async function sqlNames(
+  labels: LabelSelector | undefined,
+  fields: FieldSelector | undefined,
+  table = 'kubeql_resource',
+  columns?: SelectorColumns,
+): Promise<string[]> {
   const { sql, params } = selectorToSql(labels, fields, 3, columns);
   const head = [`Pod`, 'unused'];
   const rows = await db.query<{ name: string; m: boolean | null }>(
     `SELECT name, (${sql}) AS m FROM ${table} WHERE kind = $1 AND $2::text IS NOT NULL ORDER BY name`,
     [...head, ...params],
   );
-  assert.ok(rows.rows.every((r) => r.m === true || r.m === false), `fragment evaluated to NULL: ${sql}`);
-  const where = await db.query<{ name: string }>(
-    `SELECT name FROM ${table} WHERE kind = $1 AND $2::text IS NOT NULL AND (${sql}) ORDER BY name`,
-    [...head, ...params],
+  assert.ok(
+    rows.rows.every((r) => r.m === true || r.m === false),
+    `fragment evaluated to NULL: ${sql}`,
   );
+  const where = await db.query<{ name: string }>(`SELECT name FROM ${table} WHERE kind = $1 AND $2::text IS NOT NULL AND (${sql}) ORDER BY name`, [
+    ...head,
+    ...params,
+  ]);
   const selected = where.rows.map((r) => r.name);
-  assert.deepEqual(selected, rows.rows.filter((r) => r.m).map((r) => r.name));
+  assert.deepEqual(
+    selected,
+    rows.rows.filter((r) => r.m).map((r) => r.name),
+  );
   return selected;
 }
 
 const jsNames = (objs: readonly Obj[], labels?: LabelSelector, fields?: FieldSelector) =>
-  objs.filter((o) => jsMatches(o, labels, fields)).map((o) => o.metadata.name).sort();
+  objs
+    .filter((o) => jsMatches(o, labels, fields))
+    .map((o) => o.metadata.name)
+    .sort();
 
 async function assertSame(objs: readonly Obj[], labels?: LabelSelector, fields?: FieldSelector, table?: string) {
   const got = await sqlNames(labels, fields, table);
-  assert.deepEqual(got, jsNames(objs, labels, fields),
-    `labels ${labels ? JSON.stringify(formatLabelSelector(labels)) : '-'} fields ${JSON.stringify(fields)}`);
+  assert.deepEqual(got, jsNames(objs, labels, fields), `labels ${labels ? JSON.stringify(formatLabelSelector(labels)) : '-'} fields ${JSON.stringify(fields)}`);
   return got;
 }
 
@@ -125,8 +137,7 @@ describe('selectorToSql', () => {
   test('no constraint is TRUE, a nothing selector FALSE', async () => {
     assert.deepEqual(selectorToSql(undefined, undefined, 1), { sql: 'TRUE', params: [] });
     assert.deepEqual(selectorToSql(parseLabelSelector(''), parseFieldSelector('', FIELDS), 7), { sql: 'TRUE', params: [] });
-    assert.deepEqual(selectorToSql(labelSelectorFromObject(null), parseFieldSelector('metadata.name=a', FIELDS), 1),
-      { sql: 'FALSE', params: [] });
+    assert.deepEqual(selectorToSql(labelSelectorFromObject(null), parseFieldSelector('metadata.name=a', FIELDS), 1), { sql: 'FALSE', params: [] });
     assert.equal((await sqlNames(undefined, undefined)).length, FIXED.length);
     assert.deepEqual(await sqlNames(labelSelectorFromObject(null), undefined), []);
     assert.throws(() => selectorToSql(undefined, undefined, 0), RangeError);
@@ -141,7 +152,10 @@ describe('selectorToSql', () => {
     const used = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
     assert.equal(Math.min(...used), 5);
     assert.equal(Math.max(...used), 5 + params.length - 1);
-    assert.deepEqual([...new Set(used)].sort((a, b) => a - b), params.map((_, i) => 5 + i));
+    assert.deepEqual(
+      [...new Set(used)].sort((a, b) => a - b),
+      params.map((_, i) => 5 + i),
+    );
     for (const userText of ['web', 'canary', 'prod', 'release', 'version', 'n1', "x'y", 'nodeName']) {
       assert.ok(!sql.includes(userText), `${userText} must be a parameter, not SQL text: ${sql}`);
     }
@@ -149,12 +163,46 @@ describe('selectorToSql', () => {
   });
 
   const labelCases = [
-    'app=web', 'app==web', 'app!=web', 'app in (web,db)', 'app notin (web,db)', 'app', '!app', 'app=', 'app!=',
-    'app in ()', 'app notin ()', 'tier in (frontend),env=prod', 'example.com/team', 'example.com/team in (a,b)',
-    '!example.com/team,app', 'canary=', 'canary!=', 'version>3', 'version<10', 'version>9', 'version<0',
-    'version>-1'.replace('-1', '0'), 'version>9223372036854775806', 'version<1', 'version>0', 'version<9223372036854775807',
-    'constructor', 'constructor=x', '!constructor', 'toString=y', 'in=notin', 'notin in (in)', 'app,!app',
-    'app=web,app=db', 'app in (web),app notin (web)', 'env!=prod,env!=dev', 'zzz', '!zzz', 'zzz!=a', 'zzz notin (a)',
+    'app=web',
+    'app==web',
+    'app!=web',
+    'app in (web,db)',
+    'app notin (web,db)',
+    'app',
+    '!app',
+    'app=',
+    'app!=',
+    'app in ()',
+    'app notin ()',
+    'tier in (frontend),env=prod',
+    'example.com/team',
+    'example.com/team in (a,b)',
+    '!example.com/team,app',
+    'canary=',
+    'canary!=',
+    'version>3',
+    'version<10',
+    'version>9',
+    'version<0',
+    'version>-1'.replace('-1', '0'),
+    'version>9223372036854775806',
+    'version<1',
+    'version>0',
+    'version<9223372036854775807',
+    'constructor',
+    'constructor=x',
+    '!constructor',
+    'toString=y',
+    'in=notin',
+    'notin in (in)',
+    'app,!app',
+    'app=web,app=db',
+    'app in (web),app notin (web)',
+    'env!=prod,env!=dev',
+    'zzz',
+    '!zzz',
+    'zzz!=a',
+    'zzz notin (a)',
   ];
   for (const s of labelCases) {
     test(`label selector ${JSON.stringify(s)} selects what matchesLabels selects`, async () => {
@@ -174,11 +222,25 @@ describe('selectorToSql', () => {
   });
 
   const fieldCases = [
-    'metadata.name=o03', 'metadata.name!=o03', 'metadata.namespace=kube-system', 'metadata.namespace=',
-    'metadata.namespace!=default', 'spec.nodeName=n1', 'spec.nodeName=', 'spec.nodeName!=', 'spec.nodeName!=n1',
-    'spec.replicas=3', 'spec.replicas=0', 'spec.replicas!=', 'spec.unschedulable=true', 'spec.unschedulable=false',
-    'status.phase=Running', 'status.phase=', 'spec.nodeName=n1,status.phase!=Running',
-    "spec.nodeName=x' OR 1\\=1 --", "metadata.name=o00' OR '1'\\='1",
+    'metadata.name=o03',
+    'metadata.name!=o03',
+    'metadata.namespace=kube-system',
+    'metadata.namespace=',
+    'metadata.namespace!=default',
+    'spec.nodeName=n1',
+    'spec.nodeName=',
+    'spec.nodeName!=',
+    'spec.nodeName!=n1',
+    'spec.replicas=3',
+    'spec.replicas=0',
+    'spec.replicas!=',
+    'spec.unschedulable=true',
+    'spec.unschedulable=false',
+    'status.phase=Running',
+    'status.phase=',
+    'spec.nodeName=n1,status.phase!=Running',
+    "spec.nodeName=x' OR 1\\=1 --",
+    "metadata.name=o00' OR '1'\\='1",
   ];
   for (const s of fieldCases) {
     test(`field selector ${JSON.stringify(s)} selects what matchesFields selects`, async () => {
@@ -192,13 +254,30 @@ describe('selectorToSql', () => {
   });
 
   test('injection attempts are parse errors or match nothing, and leave the table intact', async () => {
-    for (const s of ["a=x' OR 1=1 --", "app in (web') OR TRUE --)", "app=web;DROP TABLE kubeql_resource", "app='web'",
-      'app=$1', "app in (x\\' OR 1=1)", '"object"', "app=web' --"]) {
-      assert.throws(() => parseLabelSelector(s), (e: unknown) => e instanceof ApiError && e.code === 'BAD_USER_INPUT', s);
+    for (const s of [
+      "a=x' OR 1=1 --",
+      "app in (web') OR TRUE --)",
+      'app=web;DROP TABLE kubeql_resource',
+      "app='web'",
+      'app=$1',
+      "app in (x\\' OR 1=1)",
+      '"object"',
+      "app=web' --",
+    ]) {
+      assert.throws(
+        () => parseLabelSelector(s),
+        (e: unknown) => e instanceof ApiError && e.code === 'BAD_USER_INPUT',
+        s,
+      );
     }
     // Field values may hold any characters; they are bound as parameters.
-    for (const s of ["metadata.name=x' OR 1\\=1 --", "metadata.name=o00'; DROP TABLE kubeql_resource; --",
-      'spec.nodeName=$1', 'spec.nodeName=\\\\', 'status.phase=") OR TRUE --']) {
+    for (const s of [
+      "metadata.name=x' OR 1\\=1 --",
+      "metadata.name=o00'; DROP TABLE kubeql_resource; --",
+      'spec.nodeName=$1',
+      'spec.nodeName=\\\\',
+      'status.phase=") OR TRUE --',
+    ]) {
       assert.deepEqual(await sqlNames(undefined, parseFieldSelector(s, FIELDS)), [], s);
     }
     assert.deepEqual(await sqlNames(undefined, parseFieldSelector("spec.nodeName=x' OR 1\\=1 --", FIELDS)), ['o23']);
@@ -222,14 +301,20 @@ describe('selectorToSql', () => {
     await db.exec(`UPDATE kubeql_resource SET prev_object = "object" WHERE name < 'o10'`);
     try {
       const sel = parseLabelSelector('app!=db,version notin (10),!canary');
-      const { sql, params } = selectorToSql(sel, parseFieldSelector('metadata.name!=o01', FIELDS), 1,
-        { object: 'r.prev_object', name: 'r.name', namespace: 'r.namespace' });
-      const res = await db.query<{ name: string }>(
-        `SELECT r.name FROM kubeql_resource r WHERE ${sql} ORDER BY r.name`, params);
+      const { sql, params } = selectorToSql(sel, parseFieldSelector('metadata.name!=o01', FIELDS), 1, {
+        object: 'r.prev_object',
+        name: 'r.name',
+        namespace: 'r.namespace',
+      });
+      const res = await db.query<{ name: string }>(`SELECT r.name FROM kubeql_resource r WHERE ${sql} ORDER BY r.name`, params);
       // A missing previous object has no labels: only negative requirements can hold.
-      const want = FIXED.filter((o) => o.metadata.name !== 'o01' &&
-        matchesLabels(sel, o.metadata.name < 'o10' ? jsLabels(o) : undefined)).map((o) => o.metadata.name);
-      assert.deepEqual(res.rows.map((r) => r.name), want);
+      const want = FIXED.filter((o) => o.metadata.name !== 'o01' && matchesLabels(sel, o.metadata.name < 'o10' ? jsLabels(o) : undefined)).map(
+        (o) => o.metadata.name,
+      );
+      assert.deepEqual(
+        res.rows.map((r) => r.name),
+        want,
+      );
     } finally {
       await db.exec('UPDATE kubeql_resource SET prev_object = NULL');
     }
@@ -243,22 +328,26 @@ describe('selectorToSql', () => {
   const key = fc.constantFrom(...keyPool);
   const requirement: fc.Arbitrary<LabelRequirement> = fc.oneof(
     fc.record({ key, operator: fc.constantFrom<LabelOperator>('=', '==', '!='), values: fc.constantFrom(...selectorValuePool).map((v) => [v]) }),
-    fc.record({ key, operator: fc.constantFrom<LabelOperator>('in', 'notin'),
-      values: fc.uniqueArray(fc.constantFrom(...selectorValuePool), { minLength: 1, maxLength: 3 }) }),
+    fc.record({
+      key,
+      operator: fc.constantFrom<LabelOperator>('in', 'notin'),
+      values: fc.uniqueArray(fc.constantFrom(...selectorValuePool), { minLength: 1, maxLength: 3 }),
+    }),
     fc.record({ key, operator: fc.constantFrom<LabelOperator>('exists', '!'), values: fc.constant([]) }),
     fc.record({ key, operator: fc.constantFrom<LabelOperator>('gt', 'lt'), values: fc.constantFrom(...intPool).map((v) => [v]) }),
   );
   // Through the text form, so that the parser is exercised too.
-  const labelSelector = fc.array(requirement, { maxLength: 4 })
-    .map((requirements) => parseLabelSelector(formatLabelSelector({ requirements })));
-  const fieldSelector = fc.array(
-    fc.record({
-      field: fc.constantFrom(...FIELDS),
-      op: fc.constantFrom('=', '==', '!='),
-      value: fc.constantFrom('', 'n1', 'n2', 'o03', 'default', '3', 'true', 'false', 'Running'),
-    }),
-    { maxLength: 3 },
-  ).map((terms) => parseFieldSelector(terms.map((t) => `${t.field}${t.op}${t.value}`).join(','), FIELDS));
+  const labelSelector = fc.array(requirement, { maxLength: 4 }).map((requirements) => parseLabelSelector(formatLabelSelector({ requirements })));
+  const fieldSelector = fc
+    .array(
+      fc.record({
+        field: fc.constantFrom(...FIELDS),
+        op: fc.constantFrom('=', '==', '!='),
+        value: fc.constantFrom('', 'n1', 'n2', 'o03', 'default', '3', 'true', 'false', 'Running'),
+      }),
+      { maxLength: 3 },
+    )
+    .map((terms) => parseFieldSelector(terms.map((t) => `${t.field}${t.op}${t.value}`).join(','), FIELDS));
 
   test('property: random selectors over the fixed objects', async () => {
     await fc.assert(
@@ -281,40 +370,77 @@ describe('selectorToSql', () => {
     const object = fc.record({
       labels,
       namespace: fc.constantFrom('', 'default', 'kube-system'),
-      spec: fc.option(fc.record({
-        nodeName: fc.option(fc.constantFrom('', 'n1', 'n2', 'o03'), { nil: undefined }),
-        replicas: fc.option(fc.constantFrom(0, 3, 10), { nil: undefined }),
-        unschedulable: fc.option(fc.boolean(), { nil: undefined }),
-      }, { requiredKeys: [] }), { nil: undefined }),
+      spec: fc.option(
+        fc.record(
+          {
+            nodeName: fc.option(fc.constantFrom('', 'n1', 'n2', 'o03'), { nil: undefined }),
+            replicas: fc.option(fc.constantFrom(0, 3, 10), { nil: undefined }),
+            unschedulable: fc.option(fc.boolean(), { nil: undefined }),
+          },
+          { requiredKeys: [] },
+        ),
+        { nil: undefined },
+      ),
       status: fc.option(fc.record({ phase: fc.constantFrom<unknown>('Running', 'Pending', '', null, { a: 1 }) }), { nil: undefined }),
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(object, { maxLength: 12 }), labelSelector, fc.option(fieldSelector, { nil: undefined }),
-        async (specs, labelSel, fieldSel) => {
-          n = 0;
-          const objs = specs.map((s) => obj(s.labels, { ...(s.spec && { spec: s.spec }), ...(s.status && { status: s.status }) }, s.namespace));
-          await db.exec('DELETE FROM random_resource');
-          await insert('random_resource', objs);
-          await assertSame(objs, labelSel, fieldSel, 'random_resource');
-        }),
+      fc.asyncProperty(fc.array(object, { maxLength: 12 }), labelSelector, fc.option(fieldSelector, { nil: undefined }), async (specs, labelSel, fieldSel) => {
+        n = 0;
+        const objs = specs.map((s) => obj(s.labels, { ...(s.spec && { spec: s.spec }), ...(s.status && { status: s.status }) }, s.namespace));
+        await db.exec('DELETE FROM random_resource');
+        await insert('random_resource', objs);
+        await assertSame(objs, labelSel, fieldSel, 'random_resource');
+      }),
       { numRuns: 200 },
     );
   });
 
   test('property: arbitrary selector text is a BAD_USER_INPUT or agrees with matchesLabels', async () => {
-    const piece = fc.constantFrom('app', 'version', 'web', 'in', 'notin', '=', '==', '!=', '!', '(', ')', ',', '>', '<',
-      ' ', '1', '10', "'", ';', '--', 'OR', '$1', '\\', '"', '?', 'tier');
+    const piece = fc.constantFrom(
+      'app',
+      'version',
+      'web',
+      'in',
+      'notin',
+      '=',
+      '==',
+      '!=',
+      '!',
+      '(',
+      ')',
+      ',',
+      '>',
+      '<',
+      ' ',
+      '1',
+      '10',
+      "'",
+      ';',
+      '--',
+      'OR',
+      '$1',
+      '\\',
+      '"',
+      '?',
+      'tier',
+    );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.array(piece, { maxLength: 10 }).map((p) => p.join(''))), async (s) => {
-        let sel: LabelSelector;
-        try {
-          sel = parseLabelSelector(s);
-        } catch (e) {
-          assert.ok(e instanceof ApiError && e.code === 'BAD_USER_INPUT', String(e));
-          return;
-        }
-        await assertSame(FIXED, sel);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.array(piece, { maxLength: 10 }).map((p) => p.join('')),
+        ),
+        async (s) => {
+          let sel: LabelSelector;
+          try {
+            sel = parseLabelSelector(s);
+          } catch (e) {
+            assert.ok(e instanceof ApiError && e.code === 'BAD_USER_INPUT', String(e));
+            return;
+          }
+          await assertSame(FIXED, sel);
+        },
+      ),
       { numRuns: 500 },
     );
   });

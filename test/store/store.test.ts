@@ -59,14 +59,24 @@ describe('store verbs', () => {
   });
 
   test('list filters by label and field selectors in SQL', async () => {
-    for (const [name, labels, node] of [['l1', { app: 'web', tier: 'a' }, 'n1'], ['l2', { app: 'web', tier: 'b' }, 'n2'], ['l3', { app: 'db' }, 'n1']] as const) {
+    for (const [name, labels, node] of [
+      ['l1', { app: 'web', tier: 'a' }, 'n1'],
+      ['l2', { app: 'web', tier: 'b' }, 'n2'],
+      ['l3', { app: 'db' }, 'n1'],
+    ] as const) {
       await store.create(podKey(name), podObject(name, { nodeName: node }, labels));
     }
-    const names = async (label?: string, field?: string) => (await store.list({
-      kind: 'Pod', namespace: 'default',
-      labelSelector: label ? parseLabelSelector(label) : undefined,
-      fieldSelector: field ? parseFieldSelector(field, ['metadata.name', 'spec.nodeName']) : undefined,
-    })).items.map((o) => o.metadata.name).filter((n) => n!.startsWith('l'));
+    const names = async (label?: string, field?: string) =>
+      (
+        await store.list({
+          kind: 'Pod',
+          namespace: 'default',
+          labelSelector: label ? parseLabelSelector(label) : undefined,
+          fieldSelector: field ? parseFieldSelector(field, ['metadata.name', 'spec.nodeName']) : undefined,
+        })
+      ).items
+        .map((o) => o.metadata.name)
+        .filter((n) => n!.startsWith('l'));
     assert.deepEqual(await names('app=web'), ['l1', 'l2']);
     assert.deepEqual(await names('app=web,tier notin (a)'), ['l2']);
     assert.deepEqual(await names('!tier'), ['l3']);
@@ -76,7 +86,8 @@ describe('store verbs', () => {
 
   test('paging is consistent with the first page even while objects change', async () => {
     const ns = { kind: 'Pod', namespace: 'paging' };
-    for (let i = 0; i < 10; i++) await store.create({ ...ns, name: `p${i}` }, { ...podObject(`p${i}`), metadata: { name: `p${i}`, namespace: 'paging', uid: crypto.randomUUID() } });
+    for (let i = 0; i < 10; i++)
+      await store.create({ ...ns, name: `p${i}` }, { ...podObject(`p${i}`), metadata: { name: `p${i}`, namespace: 'paging', uid: crypto.randomUUID() } });
     const page1 = await store.list({ ...ns, limit: 4 });
     assert.equal(page1.items.length, 4);
     assert.ok(page1.continue);
@@ -89,7 +100,7 @@ describe('store verbs', () => {
     let token: string | undefined = page1.continue;
     while (token) {
       const page = await store.list({ ...ns, limit: 4, continue: token });
-      assert.equal(page.revision, page1.revision, 'every page carries the first page\'s revision');
+      assert.equal(page.revision, page1.revision, "every page carries the first page's revision");
       rest.push(...page.items.map((o) => o.metadata.name!));
       const p7seen = page.items.find((o) => o.metadata.name === 'p7');
       if (p7seen) {
@@ -119,9 +130,20 @@ describe('watch', () => {
     await store.delete(podKey('w2'));
     const events = await take(watch, 4);
     watch.close();
-    assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'w1'], ['DELETED', 'w1'], ['ADDED', 'w2'], ['DELETED', 'w2']]);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.object.metadata.name]),
+      [
+        ['ADDED', 'w1'],
+        ['DELETED', 'w1'],
+        ['ADDED', 'w2'],
+        ['DELETED', 'w2'],
+      ],
+    );
     const revs = events.map((e) => e.revision);
-    assert.deepEqual(revs, [...revs].sort((a, b) => a - b));
+    assert.deepEqual(
+      revs,
+      [...revs].sort((a, b) => a - b),
+    );
   });
 
   test('resuming from an old revision replays history from the log', async () => {
@@ -129,7 +151,10 @@ describe('watch', () => {
     for (let i = 0; i < 5; i++) await store.create(podKey(`h${i}`), podObject(`h${i}`));
     await store.hub.waitFor(await store.currentRevision());
     const events = await take(store.watch({ kind: 'Pod', fromRevision: from }), 5);
-    assert.deepEqual(events.map((e) => e.object.metadata.name), ['h0', 'h1', 'h2', 'h3', 'h4']);
+    assert.deepEqual(
+      events.map((e) => e.object.metadata.name),
+      ['h0', 'h1', 'h2', 'h3', 'h4'],
+    );
   });
 
   test('a watch from before the compaction point fails with EXPIRED', async () => {

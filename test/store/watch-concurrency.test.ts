@@ -30,14 +30,19 @@ const key = (name: string) => ({ kind: 'Pod', namespace: 'default', name });
 
 async function writer(id: number, seed: number): Promise<void> {
   let x = seed;
-  const rand = (n: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31) % n);
+  const rand = (n: number) => (x = (x * 1103515245 + 12345) % 2 ** 31) % n;
   for (let i = 0; i < OPS_PER_WRITER; i++) {
     const name = `w${id}-k${rand(KEYS_PER_WRITER)}`;
     const current = await a.get(key(name));
     const labels = { writer: String(id), color: rand(2) ? 'red' : 'blue' };
     if (!current) await a.create(key(name), podObject(name, { i }, labels));
     else if (rand(4) === 0) await a.delete(key(name), Number(current.metadata.resourceVersion));
-    else await (b && rand(2) ? b : a).update(key(name), { ...current, metadata: { ...current.metadata, labels }, spec: { i } }, Number(current.metadata.resourceVersion));
+    else
+      await (b && rand(2) ? b : a).update(
+        key(name),
+        { ...current, metadata: { ...current.metadata, labels }, spec: { i } },
+        Number(current.metadata.resourceVersion),
+      );
   }
 }
 
@@ -90,15 +95,20 @@ test('every watcher sees every change exactly once, in revision order', async ()
 
   const rows = await a.db.prisma.change.findMany({ where: { revision: { gt: start } }, orderBy: { revision: 'asc' } });
   const changes = rows.map((r) => ({
-    revision: Number(r.revision), type: r.type,
-    object: r.object as unknown as KubeObject, prev: (r.prevObject ?? undefined) as unknown as KubeObject | undefined,
+    revision: Number(r.revision),
+    type: r.type,
+    object: r.object as unknown as KubeObject,
+    prev: (r.prevObject ?? undefined) as unknown as KubeObject | undefined,
   }));
   assert.ok(changes.length > WRITERS * OPS_PER_WRITER * 0.9, `the writers wrote (${changes.length} changes)`);
 
   for (const w of watchers) {
     const events = await w.done;
     const got = events.map((e) => [e.revision, e.type, e.object.metadata.name!] as [number, string, string]);
-    const want = expected(changes.filter((c) => c.revision > w.from), w.match);
+    const want = expected(
+      changes.filter((c) => c.revision > w.from),
+      w.match,
+    );
     assert.deepEqual(got, want, `watcher ${w.name} from ${w.from}`);
     for (const e of events) assert.equal(e.object.metadata.resourceVersion, String(e.revision));
   }
@@ -109,8 +119,9 @@ test('of K concurrent updates from the same resourceVersion exactly one wins', a
   const rv = Number(created.metadata.resourceVersion);
   const K = 16;
   const stores = b ? [a, b] : [a];
-  const results = await Promise.all(Array.from({ length: K }, (_, i) =>
-    stores[i % stores.length].update(key('contended'), { ...created, spec: { writer: i } }, rv)));
+  const results = await Promise.all(
+    Array.from({ length: K }, (_, i) => stores[i % stores.length].update(key('contended'), { ...created, spec: { writer: i } }, rv)),
+  );
   const winners = results.filter((r) => r.ok);
   assert.equal(winners.length, 1);
   const conflicts = results.filter((r) => !r.ok && r.reason === 'conflict');

@@ -17,11 +17,17 @@ before(async () => ({ store, close } = await openTestStore({ windowSize: 5, batc
 after(() => close());
 
 const key = (namespace: string, name: string) => ({ kind: 'Pod', namespace, name });
-const pod = (namespace: string, name: string, labels: Record<string, string> = {}): KubeObject => ({ ...podObject(name, {}, labels), metadata: { ...podObject(name, {}, labels).metadata, namespace } });
+const pod = (namespace: string, name: string, labels: Record<string, string> = {}): KubeObject => ({
+  ...podObject(name, {}, labels),
+  metadata: { ...podObject(name, {}, labels).metadata, namespace },
+});
 const createPod = async (namespace: string, name: string, labels?: Record<string, string>) =>
   Number((await store.create(key(namespace, name), pod(namespace, name, labels)))!.metadata.resourceVersion);
 const createNode = async (name: string) =>
-  Number((await store.create({ kind: 'Node', namespace: '', name }, { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: crypto.randomUUID() } }))!.metadata.resourceVersion);
+  Number(
+    (await store.create({ kind: 'Node', namespace: '', name }, { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: crypto.randomUUID() } }))!.metadata
+      .resourceVersion,
+  );
 
 async function take(watch: Watch, n: number, timeoutMs = 10_000): Promise<WatchEvent[]> {
   const out: WatchEvent[] = [];
@@ -41,14 +47,16 @@ async function take(watch: Watch, n: number, timeoutMs = 10_000): Promise<WatchE
 
 async function error(watch: Watch): Promise<unknown> {
   try {
-    for await (const _ of watch) { /* drain */ }
+    for await (const _ of watch) {
+      /* drain */
+    }
   } catch (err) {
     return err;
   }
   return undefined;
 }
 
-test('a BOOKMARK carries the hub\'s progress, not the last delivered event', async () => {
+test("a BOOKMARK carries the hub's progress, not the last delivered event", async () => {
   const from = await store.currentRevision();
   const watch = store.watch({ kind: 'Pod', namespace: 'bm', fromRevision: from, matches: (o) => o.metadata.labels?.color === 'red' });
   const red = await createPod('bm', 'red', { color: 'red' });
@@ -59,17 +67,26 @@ test('a BOOKMARK carries the hub\'s progress, not the last delivered event', asy
   watch.bookmark();
   const events = await take(watch, 2);
   watch.close();
-  assert.deepEqual(events.map((e) => [e.type, e.revision]), [['ADDED', red], ['BOOKMARK', latest]]);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.revision]),
+    [
+      ['ADDED', red],
+      ['BOOKMARK', latest],
+    ],
+  );
   assert.equal(events[1].object.metadata.resourceVersion, String(latest));
   // So a quiet watch resumes near now: history up to the bookmark may be compacted away.
   await store.compact(latest);
   const resumed = store.watch({ kind: 'Pod', namespace: 'bm', fromRevision: latest });
   const next = await createPod('bm', 'after-bookmark');
-  assert.deepEqual((await take(resumed, 1)).map((e) => [e.type, e.revision]), [['ADDED', next]]);
+  assert.deepEqual(
+    (await take(resumed, 1)).map((e) => [e.type, e.revision]),
+    [['ADDED', next]],
+  );
   resumed.close();
 });
 
-test('a replay from the change log goes at the client\'s pace: nothing piles up, nothing is cut', async () => {
+test("a replay from the change log goes at the client's pace: nothing piles up, nothing is cut", async () => {
   const from = await store.currentRevision();
   const names: string[] = [];
   for (let i = 0; i < 60; i++) names.push(`old-${i}`);
@@ -83,7 +100,10 @@ test('a replay from the change log goes at the client\'s pace: nothing piles up,
   await new Promise((r) => setTimeout(r, 200));
   const events = await take(watch, names.length);
   watch.close();
-  assert.deepEqual(events.map((e) => e.object.metadata.name), names);
+  assert.deepEqual(
+    events.map((e) => e.object.metadata.name),
+    names,
+  );
   assert.ok(events.every((e, i) => i === 0 || e.revision > events[i - 1].revision));
 });
 
@@ -97,7 +117,7 @@ test('a live watcher whose client does not read is cut with EXPIRED', async () =
   assert.match((err as Error).message, /too slow/);
 });
 
-test('a compaction past the hub\'s own position ends its live watches with EXPIRED instead of skipping records', async () => {
+test("a compaction past the hub's own position ends its live watches with EXPIRED instead of skipping records", async () => {
   // A hub of its own that only reads the log when poked (as a second apiserver would).
   const hub = new WatchHub(store.db.prisma, { pollIntervalMs: 3_600_000 });
   await hub.start();

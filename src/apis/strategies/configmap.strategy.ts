@@ -12,7 +12,12 @@ export const configMapStrategy = defineStrategy({
   prepareForUpdate: (cm) => canonicalizeBase64(cm.binaryData),
   printColumns: [
     NAME_COLUMN,
-    { name: 'DATA', type: 'integer', source: { compute: (cm) => keyCount(cm, 'data', 'binaryData') }, description: 'The number of keys in data and binaryData.' },
+    {
+      name: 'DATA',
+      type: 'integer',
+      source: { compute: (cm) => keyCount(cm, 'data', 'binaryData') },
+      description: 'The number of keys in data and binaryData.',
+    },
     AGE_COLUMN,
   ],
 });

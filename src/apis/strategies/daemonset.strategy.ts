@@ -51,7 +51,9 @@ function setTemplateGeneration(obj: KubeObject, generation: number): void {
 /** labels.FormatLabels: `k=v` pairs by key, `<none>` (absent) when there are none. */
 export function formatLabels(v: unknown): string | undefined {
   if (!isRec(v)) return undefined;
-  const pairs = Object.keys(v).sort().map((k) => `${k}=${String(v[k])}`);
+  const pairs = Object.keys(v)
+    .sort()
+    .map((k) => `${k}=${String(v[k])}`);
   return pairs.length ? pairs.join(',') : undefined;
 }
 

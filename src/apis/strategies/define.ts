@@ -97,7 +97,12 @@ export interface StrategySpec {
 export const REPLICAS_SCALE: ScaleInfo = { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' };
 
 export const NAME_COLUMN: PrintColumn = { name: 'NAME', type: 'string', source: 'metadata.name', description: 'Name of the object.' };
-export const AGE_COLUMN: PrintColumn = { name: 'AGE', type: 'string', source: { age: 'metadata.creationTimestamp' }, description: 'Time since the object was created.' };
+export const AGE_COLUMN: PrintColumn = {
+  name: 'AGE',
+  type: 'string',
+  source: { age: 'metadata.creationTimestamp' },
+  description: 'Time since the object was created.',
+};
 
 const noop = (): void => undefined;
 
@@ -111,7 +116,13 @@ export function defineStrategy(spec: StrategySpec): Strategy {
   const { info } = spec;
   return {
     info,
-    prepareForCreate: spec.prepareForCreate ?? (info.hasStatus ? (obj) => { obj.status = {}; } : noop),
+    prepareForCreate:
+      spec.prepareForCreate ??
+      (info.hasStatus
+        ? (obj) => {
+            obj.status = {};
+          }
+        : noop),
     prepareForUpdate: spec.prepareForUpdate ?? (info.hasStatus ? keepStoredStatus : noop),
     prepareForStatusUpdate: spec.prepareForStatusUpdate ?? noop,
     defaults: spec.defaults ?? noop,
@@ -137,7 +148,11 @@ export function defineStrategy(spec: StrategySpec): Strategy {
     prepareForDeletion: spec.prepareForDeletion ?? noop,
     subresources: spec.subresources ?? {},
     printColumns: spec.printColumns ?? [NAME_COLUMN, AGE_COLUMN],
-    convert: spec.convert ?? ((obj) => { obj.apiVersion = info.apiVersion; }),
+    convert:
+      spec.convert ??
+      ((obj) => {
+        obj.apiVersion = info.apiVersion;
+      }),
     ...(spec.allocator ? { allocator: spec.allocator } : {}),
   };
 }

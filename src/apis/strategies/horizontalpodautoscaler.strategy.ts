@@ -77,7 +77,7 @@ const at = (v: unknown, ...path: string[]): unknown => {
   return x;
 };
 /** Quantity.String(): the canonical form of a quantity. */
-const quantity = (v: unknown): string => (tryParseQuantity(v)?.toString() ?? (typeof v === 'string' ? v : '<unknown>'));
+const quantity = (v: unknown): string => tryParseQuantity(v)?.toString() ?? (typeof v === 'string' ? v : '<unknown>');
 const percent = (v: unknown): string | undefined => (typeof v === 'number' ? `${v}%` : undefined);
 
 /** One metric as kubectl's formatHPAMetrics prints it, with its current value from the status. */
@@ -99,12 +99,19 @@ function formatMetric(spec: Rec, status: unknown): string {
     default: {
       // Resource, ContainerResource
       const name = String(at(spec, kind, 'name') ?? '');
-      if (!absent(at(target, 'averageValue'))) return `${name}: ${has ? quantity(at(current, 'averageValue')) : '<unknown>'}/${quantity(at(target, 'averageValue'))}`;
+      if (!absent(at(target, 'averageValue')))
+        return `${name}: ${has ? quantity(at(current, 'averageValue')) : '<unknown>'}/${quantity(at(target, 'averageValue'))}`;
       return `${name}: ${percent(at(current, 'averageUtilization')) ?? '<unknown>'}/${percent(at(target, 'averageUtilization')) ?? '<auto>'}`;
     }
   }
 }
-const SOURCE_OF: Readonly<Record<string, string>> = { Object: 'object', Pods: 'pods', Resource: 'resource', External: 'external', ContainerResource: 'containerResource' };
+const SOURCE_OF: Readonly<Record<string, string>> = {
+  Object: 'object',
+  Pods: 'pods',
+  Resource: 'resource',
+  External: 'external',
+  ContainerResource: 'containerResource',
+};
 
 /** kubectl's formatHPAMetrics: the first two metrics, `current/target`, and how many more. */
 export function formatHPAMetrics(obj: KubeObject): string {
@@ -125,12 +132,24 @@ export const horizontalPodAutoscalerStrategy = defineStrategy({
   defaults: defaultHorizontalPodAutoscaler,
   convert: convertHorizontalPodAutoscaler,
   // desiredReplicas has no omitempty: a new autoscaler prints `desiredReplicas: 0`.
-  prepareForCreate: (obj) => { obj.status = { desiredReplicas: 0 }; },
+  prepareForCreate: (obj) => {
+    obj.status = { desiredReplicas: 0 };
+  },
   printColumns: [
     NAME_COLUMN,
-    { name: 'REFERENCE', type: 'string', source: { compute: (o) => `${String(at(o.spec, 'scaleTargetRef', 'kind') ?? '')}/${String(at(o.spec, 'scaleTargetRef', 'name') ?? '')}` }, description: 'The target of the autoscaler.' },
+    {
+      name: 'REFERENCE',
+      type: 'string',
+      source: { compute: (o) => `${String(at(o.spec, 'scaleTargetRef', 'kind') ?? '')}/${String(at(o.spec, 'scaleTargetRef', 'name') ?? '')}` },
+      description: 'The target of the autoscaler.',
+    },
     { name: 'TARGETS', type: 'string', source: { compute: formatHPAMetrics }, description: 'The metrics and their targets, current/target.' },
-    { name: 'MINPODS', type: 'string', source: { compute: (o) => (typeof o.spec?.minReplicas === 'number' ? String(o.spec.minReplicas) : '<unset>') }, description: 'The lower limit for the number of replicas.' },
+    {
+      name: 'MINPODS',
+      type: 'string',
+      source: { compute: (o) => (typeof o.spec?.minReplicas === 'number' ? String(o.spec.minReplicas) : '<unset>') },
+      description: 'The lower limit for the number of replicas.',
+    },
     { name: 'MAXPODS', type: 'integer', source: 'spec.maxReplicas', description: 'The upper limit for the number of replicas.' },
     { name: 'REPLICAS', type: 'integer', source: 'status.currentReplicas', description: 'Current number of replicas of pods managed by this autoscaler.' },
     AGE_COLUMN,

@@ -36,13 +36,35 @@ export const ingressStrategy = defineStrategy({
   info: defineKind('Ingress', 'networking.k8s.io/v1', 'ingresses', true, { shortNames: ['ing'] }),
   validate: validateIngress,
   // loadBalancer has no omitempty: a new Ingress prints `status: {loadBalancer: {}}`.
-  prepareForCreate: (obj) => { obj.status = { loadBalancer: {} }; },
+  prepareForCreate: (obj) => {
+    obj.status = { loadBalancer: {} };
+  },
   printColumns: [
     NAME_COLUMN,
-    { name: 'CLASS', type: 'string', source: 'spec.ingressClassName', description: 'The name of the IngressClass resource that should be used for additional configuration' },
-    { name: 'HOSTS', type: 'string', source: { compute: formatIngressHosts }, description: 'Hosts that incoming requests are matched against before the ingress rule' },
-    { name: 'ADDRESS', type: 'string', source: { compute: formatIngressAddress }, description: 'Address is a list containing ingress points for the load-balancer' },
-    { name: 'PORTS', type: 'string', source: { compute: (o) => (Array.isArray(o.spec?.tls) && o.spec.tls.length ? '80, 443' : '80') }, description: 'Ports of TLS configurations that open' },
+    {
+      name: 'CLASS',
+      type: 'string',
+      source: 'spec.ingressClassName',
+      description: 'The name of the IngressClass resource that should be used for additional configuration',
+    },
+    {
+      name: 'HOSTS',
+      type: 'string',
+      source: { compute: formatIngressHosts },
+      description: 'Hosts that incoming requests are matched against before the ingress rule',
+    },
+    {
+      name: 'ADDRESS',
+      type: 'string',
+      source: { compute: formatIngressAddress },
+      description: 'Address is a list containing ingress points for the load-balancer',
+    },
+    {
+      name: 'PORTS',
+      type: 'string',
+      source: { compute: (o) => (Array.isArray(o.spec?.tls) && o.spec.tls.length ? '80, 443' : '80') },
+      description: 'Ports of TLS configurations that open',
+    },
     AGE_COLUMN,
   ],
 });

@@ -10,14 +10,7 @@ import type { KubeObject } from '../kinds.ts';
 import { defaultPodTemplate } from '../defaults.ts';
 import { humanAge } from '../strategy.ts';
 import { isRec, type Rec } from '../validation/field.ts';
-import {
-  CONTROLLER_UID_LABEL,
-  JOB_NAME_LABEL,
-  LEGACY_CONTROLLER_UID_LABEL,
-  LEGACY_JOB_NAME_LABEL,
-  validateJob,
-  validateJobUpdate,
-} from '../validation/job.ts';
+import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL, validateJob, validateJobUpdate } from '../validation/job.ts';
 import { formatSelector } from './daemonset.strategy.ts';
 import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy, keepStoredStatus } from './define.ts';
 

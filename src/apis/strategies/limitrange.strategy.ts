@@ -32,6 +32,11 @@ export const limitRangeStrategy = defineStrategy({
   defaults: defaultLimitRange,
   printColumns: [
     NAME_COLUMN,
-    { name: 'CREATED AT', type: 'date', source: 'metadata.creationTimestamp', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' },
+    {
+      name: 'CREATED AT',
+      type: 'date',
+      source: 'metadata.creationTimestamp',
+      description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+    },
   ],
 });

@@ -40,7 +40,12 @@ export const networkPolicyStrategy = defineStrategy({
   defaults: defaultNetworkPolicy,
   printColumns: [
     NAME_COLUMN,
-    { name: 'POD-SELECTOR', type: 'string', source: { compute: (o) => formatSelector(o.spec?.podSelector) }, description: 'Selects the pods to which this NetworkPolicy object applies.' },
+    {
+      name: 'POD-SELECTOR',
+      type: 'string',
+      source: { compute: (o) => formatSelector(o.spec?.podSelector) },
+      description: 'Selects the pods to which this NetworkPolicy object applies.',
+    },
     AGE_COLUMN,
   ],
 });

@@ -12,7 +12,8 @@ export const nodeStrategy = defineStrategy({
   printColumns: [
     NAME_COLUMN,
     {
-      name: 'STATUS', type: 'string',
+      name: 'STATUS',
+      type: 'string',
       source: {
         join: [
           { map: { find: 'status.conditions', where: { type: 'Ready' }, field: 'status' }, values: { True: 'Ready', False: 'NotReady', Unknown: 'NotReady' } },

@@ -21,8 +21,16 @@ const objectAt = (o: Rec, k: string): Rec | undefined => {
 /** helper.GetAccessModesAsString: RWO, ROX, RWX, RWOP, in that order, each once. */
 export function accessModesText(modes: unknown): string {
   const list = Array.isArray(modes) ? modes : [];
-  const short: Array<[string, string]> = [['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP']];
-  return short.filter(([mode]) => list.includes(mode)).map(([, s]) => s).join(',');
+  const short: Array<[string, string]> = [
+    ['ReadWriteOnce', 'RWO'],
+    ['ReadOnlyMany', 'ROX'],
+    ['ReadWriteMany', 'RWX'],
+    ['ReadWriteOncePod', 'RWOP'],
+  ];
+  return short
+    .filter(([mode]) => list.includes(mode))
+    .map(([, s]) => s)
+    .join(',');
 }
 
 /** A quantity as Quantity.String() prints it ("0" when absent), or the text as written when it does not parse. */
@@ -77,15 +85,46 @@ export const persistentVolumeStrategy = defineStrategy({
   },
   printColumns: [
     NAME_COLUMN,
-    { name: 'CAPACITY', type: 'string', source: { compute: (pv) => quantityText(rec(rec(pv.spec).capacity).storage) }, description: 'capacity is the description of the persistent volume\'s resources and capacity.' },
-    { name: 'ACCESS MODES', type: 'string', source: { compute: (pv) => accessModesText(rec(pv.spec).accessModes) }, description: 'accessModes contains all ways the volume can be mounted.' },
-    { name: 'RECLAIM POLICY', type: 'string', source: 'spec.persistentVolumeReclaimPolicy', description: 'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim.' },
+    {
+      name: 'CAPACITY',
+      type: 'string',
+      source: { compute: (pv) => quantityText(rec(rec(pv.spec).capacity).storage) },
+      description: "capacity is the description of the persistent volume's resources and capacity.",
+    },
+    {
+      name: 'ACCESS MODES',
+      type: 'string',
+      source: { compute: (pv) => accessModesText(rec(pv.spec).accessModes) },
+      description: 'accessModes contains all ways the volume can be mounted.',
+    },
+    {
+      name: 'RECLAIM POLICY',
+      type: 'string',
+      source: 'spec.persistentVolumeReclaimPolicy',
+      description: 'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim.',
+    },
     { name: 'STATUS', type: 'string', source: PHASE_CELL, description: 'phase indicates if a volume is available, bound to a claim, or released by a claim.' },
-    { name: 'CLAIM', type: 'string', source: { join: ['spec.claimRef.namespace', 'spec.claimRef.name'], separator: '/' }, description: 'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim.' },
+    {
+      name: 'CLAIM',
+      type: 'string',
+      source: { join: ['spec.claimRef.namespace', 'spec.claimRef.name'], separator: '/' },
+      description: 'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim.',
+    },
     { name: 'STORAGECLASS', type: 'string', source: 'spec.storageClassName', description: 'StorageClass of the pv' },
     { name: 'VOLUMEATTRIBUTESCLASS', type: 'string', source: VOLUME_ATTRIBUTES_CLASS_CELL, description: 'VolumeAttributesClass of the pv' },
-    { name: 'REASON', type: 'string', source: 'status.reason', description: 'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.' },
+    {
+      name: 'REASON',
+      type: 'string',
+      source: 'status.reason',
+      description: 'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.',
+    },
     AGE_COLUMN,
-    { name: 'VOLUMEMODE', type: 'string', source: VOLUME_MODE_CELL, priority: 1, description: 'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.' },
+    {
+      name: 'VOLUMEMODE',
+      type: 'string',
+      source: VOLUME_MODE_CELL,
+      priority: 1,
+      description: 'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.',
+    },
   ],
 });

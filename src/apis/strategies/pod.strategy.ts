@@ -43,7 +43,11 @@ function keepResolvedPriority(pod: KubeObject, old: KubeObject): void {
 }
 
 export const podStrategy = defineStrategy({
-  info: defineKind('Pod', 'v1', 'pods', true, { shortNames: ['po'], categories: ['all'], fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.schedulerName', 'spec.restartPolicy'] }),
+  info: defineKind('Pod', 'v1', 'pods', true, {
+    shortNames: ['po'],
+    categories: ['all'],
+    fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.schedulerName', 'spec.restartPolicy'],
+  }),
   validate: validatePod,
   validateUpdate: validatePodUpdate,
   // A status write changes only the status: the stored spec and metadata were validated when written.
@@ -96,7 +100,12 @@ export const podStrategy = defineStrategy({
 
   printColumns: [
     NAME_COLUMN,
-    { name: 'READY', type: 'string', source: { ratio: [{ count: 'status.containerStatuses', where: { ready: true } }, { count: 'spec.containers' }] }, description: 'Ready containers of all containers.' },
+    {
+      name: 'READY',
+      type: 'string',
+      source: { ratio: [{ count: 'status.containerStatuses', where: { ready: true } }, { count: 'spec.containers' }] },
+      description: 'Ready containers of all containers.',
+    },
     { name: 'STATUS', type: 'string', source: { first: [{ ifSet: 'metadata.deletionTimestamp', then: 'Terminating' }, 'status.reason', 'status.phase'] } },
     { name: 'RESTARTS', type: 'integer', source: { sum: 'status.containerStatuses', field: 'restartCount' } },
     AGE_COLUMN,

@@ -11,12 +11,29 @@ export const podDisruptionBudgetStrategy = defineStrategy({
   info: defineKind('PodDisruptionBudget', 'policy/v1', 'poddisruptionbudgets', true, { shortNames: ['pdb'] }),
   validate: validatePodDisruptionBudget,
   // The counters have no omitempty: a new budget prints them as 0 until the controller counts.
-  prepareForCreate: (obj: KubeObject) => { obj.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 }; },
+  prepareForCreate: (obj: KubeObject) => {
+    obj.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
+  },
   printColumns: [
     NAME_COLUMN,
-    { name: 'MIN AVAILABLE', type: 'string', source: { compute: (o) => intOrPercent(o.spec?.minAvailable) }, description: 'The minimum number of pods that must be available.' },
-    { name: 'MAX UNAVAILABLE', type: 'string', source: { compute: (o) => intOrPercent(o.spec?.maxUnavailable) }, description: 'The maximum number of pods that may be unavailable.' },
-    { name: 'ALLOWED DISRUPTIONS', type: 'integer', source: 'status.disruptionsAllowed', description: 'Calculated number of pods that may be disrupted at this time.' },
+    {
+      name: 'MIN AVAILABLE',
+      type: 'string',
+      source: { compute: (o) => intOrPercent(o.spec?.minAvailable) },
+      description: 'The minimum number of pods that must be available.',
+    },
+    {
+      name: 'MAX UNAVAILABLE',
+      type: 'string',
+      source: { compute: (o) => intOrPercent(o.spec?.maxUnavailable) },
+      description: 'The maximum number of pods that may be unavailable.',
+    },
+    {
+      name: 'ALLOWED DISRUPTIONS',
+      type: 'integer',
+      source: 'status.disruptionsAllowed',
+      description: 'Calculated number of pods that may be disrupted at this time.',
+    },
     AGE_COLUMN,
   ],
 });

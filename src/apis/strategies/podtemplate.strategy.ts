@@ -30,8 +30,23 @@ export const podTemplateStrategy = defineStrategy({
   defaults: (pt: KubeObject) => defaultTemplate(pt.template),
   printColumns: [
     NAME_COLUMN,
-    { name: 'CONTAINERS', type: 'string', source: { each: 'template.spec.containers', format: '{name}' }, description: 'Names of each container in the template.' },
-    { name: 'IMAGES', type: 'string', source: { each: 'template.spec.containers', format: '{image}' }, description: 'Images referenced by each container in the template.' },
-    { name: 'POD LABELS', type: 'string', source: { compute: (pt) => formatLabels(rec(rec(pt.template).metadata).labels) }, description: 'The labels for the pod template.' },
+    {
+      name: 'CONTAINERS',
+      type: 'string',
+      source: { each: 'template.spec.containers', format: '{name}' },
+      description: 'Names of each container in the template.',
+    },
+    {
+      name: 'IMAGES',
+      type: 'string',
+      source: { each: 'template.spec.containers', format: '{image}' },
+      description: 'Images referenced by each container in the template.',
+    },
+    {
+      name: 'POD LABELS',
+      type: 'string',
+      source: { compute: (pt) => formatLabels(rec(rec(pt.template).metadata).labels) },
+      description: 'The labels for the pod template.',
+    },
   ],
 });

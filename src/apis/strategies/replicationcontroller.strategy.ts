@@ -18,8 +18,12 @@ export function defaultReplicationController(rc: KubeObject): void {
   const template = isRec(spec.template) ? spec.template : undefined;
   const labels = template && isRec(template.metadata) ? template.metadata.labels : undefined;
   if (nonEmpty(labels)) {
-    if (spec.selector === undefined || spec.selector === null || (isRec(spec.selector) && Object.keys(spec.selector).length === 0)) spec.selector = { ...labels };
-    if (isRec(rc.metadata) && (rc.metadata.labels === undefined || rc.metadata.labels === null || (isRec(rc.metadata.labels) && Object.keys(rc.metadata.labels).length === 0))) {
+    if (spec.selector === undefined || spec.selector === null || (isRec(spec.selector) && Object.keys(spec.selector).length === 0))
+      spec.selector = { ...labels };
+    if (
+      isRec(rc.metadata) &&
+      (rc.metadata.labels === undefined || rc.metadata.labels === null || (isRec(rc.metadata.labels) && Object.keys(rc.metadata.labels).length === 0))
+    ) {
       rc.metadata.labels = { ...(labels as Record<string, string>) };
     }
   }
@@ -28,7 +32,10 @@ export function defaultReplicationController(rc: KubeObject): void {
 
 export const replicationControllerStrategy = defineStrategy({
   info: defineKind('ReplicationController', 'v1', 'replicationcontrollers', true, {
-    shortNames: ['rc'], categories: ['all'], scale: REPLICAS_SCALE, fieldSelectors: ['status.replicas'],
+    shortNames: ['rc'],
+    categories: ['all'],
+    scale: REPLICAS_SCALE,
+    fieldSelectors: ['status.replicas'],
   }),
   validate: validateReplicationController,
   validateStatus: validateReplicationControllerStatus,
@@ -39,8 +46,26 @@ export const replicationControllerStrategy = defineStrategy({
     { name: 'CURRENT', type: 'integer', source: 'status.replicas', description: 'Replicas is the most recently observed number of replicas.' },
     { name: 'READY', type: 'integer', source: 'status.readyReplicas', description: 'The number of ready replicas for this replication controller.' },
     AGE_COLUMN,
-    { name: 'CONTAINERS', type: 'string', source: { each: 'spec.template.spec.containers', format: '{name}' }, priority: 1, description: 'Names of each container in the template.' },
-    { name: 'IMAGES', type: 'string', source: { each: 'spec.template.spec.containers', format: '{image}' }, priority: 1, description: 'Images referenced by each container in the template.' },
-    { name: 'SELECTOR', type: 'string', source: { compute: (rc) => formatLabels(isRec(rc.spec) ? rc.spec.selector : undefined) }, priority: 1, description: 'Selector is a label query over pods that should match the Replicas count.' },
+    {
+      name: 'CONTAINERS',
+      type: 'string',
+      source: { each: 'spec.template.spec.containers', format: '{name}' },
+      priority: 1,
+      description: 'Names of each container in the template.',
+    },
+    {
+      name: 'IMAGES',
+      type: 'string',
+      source: { each: 'spec.template.spec.containers', format: '{image}' },
+      priority: 1,
+      description: 'Images referenced by each container in the template.',
+    },
+    {
+      name: 'SELECTOR',
+      type: 'string',
+      source: { compute: (rc) => formatLabels(isRec(rc.spec) ? rc.spec.selector : undefined) },
+      priority: 1,
+      description: 'Selector is a label query over pods that should match the Replicas count.',
+    },
   ],
 });

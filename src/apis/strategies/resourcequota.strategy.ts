@@ -34,7 +34,17 @@ export const resourceQuotaStrategy = defineStrategy({
   printColumns: [
     NAME_COLUMN,
     AGE_COLUMN,
-    { name: 'REQUEST', type: 'string', source: { compute: (q) => quotaUsage(q, false) }, description: 'Request represents a minimum amount of cpu/memory that a container may consume.' },
-    { name: 'LIMIT', type: 'string', source: { compute: (q) => quotaUsage(q, true) }, description: 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.' },
+    {
+      name: 'REQUEST',
+      type: 'string',
+      source: { compute: (q) => quotaUsage(q, false) },
+      description: 'Request represents a minimum amount of cpu/memory that a container may consume.',
+    },
+    {
+      name: 'LIMIT',
+      type: 'string',
+      source: { compute: (q) => quotaUsage(q, true) },
+      description: 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.',
+    },
   ],
 });

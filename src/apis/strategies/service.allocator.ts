@@ -57,7 +57,12 @@ function record(kind: string, name: string, holder: KubeObject): AllocationRecor
     object: {
       apiVersion: kind === IP_ADDRESS_KIND ? 'networking.k8s.io/v1' : 'kubeql.io/v1',
       kind,
-      metadata: { name, uid: randomUUID(), creationTimestamp: holder.metadata.creationTimestamp, labels: { 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' } },
+      metadata: {
+        name,
+        uid: randomUUID(),
+        creationTimestamp: holder.metadata.creationTimestamp,
+        labels: { 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' },
+      },
       spec: { parentRef },
     },
   };
@@ -96,7 +101,12 @@ export const serviceAllocator: Allocator = {
     } else {
       let ip = clusterIPOf(spec) ?? (Array.isArray(spec.clusterIPs) && typeof spec.clusterIPs[0] === 'string' ? spec.clusterIPs[0] : undefined);
       if (ip && ip !== 'None' && ip !== oldIP && !inRange(ip)) {
-        throw invalid('Service', name, [{ field: 'spec.clusterIPs', message: `Invalid value: ${goStrings([ip])}: failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}` }]);
+        throw invalid('Service', name, [
+          {
+            field: 'spec.clusterIPs',
+            message: `Invalid value: ${goStrings([ip])}: failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`,
+          },
+        ]);
       }
       if (!ip) ip = await pickIP(avoid, taken);
       spec.clusterIP = ip;
@@ -113,7 +123,12 @@ export const serviceAllocator: Allocator = {
       for (const [i, p] of ports.entries()) {
         if (typeof p.nodePort !== 'number' || p.nodePort <= 0) continue;
         if (!oldPorts.has(p.nodePort) && (p.nodePort < NODE_PORT_MIN || p.nodePort > NODE_PORT_MAX)) {
-          throw invalid('Service', name, [{ field: `spec.ports[${i}].nodePort`, message: `Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}` }]);
+          throw invalid('Service', name, [
+            {
+              field: `spec.ports[${i}].nodePort`,
+              message: `Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`,
+            },
+          ]);
         }
         used.add(p.nodePort);
       }
@@ -129,10 +144,15 @@ export const serviceAllocator: Allocator = {
     const name = obj.metadata.name ?? '';
     if (rec.key.kind === IP_ADDRESS_KIND) {
       const ip = rec.key.name;
-      return invalid('Service', name, [{ field: 'spec.clusterIPs', message: `Invalid value: ${goStrings([ip])}: failed to allocate IP ${ip}: provided IP is already allocated` }]);
+      return invalid('Service', name, [
+        { field: 'spec.clusterIPs', message: `Invalid value: ${goStrings([ip])}: failed to allocate IP ${ip}: provided IP is already allocated` },
+      ]);
     }
     const port = Number(rec.key.name);
-    const i = Math.max(0, portsOf(obj).findIndex((p) => p.nodePort === port));
+    const i = Math.max(
+      0,
+      portsOf(obj).findIndex((p) => p.nodePort === port),
+    );
     return invalid('Service', name, [{ field: `spec.ports[${i}].nodePort`, message: `Invalid value: ${port}: provided port is already allocated` }]);
   },
 };

@@ -28,11 +28,31 @@ export const storageClassStrategy = defineStrategy({
   defaults: defaultStorageClass,
   printColumns: [
     // `standard (default)` for the default class
-    { name: 'NAME', type: 'string', source: { compute: (o) => (isDefaultStorageClass(o) ? `${o.metadata.name} (default)` : o.metadata.name) }, description: 'Name of the object.' },
+    {
+      name: 'NAME',
+      type: 'string',
+      source: { compute: (o) => (isDefaultStorageClass(o) ? `${o.metadata.name} (default)` : o.metadata.name) },
+      description: 'Name of the object.',
+    },
     { name: 'PROVISIONER', type: 'string', source: 'provisioner', description: 'The name of the provisioner that creates volumes of this class.' },
-    { name: 'RECLAIMPOLICY', type: 'string', source: { compute: (o) => (typeof o.reclaimPolicy === 'string' ? o.reclaimPolicy : 'Delete') }, description: 'What happens to a dynamically provisioned volume when its claim goes.' },
-    { name: 'VOLUMEBINDINGMODE', type: 'string', source: { compute: (o) => (typeof o.volumeBindingMode === 'string' ? o.volumeBindingMode : 'Immediate') }, description: 'When volumes are provisioned and bound.' },
-    { name: 'ALLOWVOLUMEEXPANSION', type: 'string', source: { compute: (o) => String(o.allowVolumeExpansion === true) }, description: 'Whether claims of this class may be expanded.' },
+    {
+      name: 'RECLAIMPOLICY',
+      type: 'string',
+      source: { compute: (o) => (typeof o.reclaimPolicy === 'string' ? o.reclaimPolicy : 'Delete') },
+      description: 'What happens to a dynamically provisioned volume when its claim goes.',
+    },
+    {
+      name: 'VOLUMEBINDINGMODE',
+      type: 'string',
+      source: { compute: (o) => (typeof o.volumeBindingMode === 'string' ? o.volumeBindingMode : 'Immediate') },
+      description: 'When volumes are provisioned and bound.',
+    },
+    {
+      name: 'ALLOWVOLUMEEXPANSION',
+      type: 'string',
+      source: { compute: (o) => String(o.allowVolumeExpansion === true) },
+      description: 'Whether claims of this class may be expanded.',
+    },
     AGE_COLUMN,
   ],
 });

@@ -85,7 +85,8 @@ class ScheduleError extends Error {}
 function mustParseInt(expr: string): number {
   if (!/^[+-]?\d+$/.test(expr)) throw new ScheduleError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${JSON.stringify(expr)}: invalid syntax`);
   const n = BigInt(expr);
-  if (n > MAX_INT64 || n < -MAX_INT64 - 1n) throw new ScheduleError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${JSON.stringify(expr)}: value out of range`);
+  if (n > MAX_INT64 || n < -MAX_INT64 - 1n)
+    throw new ScheduleError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${JSON.stringify(expr)}: value out of range`);
   if (n < 0n) throw new ScheduleError(`negative number (${n}) not allowed: ${expr}`);
   return Number(n);
 }

@@ -58,9 +58,13 @@ function validateNames(errs: Errs, path: string, names: Rec): void {
   if (singular) checkDNS1035Joined(errs, child(path, 'singular'), singular);
   if (kind) checkDNS1035Joined(errs, child(path, 'kind'), kind, 'may have mixed case, but should otherwise match: ', kind.toLowerCase());
   if (listKind) checkDNS1035Joined(errs, child(path, 'listKind'), listKind, 'may have mixed case, but should otherwise match: ', listKind.toLowerCase());
-  (readStringArray(errs, child(path, 'shortNames'), names.shortNames) ?? []).forEach((s, i) => checkDNS1035Joined(errs, index(child(path, 'shortNames'), i), s));
+  (readStringArray(errs, child(path, 'shortNames'), names.shortNames) ?? []).forEach((s, i) =>
+    checkDNS1035Joined(errs, index(child(path, 'shortNames'), i), s),
+  );
   if (kind && kind === listKind) errs.push(invalid(child(path, 'listKind'), listKind, 'kind and listKind may not be the same'));
-  (readStringArray(errs, child(path, 'categories'), names.categories) ?? []).forEach((c, i) => checkDNS1035Joined(errs, index(child(path, 'categories'), i), c));
+  (readStringArray(errs, child(path, 'categories'), names.categories) ?? []).forEach((c, i) =>
+    checkDNS1035Joined(errs, index(child(path, 'categories'), i), c),
+  );
 }
 
 type Level = 'root' | 'field' | 'item';
@@ -101,7 +105,8 @@ function validateSchema(errs: Errs, path: string, v: unknown, level: Level): voi
   const properties = readObject(errs, child(path, 'properties'), s.properties);
   if (present(s.additionalProperties)) {
     if (level === 'root') errs.push(forbidden(child(path, 'additionalProperties'), 'must not be used at the root'));
-    if (properties && Object.keys(properties).length) errs.push(forbidden(child(path, 'additionalProperties'), 'additionalProperties and properties are mutual exclusive'));
+    if (properties && Object.keys(properties).length)
+      errs.push(forbidden(child(path, 'additionalProperties'), 'additionalProperties and properties are mutual exclusive'));
     if (isRec(s.additionalProperties)) validateSchema(errs, child(path, 'additionalProperties'), s.additionalProperties, 'field');
     else if (typeof s.additionalProperties !== 'boolean') readObject(errs, child(path, 'additionalProperties'), s.additionalProperties);
   }
@@ -124,7 +129,8 @@ function validatePrinterColumn(errs: Errs, path: string, col: Rec): void {
   if (!type) errs.push(required(child(path, 'type'), types));
   else if (!PRINTER_COLUMN_TYPES.includes(type)) errs.push(invalid(child(path, 'type'), type, types));
   const format = readString(errs, child(path, 'format'), col.format) ?? '';
-  if (format && !PRINTER_COLUMN_FORMATS.includes(format)) errs.push(invalid(child(path, 'format'), format, `must be one of ${PRINTER_COLUMN_FORMATS.join(',')}`));
+  if (format && !PRINTER_COLUMN_FORMATS.includes(format))
+    errs.push(invalid(child(path, 'format'), format, `must be one of ${PRINTER_COLUMN_FORMATS.join(',')}`));
   const jsonPath = readString(errs, child(path, 'JSONPath'), col.jsonPath) ?? '';
   if (!jsonPath) errs.push(required(child(path, 'JSONPath')));
   readString(errs, child(path, 'description'), col.description);
@@ -137,7 +143,10 @@ function validateSubresources(errs: Errs, path: string, v: unknown): void {
   readObject(errs, child(path, 'status'), sub.status);
   const scale = readObject(errs, child(path, 'scale'), sub.scale);
   if (!scale) return;
-  for (const [f, under] of [['specReplicasPath', '.spec.'], ['statusReplicasPath', '.status.']] as const) {
+  for (const [f, under] of [
+    ['specReplicasPath', '.spec.'],
+    ['statusReplicasPath', '.status.'],
+  ] as const) {
     const p = `${path}.scale.${f}`;
     const value = readString(errs, p, scale[f]) ?? '';
     if (!value) errs.push(required(p));
@@ -151,7 +160,15 @@ function validateSubresources(errs: Errs, path: string, v: unknown): void {
 
 /** A JSON value with its keys sorted: apiequality.Semantic.DeepEqual as a string comparison. */
 const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_, x: unknown) => (isRec(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x)) ?? 'null';
+  JSON.stringify(v, (_, x: unknown) =>
+    isRec(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  ) ?? 'null';
 
 /**
  * Where the per-version schemas, subresources and printer columns are reported: when every
@@ -206,8 +223,8 @@ function validateConversion(errs: Errs, path: string, v: unknown): void {
   else if (strategy === 'Webhook') {
     const refused = notSupported(child(path, 'strategy'), strategy, ['None']);
     errs.push({ ...refused, message: `${refused.message}: ${WEBHOOK_CONVERSION_REFUSED}` });
-  }
-  else if (!(CONVERSION_STRATEGIES as readonly string[]).includes(strategy)) errs.push(notSupported(child(path, 'strategy'), strategy, CONVERSION_STRATEGIES));
+  } else if (!(CONVERSION_STRATEGIES as readonly string[]).includes(strategy))
+    errs.push(notSupported(child(path, 'strategy'), strategy, CONVERSION_STRATEGIES));
   const webhook = readObject(errs, child(path, 'webhook'), conversion.webhook);
   if (strategy !== 'Webhook' && webhook) {
     if (present(webhook.clientConfig)) errs.push(forbidden(child(path, 'webhookClientConfig'), 'should not be set when strategy is not set to Webhook'));
@@ -230,7 +247,13 @@ function validateStoredVersions(errs: Errs, path: string, stored: string[], vers
     left.delete(name);
   }
   for (const [v, i] of left) {
-    errs.push(invalid(index(path, i), v, `missing from spec.versions; ${v} was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in ${v} and removes ${v} from status.storedVersions`));
+    errs.push(
+      invalid(
+        index(path, i),
+        v,
+        `missing from spec.versions; ${v} was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in ${v} and removes ${v} from status.storedVersions`,
+      ),
+    );
   }
 }
 
@@ -243,7 +266,9 @@ function validateAPIApproval(errs: Errs, group: string, annotations: unknown): v
   const value = isRec(annotations) ? str(annotations[API_APPROVED_ANNOTATION]) : '';
   const path = key('metadata.annotations', API_APPROVED_ANNOTATION);
   if (!value) {
-    errs.push(required(path, `protected groups must have approval annotation "${API_APPROVED_ANNOTATION}", see https://github.com/kubernetes/enhancements/pull/1111`));
+    errs.push(
+      required(path, `protected groups must have approval annotation "${API_APPROVED_ANNOTATION}", see https://github.com/kubernetes/enhancements/pull/1111`),
+    );
     return;
   }
   if (value.startsWith('unapproved')) return;
@@ -254,7 +279,13 @@ function validateAPIApproval(errs: Errs, group: string, annotations: unknown): v
     url = undefined;
   }
   if (!url?.host || !url.protocol) {
-    errs.push(invalid(path, value, `protected groups must have approval annotation "${API_APPROVED_ANNOTATION}" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111`));
+    errs.push(
+      invalid(
+        path,
+        value,
+        `protected groups must have approval annotation "${API_APPROVED_ANNOTATION}" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111`,
+      ),
+    );
   }
 }
 
@@ -288,20 +319,25 @@ export function validateCustomResourceDefinition(errs: Errs, obj: KubeObject): v
   const versions = readObjects(errs, 'spec.versions', s.versions);
   validateVersions(errs, versions);
   const goVersions = (): unknown =>
-    Array.isArray(s.versions) && s.versions.length ? s.versions : new Literal(`[]apiextensions.CustomResourceDefinitionVersion${Array.isArray(s.versions) ? '{}' : '(nil)'}`);
+    Array.isArray(s.versions) && s.versions.length
+      ? s.versions
+      : new Literal(`[]apiextensions.CustomResourceDefinitionVersion${Array.isArray(s.versions) ? '{}' : '(nil)'}`);
   const versionNames = versions.map(([v]) => str(v.name));
   if (new Set(versionNames).size !== versionNames.length) errs.push(invalid('spec.versions', goVersions(), 'must contain unique version names'));
   if ((!present(s.versions) || Array.isArray(s.versions)) && versions.filter(([v]) => v.storage === true).length !== 1) {
     errs.push(invalid('spec.versions', goVersions(), 'must have exactly one version marked as storage version'));
   }
 
-  for (const f of ['plural', 'singular', 'kind', 'listKind'] as const) if (!str(names[f]) && !(present(names[f]) && typeof names[f] !== 'string')) errs.push(required(child('spec.names', f)));
+  for (const f of ['plural', 'singular', 'kind', 'listKind'] as const)
+    if (!str(names[f]) && !(present(names[f]) && typeof names[f] !== 'string')) errs.push(required(child('spec.names', f)));
   validateNames(errs, 'spec.names', names);
 
   validateConversion(errs, 'spec.conversion', s.conversion);
   const preserve = readBool(errs, 'spec.preserveUnknownFields', s.preserveUnknownFields);
   if (preserve === true) {
-    errs.push(invalid('spec.preserveUnknownFields', true, 'cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead'));
+    errs.push(
+      invalid('spec.preserveUnknownFields', true, 'cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead'),
+    );
   }
 
   const status = readObject(errs, 'status', obj.status);
@@ -310,7 +346,12 @@ export function validateCustomResourceDefinition(errs: Errs, obj: KubeObject): v
     if (accepted) validateNames(errs, 'status.acceptedNames', accepted);
     readArray(errs, 'status.conditions', status.conditions);
     const stored = readStringArray(errs, 'status.storedVersions', status.storedVersions) ?? [];
-    validateStoredVersions(errs, 'status.storedVersions', stored, versions.map(([v]) => v));
+    validateStoredVersions(
+      errs,
+      'status.storedVersions',
+      stored,
+      versions.map(([v]) => v),
+    );
   }
   validateAPIApproval(errs, group, meta?.annotations);
 }

@@ -36,8 +36,7 @@ function percentValue(v: number | string): number | undefined {
 }
 
 /** getIntOrPercentValue: a percent's number, an int, or a string's intstr.IntValue (0 unless digits). */
-export const intOrPercentValue = (v: number | string): number =>
-  typeof v === 'number' ? v : percentValue(v) ?? (/^[+-]?\d+$/.test(v) ? Number(v) : 0);
+export const intOrPercentValue = (v: number | string): number => (typeof v === 'number' ? v : (percentValue(v) ?? (/^[+-]?\d+$/.test(v) ? Number(v) : 0)));
 
 /** ValidatePositiveIntOrPercent. */
 export function validatePositiveIntOrPercent(errs: Errs, path: string, v: number | string): void {

@@ -30,8 +30,7 @@ function percentValue(v: number | string): number | undefined {
   return Number(v.slice(0, -1));
 }
 /** getIntOrPercentValue (a string that is not a percent reads as intstr.IntValue does). */
-const intOrPercentValue = (v: number | string): number =>
-  typeof v === 'number' ? v : percentValue(v) ?? (/^[+-]?\d+$/.test(v) ? Number(v) : 0);
+const intOrPercentValue = (v: number | string): number => (typeof v === 'number' ? v : (percentValue(v) ?? (/^[+-]?\d+$/.test(v) ? Number(v) : 0)));
 
 /** ValidatePositiveIntOrPercent. */
 function validatePositiveIntOrPercent(errs: Errs, path: string, v: number | string): void {

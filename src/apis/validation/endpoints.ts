@@ -25,7 +25,7 @@ function ipBytes(ip: string): number[] | undefined {
     const b = v4(dotted[1]!)!;
     s = `${s.slice(0, dotted.index)}:${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
   }
-  const [head, rest] = s.includes('::') ? s.split('::') as [string, string] : [s, undefined];
+  const [head, rest] = s.includes('::') ? (s.split('::') as [string, string]) : [s, undefined];
   const hs = head ? head.split(':') : [];
   const rs = rest !== undefined && rest !== '' ? rest.split(':') : [];
   const groups = rest === undefined ? hs : [...hs, ...Array<string>(8 - hs.length - rs.length).fill('0'), ...rs];

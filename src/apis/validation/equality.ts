@@ -32,8 +32,7 @@ function quantitiesEqual(a: unknown, b: unknown): boolean {
   return quantityEqual(a, b);
 }
 
-const fieldEqual = (k: string, a: unknown, b: unknown): boolean =>
-  QUANTITY_MAPS.has(k) ? quantitiesEqual(a, b) : semanticEqual(a, b);
+const fieldEqual = (k: string, a: unknown, b: unknown): boolean => (QUANTITY_MAPS.has(k) ? quantitiesEqual(a, b) : semanticEqual(a, b));
 
 export function semanticEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -96,13 +96,7 @@ function validateOwnerReferences(errs: Errs, path: string, v: unknown): void {
     if (controller) {
       const current = `${kind}/${name}`;
       if (firstController) {
-        errs.push(
-          invalid(
-            path,
-            v,
-            `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`,
-          ),
-        );
+        errs.push(invalid(path, v, `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`));
       } else {
         firstController = current;
       }

@@ -5,13 +5,20 @@
 
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import {
-  byteLength, emptyError, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, maxLenError, regexError, validateLabelKey, validateLabelValue,
+  byteLength,
+  emptyError,
+  isDNS1035Label,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  maxLenError,
+  regexError,
+  validateLabelKey,
+  validateLabelValue,
 } from '../../apimachinery/validation.ts';
 import { invalid, required, type Errs } from './field.ts';
 
 export { validateLabelKey as isQualifiedName, validateLabelValue as isValidLabelValue };
 export { byteLength, emptyError, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, maxLenError, regexError };
-
 
 /** A ValidateNameFunc: the messages for a name, or for a generateName prefix when `prefix`. */
 export type NameFn = (name: string, prefix: boolean) => string[];

@@ -150,7 +150,9 @@ export function validateNetworkPolicy(errs: Errs, obj: KubeObject): void {
   validateRules(errs, 'spec.egress', s.egress, 'to');
   const types = readArray(errs, 'spec.policyTypes', s.policyTypes) ?? [];
   if (types.length > POLICY_TYPES.length) {
-    const goTypes = types.every((x) => typeof x === 'string') ? new Literal(`[]networking.PolicyType{${types.map((x) => JSON.stringify(x)).join(', ')}}`) : types;
+    const goTypes = types.every((x) => typeof x === 'string')
+      ? new Literal(`[]networking.PolicyType{${types.map((x) => JSON.stringify(x)).join(', ')}}`)
+      : types;
     errs.push(invalid('spec.policyTypes', goTypes, 'may not specify more than two policyTypes'));
     return;
   }

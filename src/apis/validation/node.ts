@@ -2,7 +2,22 @@
 // providerID rules of ValidateNodeUpdate.
 
 import type { KubeObject } from '../kinds.ts';
-import { child, forbidden, index, invalid, notSupported, present, quote, readBool, readObject, readObjects, readString, readStringArray, required, type Errs } from './field.ts';
+import {
+  child,
+  forbidden,
+  index,
+  invalid,
+  notSupported,
+  present,
+  quote,
+  readBool,
+  readObject,
+  readObjects,
+  readString,
+  readStringArray,
+  required,
+  type Errs,
+} from './field.ts';
 import { validateObjectMeta } from './meta.ts';
 import { checkQualifiedName, isValidLabelValue, nameIsDNSSubdomain } from './names.ts';
 import { TAINT_EFFECTS, validateResourceList } from './pod.ts';

@@ -45,9 +45,28 @@ const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'Director
 
 /** The volume sources of a PersistentVolumeSpec, in the order ValidatePersistentVolumeSpec counts them. */
 export const PV_SOURCES = [
-  'hostPath', 'gcePersistentDisk', 'awsElasticBlockStore', 'glusterfs', 'flocker', 'nfs', 'rbd', 'quobyte', 'cephfs',
-  'iscsi', 'cinder', 'fc', 'flexVolume', 'azureFile', 'vsphereVolume', 'photonPersistentDisk', 'portworxVolume',
-  'azureDisk', 'scaleIO', 'local', 'storageos', 'csi',
+  'hostPath',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'glusterfs',
+  'flocker',
+  'nfs',
+  'rbd',
+  'quobyte',
+  'cephfs',
+  'iscsi',
+  'cinder',
+  'fc',
+  'flexVolume',
+  'azureFile',
+  'vsphereVolume',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'azureDisk',
+  'scaleIO',
+  'local',
+  'storageos',
+  'csi',
 ] as const;
 /** Where Kubernetes reports a second source (its own spelling). */
 const SOURCE_PATH: Partial<Record<string, string>> = { cephfs: 'cephFS' };
@@ -275,10 +294,12 @@ function validateVolumeNodeAffinity(errs: Errs, path: string, v: unknown): boole
 /** A ResourceList as %#v prints it (`core.ResourceList{"cpu":resource.Quantity{…}}`). */
 function goResourceList(v: unknown): Literal {
   if (!isRec(v)) return new Literal('core.ResourceList(nil)');
-  const entries = Object.keys(v).sort().map((k) => {
-    const q = readQuantity([], '', v[k]);
-    return `${quote(k)}:${q ? goQuantity(v[k], q).text : quote(String(v[k]))}`;
-  });
+  const entries = Object.keys(v)
+    .sort()
+    .map((k) => {
+      const q = readQuantity([], '', v[k]);
+      return `${quote(k)}:${q ? goQuantity(v[k], q).text : quote(String(v[k]))}`;
+    });
   return new Literal(`core.ResourceList{${entries.join(', ')}}`);
 }
 

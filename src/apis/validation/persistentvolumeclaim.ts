@@ -109,7 +109,9 @@ export function validatePersistentVolumeClaimUpdate(errs: Errs, n: KubeObject, o
   const oldAnnotation = annotation(o);
   const newAnnotation = annotation(n);
   const fromAnnotation =
-    oldAnnotation !== undefined && unset(oldSpec.storageClassName) && newSpec.storageClassName === oldAnnotation &&
+    oldAnnotation !== undefined &&
+    unset(oldSpec.storageClassName) &&
+    newSpec.storageClassName === oldAnnotation &&
     (newAnnotation === undefined || newAnnotation === oldAnnotation);
   if (fromAnnotation) {
     delete newSpec.storageClassName;
@@ -117,7 +119,8 @@ export function validatePersistentVolumeClaimUpdate(errs: Errs, n: KubeObject, o
     if ((newAnnotation ?? '') !== (oldAnnotation ?? '')) {
       errs.push(invalid(`metadata.annotations.${BETA_STORAGE_CLASS}`, newAnnotation ?? '', FIELD_IMMUTABLE));
     }
-    const fromNil = !unset(newSpec.storageClassName) && unset(oldSpec.storageClassName) && (oldAnnotation === undefined || newSpec.storageClassName === oldAnnotation);
+    const fromNil =
+      !unset(newSpec.storageClassName) && unset(oldSpec.storageClassName) && (oldAnnotation === undefined || newSpec.storageClassName === oldAnnotation);
     if (fromNil) delete newSpec.storageClassName;
   }
 

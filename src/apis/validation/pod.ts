@@ -84,10 +84,35 @@ const FILE_MODE_ERROR = 'must be a number between 0 and 0777 (octal), both inclu
 
 /** The volume sources of core.VolumeSource, in the order Kubernetes checks them. */
 const VOLUME_SOURCES = [
-  'emptyDir', 'hostPath', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi',
-  'glusterfs', 'flocker', 'persistentVolumeClaim', 'rbd', 'cinder', 'cephfs', 'csi', 'downwardAPI', 'fc',
-  'flexVolume', 'configMap', 'azureFile', 'vsphereVolume', 'photonPersistentDisk', 'portworxVolume',
-  'azureDisk', 'projected', 'scaleIO', 'storageos', 'ephemeral', 'image',
+  'emptyDir',
+  'hostPath',
+  'gitRepo',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'flocker',
+  'persistentVolumeClaim',
+  'rbd',
+  'cinder',
+  'cephfs',
+  'csi',
+  'downwardAPI',
+  'fc',
+  'flexVolume',
+  'configMap',
+  'azureFile',
+  'vsphereVolume',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'azureDisk',
+  'projected',
+  'scaleIO',
+  'storageos',
+  'ephemeral',
+  'image',
 ] as const;
 
 // ---- quantities and resources ------------------------------------------------------
@@ -117,13 +142,28 @@ const isOvercommitAllowed = (name: string): boolean => isNativeResource(name) &&
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 const STANDARD_RESOURCES = new Set([
-  'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage',
-  'limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'pods', 'services', 'replicationcontrollers',
-  'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims', 'storage', 'requests.storage',
-  'services.nodeports', 'services.loadbalancers',
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+  'requests.cpu',
+  'requests.memory',
+  'requests.ephemeral-storage',
+  'limits.cpu',
+  'limits.memory',
+  'limits.ephemeral-storage',
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'storage',
+  'requests.storage',
+  'services.nodeports',
+  'services.loadbalancers',
 ]);
-const isStandardResource = (name: string): boolean =>
-  STANDARD_RESOURCES.has(name) || isHugePages(name) || name.startsWith('requests.hugepages-');
+const isStandardResource = (name: string): boolean => STANDARD_RESOURCES.has(name) || isHugePages(name) || name.startsWith('requests.hugepages-');
 
 /** validateContainerResourceName. */
 function validateContainerResourceName(errs: Errs, path: string, name: string): void {
@@ -364,7 +404,13 @@ function validateHandler(errs: Errs, path: string, h: Rec, handlers: readonly st
         for (const [hdr, i] of readObjects(errs, child(at, 'httpHeaders'), a.httpHeaders)) {
           const name = readString(errs, child(index(child(at, 'httpHeaders'), i), 'name'), hdr.name) ?? '';
           if (!/^[-A-Za-z0-9]+$/.test(name)) {
-            errs.push(invalid(child(at, 'httpHeaders'), name, regexError("a valid HTTP header must consist of alphanumeric characters or '-'", '[-A-Za-z0-9]+', 'X-Header-Name')));
+            errs.push(
+              invalid(
+                child(at, 'httpHeaders'),
+                name,
+                regexError("a valid HTTP header must consist of alphanumeric characters or '-'", '[-A-Za-z0-9]+', 'X-Header-Name'),
+              ),
+            );
           }
         }
         break;
@@ -433,9 +479,7 @@ function validateSecurityContext(errs: Errs, path: string, v: unknown, pod: bool
 
 type ContainerKind = 'regular' | 'init';
 
-function validateContainer(
-  errs: Errs, at: string, c: Rec, kind: ContainerKind, volumes: ReadonlySet<string>, names: Set<string>, hostNetwork: boolean,
-): void {
+function validateContainer(errs: Errs, at: string, c: Rec, kind: ContainerKind, volumes: ReadonlySet<string>, names: Set<string>, hostNetwork: boolean): void {
   const name = readString(errs, child(at, 'name'), c.name);
   if (!name) errs.push(required(child(at, 'name')));
   else {

@@ -26,8 +26,16 @@ export interface SystemPriorityClass {
 
 /** Created at cluster start (the apiserver's bootstrap), never user-definable otherwise. */
 export const SYSTEM_PRIORITY_CLASSES: readonly SystemPriorityClass[] = [
-  { name: 'system-node-critical', value: SYSTEM_CRITICAL_PRIORITY + 1000, description: 'Used for system critical pods that must not be moved from their current node.' },
-  { name: 'system-cluster-critical', value: SYSTEM_CRITICAL_PRIORITY, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
+  {
+    name: 'system-node-critical',
+    value: SYSTEM_CRITICAL_PRIORITY + 1000,
+    description: 'Used for system critical pods that must not be moved from their current node.',
+  },
+  {
+    name: 'system-cluster-critical',
+    value: SYSTEM_CRITICAL_PRIORITY,
+    description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.',
+  },
 ];
 
 /** The system classes as objects, for the apiserver's bootstrap. */
@@ -58,7 +66,10 @@ export function validatePriorityClass(errs: Errs, obj: KubeObject): void {
   const name = typeof meta?.name === 'string' ? meta.name : '';
   if (name.startsWith(SYSTEM_PRIORITY_CLASS_PREFIX)) {
     const error = systemClassError(name, value, globalDefault);
-    if (error) errs.push(forbidden('metadata.name', `priority class names with '${SYSTEM_PRIORITY_CLASS_PREFIX}' prefix are reserved for system use only. error: ${error}`));
+    if (error)
+      errs.push(
+        forbidden('metadata.name', `priority class names with '${SYSTEM_PRIORITY_CLASS_PREFIX}' prefix are reserved for system use only. error: ${error}`),
+      );
   } else if (value > HIGHEST_USER_DEFINABLE_PRIORITY) {
     errs.push(forbidden('value', `maximum allowed value of a user defined priority is ${HIGHEST_USER_DEFINABLE_PRIORITY}`));
   }

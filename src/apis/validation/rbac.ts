@@ -116,7 +116,11 @@ const refField = (ref: unknown, f: string): string => {
 /** `roleRef: Invalid value: rbac.RoleRef{…}: cannot change roleRef`. */
 export function validateBindingUpdate(errs: Errs, n: KubeObject, o: KubeObject): void {
   const group = (ref: unknown): string => refField(ref, 'apiGroup') || RBAC_GROUP;
-  if (group(n.roleRef) !== group(o.roleRef) || refField(n.roleRef, 'kind') !== refField(o.roleRef, 'kind') || refField(n.roleRef, 'name') !== refField(o.roleRef, 'name')) {
+  if (
+    group(n.roleRef) !== group(o.roleRef) ||
+    refField(n.roleRef, 'kind') !== refField(o.roleRef, 'kind') ||
+    refField(n.roleRef, 'name') !== refField(o.roleRef, 'name')
+  ) {
     const lit = new Literal(
       `rbac.RoleRef{APIGroup:${quote(group(n.roleRef))}, Kind:${quote(refField(n.roleRef, 'kind'))}, Name:${quote(refField(n.roleRef, 'name'))}}`,
     );

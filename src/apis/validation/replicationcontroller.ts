@@ -3,9 +3,7 @@
 // required and non-empty (defaulting copies the template's labels into it), and mutable.
 
 import type { KubeObject } from '../kinds.ts';
-import {
-  checkNonNegative, child, forbidden, invalid, isRec, notSupported, present, readObject, readStringMap, required, type Errs,
-} from './field.ts';
+import { checkNonNegative, child, forbidden, invalid, isRec, notSupported, present, readObject, readStringMap, required, type Errs } from './field.ts';
 import { validateObjectMeta } from './meta.ts';
 import { nameIsDNSSubdomain } from './names.ts';
 import { validatePodTemplateSpec } from './pod.ts';

@@ -39,26 +39,64 @@ const isQuotaHugePages = (n: string): boolean => n.startsWith(HUGEPAGES) || n.st
 /** helper.IsNativeResource: no domain, or a kubernetes.io one. */
 export const isNativeResource = (n: string): boolean => !n.includes('/') || n.includes('kubernetes.io/');
 /** helper.IsExtendedResourceName: `example.com/gpu`. */
-export const isExtendedResource = (n: string): boolean =>
-  !isNativeResource(n) && !n.startsWith('requests.') && isQualifiedName(`requests.${n}`).length === 0;
+export const isExtendedResource = (n: string): boolean => !isNativeResource(n) && !n.startsWith('requests.') && isQualifiedName(`requests.${n}`).length === 0;
 /** helper.IsOvercommitAllowed: native and not hugepages. */
 export const isOvercommitAllowed = (n: string): boolean => isNativeResource(n) && !n.startsWith(HUGEPAGES);
 
 const STANDARD_RESOURCES = new Set([
-  'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage',
-  'limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'pods', 'services', 'replicationcontrollers',
-  'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims', 'storage', 'requests.storage',
-  'services.nodeports', 'services.loadbalancers',
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+  'requests.cpu',
+  'requests.memory',
+  'requests.ephemeral-storage',
+  'limits.cpu',
+  'limits.memory',
+  'limits.ephemeral-storage',
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'storage',
+  'requests.storage',
+  'services.nodeports',
+  'services.loadbalancers',
 ]);
 const STANDARD_QUOTA_RESOURCES = new Set([
-  'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.storage', 'requests.ephemeral-storage',
-  'limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'pods', 'services', 'replicationcontrollers',
-  'resourcequotas', 'secrets', 'persistentvolumeclaims', 'configmaps', 'services.nodeports', 'services.loadbalancers',
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+  'requests.cpu',
+  'requests.memory',
+  'requests.storage',
+  'requests.ephemeral-storage',
+  'limits.cpu',
+  'limits.memory',
+  'limits.ephemeral-storage',
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'persistentvolumeclaims',
+  'configmaps',
+  'services.nodeports',
+  'services.loadbalancers',
 ]);
 /** helper.IsIntegerResourceName: object counts and extended resources are whole numbers. */
 const INTEGER_RESOURCES = new Set([
-  'pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims',
-  'services.nodeports', 'services.loadbalancers',
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'services.nodeports',
+  'services.loadbalancers',
 ]);
 const isIntegerResource = (n: string): boolean => INTEGER_RESOURCES.has(n) || isExtendedResource(n);
 export const isStandardQuotaResource = (n: string): boolean => STANDARD_QUOTA_RESOURCES.has(n) || isQuotaHugePages(n);
@@ -101,7 +139,9 @@ export function goQuantity(raw: unknown, q: Quantity): Literal {
   const canonical = q.toString();
   const str = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : canonical;
   const lit = (value: bigint, scale: number, format: string): Literal =>
-    new Literal(`resource.Quantity{i:resource.int64Amount{value:${value}, scale:${scale}}, d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:${quote(canonical)}, Format:${quote(format)}}`);
+    new Literal(
+      `resource.Quantity{i:resource.int64Amount{value:${value}, scale:${scale}}, d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:${quote(canonical)}, Format:${quote(format)}}`,
+    );
   if (str === '0') return lit(0n, 0, 'DecimalSI');
   const m = /^([+-]?)0*([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[-+]?[0-9]*)$/.exec(str);
   if (!m) return new Literal(quote(canonical));
@@ -133,7 +173,6 @@ export function goQuantity(raw: unknown, q: Quantity): Literal {
   if (value > 2n ** 63n - 1n) return new Literal(quote(canonical));
   return lit(positive ? value : -value, scale, q.format);
 }
-
 
 /** ValidateResourceQuantityValue: not negative; whole for object counts and extended resources. */
 export function validateResourceQuantityValue(errs: Errs, path: string, name: string, raw: unknown, q: Quantity): void {
@@ -174,7 +213,10 @@ function scopeValidFor(scope: string, resource: string): boolean {
   }
 }
 
-const CONFLICTING = [['BestEffort', 'NotBestEffort'], ['Terminating', 'NotTerminating']] as const;
+const CONFLICTING = [
+  ['BestEffort', 'NotBestEffort'],
+  ['Terminating', 'NotTerminating'],
+] as const;
 
 /** `[]core.ResourceQuotaScope{"BestEffort"}`, as %#v prints spec.scopes. */
 const goScopes = (scopes: readonly string[] | undefined): Literal =>
@@ -190,7 +232,9 @@ function goScopeSelector(v: unknown): Literal {
     const values = Array.isArray(r.values) ? goStringSlice(r.values.map(str)) : '[]string(nil)';
     return `core.ScopedResourceSelectorRequirement{ScopeName:${quote(str(r.scopeName))}, Operator:${quote(str(r.operator))}, Values:${values}}`;
   };
-  return new Literal(`core.ScopeSelector{MatchExpressions:${exprs ? `[]core.ScopedResourceSelectorRequirement{${exprs.map(req).join(', ')}}` : '[]core.ScopedResourceSelectorRequirement(nil)'}}`);
+  return new Literal(
+    `core.ScopeSelector{MatchExpressions:${exprs ? `[]core.ScopedResourceSelectorRequirement{${exprs.map(req).join(', ')}}` : '[]core.ScopedResourceSelectorRequirement(nil)'}}`,
+  );
 }
 
 /** validateResourceQuotaScopes. */
@@ -224,8 +268,13 @@ function validateScopeSelector(errs: Errs, hard: readonly string[], spec: Rec, s
       }
     }
     if (['BestEffort', 'NotBestEffort', 'Terminating', 'NotTerminating', 'CrossNamespacePodAffinity'].includes(scopeName) && operator !== 'Exists') {
-      errs.push(invalid(child(path, 'operator'), operator,
-        'must be \'Exists\' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity'));
+      errs.push(
+        invalid(
+          child(path, 'operator'),
+          operator,
+          "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity",
+        ),
+      );
     }
     switch (operator) {
       case 'In':
@@ -234,7 +283,8 @@ function validateScopeSelector(errs: Errs, hard: readonly string[], spec: Rec, s
         break;
       case 'Exists':
       case 'DoesNotExist':
-        if (values.length !== 0) errs.push(invalid(child(path, 'values'), values, "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector"));
+        if (values.length !== 0)
+          errs.push(invalid(child(path, 'values'), values, "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector"));
         break;
       default:
         errs.push(invalid(child(path, 'operator'), operator, 'not a valid selector operator'));

@@ -68,8 +68,7 @@ export function validateLabelSelector(errs: Errs, path: string, v: unknown): Sel
 }
 
 /** The selector selects everything (`{}`): Kubernetes skips the template check then. */
-export const selectorIsEmpty = (s: Selector): boolean =>
-  Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
+export const selectorIsEmpty = (s: Selector): boolean => Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
 
 /** Selector.Matches for a valid structured selector. */
 export function selectorMatches(s: Selector, labels: Readonly<Record<string, string>> | undefined): boolean {
@@ -101,5 +100,4 @@ export function goLabelSelector(v: unknown): Literal {
 }
 
 /** A string map as Go prints it (`map[string]string(nil)` when absent). */
-export const goLabels = (labels: Readonly<Record<string, string>> | undefined): Literal =>
-  new Literal(labels ? goStringMap(labels) : 'map[string]string(nil)');
+export const goLabels = (labels: Readonly<Record<string, string>> | undefined): Literal => new Literal(labels ? goStringMap(labels) : 'map[string]string(nil)');

@@ -24,15 +24,7 @@ import {
   type Rec,
 } from './field.ts';
 import { validateLabels, validateObjectMeta } from './meta.ts';
-import {
-  checkDNS1123Label,
-  checkDNS1123Subdomain,
-  checkIP,
-  checkQualifiedName,
-  isValidPortName,
-  isValidPortNum,
-  nameIsDNS1035Label,
-} from './names.ts';
+import { checkDNS1123Label, checkDNS1123Subdomain, checkIP, checkQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './names.ts';
 import { PROTOCOLS } from './pod.ts';
 
 /** sets.List(supportedServiceType). */

@@ -47,8 +47,10 @@ const UPDATABLE_FIELDS = ['replicas', 'ordinals', 'template', 'updateStrategy', 
 
 /** An intstr pointer as %#v prints the struct it points to. */
 const goIntOrString = (v: unknown): string =>
-  typeof v === 'number' ? `&intstr.IntOrString{Type:0, IntVal:${v}, StrVal:""}`
-    : typeof v === 'string' ? `&intstr.IntOrString{Type:1, IntVal:0, StrVal:${quote(v)}}`
+  typeof v === 'number'
+    ? `&intstr.IntOrString{Type:0, IntVal:${v}, StrVal:""}`
+    : typeof v === 'string'
+      ? `&intstr.IntOrString{Type:1, IntVal:0, StrVal:${quote(v)}}`
       : '(*intstr.IntOrString)(nil)';
 const goRollingUpdate = (ru: Rec): string =>
   `apps.RollingUpdateStatefulSetStrategy{Partition:${typeof ru.partition === 'number' ? ru.partition : 0}, MaxUnavailable:${goIntOrString(ru.maxUnavailable)}}`;
@@ -132,7 +134,8 @@ export function validateStatefulSet(errs: Errs, obj: KubeObject): void {
 
     const { selector, invalid: selectorInvalid } = readSelector(errs, 'spec.selector', s.selector);
     if (!present(s.selector)) errs.push(required('spec.selector'));
-    else if (selector && selectorIsEmpty(selector)) errs.push(invalid('spec.selector', goLabelSelector(s.selector), 'empty selector is invalid for statefulset'));
+    else if (selector && selectorIsEmpty(selector))
+      errs.push(invalid('spec.selector', goLabelSelector(s.selector), 'empty selector is invalid for statefulset'));
     if (selectorInvalid) {
       errs.push(invalid('spec.selector', goLabelSelector(s.selector), ''));
     } else if (!selector || !selectorIsEmpty(selector)) {

@@ -92,10 +92,12 @@ export function validateStorageClass(errs: Errs, obj: KubeObject): void {
   validateProvisioner(errs, obj.provisioner);
   validateParameters(errs, obj.parameters);
   const reclaimPolicy = readString(errs, 'reclaimPolicy', obj.reclaimPolicy);
-  if (reclaimPolicy && !(RECLAIM_POLICIES as readonly string[]).includes(reclaimPolicy)) errs.push(notSupported('reclaimPolicy', reclaimPolicy, RECLAIM_POLICIES));
+  if (reclaimPolicy && !(RECLAIM_POLICIES as readonly string[]).includes(reclaimPolicy))
+    errs.push(notSupported('reclaimPolicy', reclaimPolicy, RECLAIM_POLICIES));
   const mode = readString(errs, 'volumeBindingMode', obj.volumeBindingMode);
   if (!present(obj.volumeBindingMode)) errs.push(required('volumeBindingMode'));
-  else if (mode !== undefined && !(VOLUME_BINDING_MODES as readonly string[]).includes(mode)) errs.push(notSupported('volumeBindingMode', mode, VOLUME_BINDING_MODES));
+  else if (mode !== undefined && !(VOLUME_BINDING_MODES as readonly string[]).includes(mode))
+    errs.push(notSupported('volumeBindingMode', mode, VOLUME_BINDING_MODES));
   validateAllowedTopologies(errs, obj.allowedTopologies);
   readStringArray(errs, 'mountOptions', obj.mountOptions);
   readBool(errs, 'allowVolumeExpansion', obj.allowVolumeExpansion);
@@ -104,7 +106,15 @@ export function validateStorageClass(errs: Errs, obj: KubeObject): void {
 /** Absent and empty parameters are the same (storage does not tell them apart). */
 const sameParameters = (a: unknown, b: unknown): boolean => {
   const norm = (v: unknown): string =>
-    isRec(v) ? JSON.stringify(Object.keys(v).sort().map((k) => [k, v[k]])) : v === undefined || v === null ? '[]' : JSON.stringify(v);
+    isRec(v)
+      ? JSON.stringify(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v === undefined || v === null
+        ? '[]'
+        : JSON.stringify(v);
   return norm(a) === norm(b);
 };
 

@@ -38,7 +38,8 @@ export function nodeRestriction(user: UserInfo, attrs: AdmissionAttributes): voi
         }
         return;
       }
-      if (bound !== node) throw forbidden(`node "${node}" can only ${attrs.operation === 'DELETE' ? 'delete' : 'update'} pods with spec.nodeName set to itself`);
+      if (bound !== node)
+        throw forbidden(`node "${node}" can only ${attrs.operation === 'DELETE' ? 'delete' : 'update'} pods with spec.nodeName set to itself`);
       if (attrs.operation === 'UPDATE' && attrs.subresource !== 'status') throw forbidden(`node "${node}" can only update pod status`);
       return;
     }

@@ -53,7 +53,10 @@ export class PriorityClassCache {
   private stopped = false;
   private watch: Watch | undefined;
 
-  constructor(private readonly store: Store, private readonly clock: Clock = realClock()) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock = realClock(),
+  ) {}
 
   /** Lists the classes and follows them from there; until it resolves, every question reads the store. */
   async start(): Promise<void> {
@@ -80,7 +83,11 @@ export class PriorityClassCache {
     }
     if (this.stopped || watch !== this.watch) return;
     this.synced = false;
-    await retryWithBackoff(this.clock, () => this.start(), () => this.stopped);
+    await retryWithBackoff(
+      this.clock,
+      () => this.start(),
+      () => this.stopped,
+    );
   }
 
   /** A PriorityClass write this apiserver committed (the registry's `written` hook); other kinds are ignored. */
@@ -147,7 +154,10 @@ export function priorityAdmission(stored: Pick<PriorityClassCache, 'get' | 'glob
 }
 
 /** The stored classes as the same atomic write leaves them: its own PriorityClasses first. */
-function withPlanned(stored: Pick<PriorityClassCache, 'get' | 'globalDefault'>, planned: readonly KubeObject[]): Pick<PriorityClassCache, 'get' | 'globalDefault'> {
+function withPlanned(
+  stored: Pick<PriorityClassCache, 'get' | 'globalDefault'>,
+  planned: readonly KubeObject[],
+): Pick<PriorityClassCache, 'get' | 'globalDefault'> {
   const mine = new Map(planned.filter((o) => o.kind === KIND).map((o) => [o.metadata.name ?? '', infoOf(o)]));
   return {
     get: async (name) => mine.get(name) ?? stored.get(name),
@@ -176,11 +186,21 @@ async function admitPod(classes: Pick<PriorityClassCache, 'get' | 'globalDefault
     preemptionPolicy = pc.preemptionPolicy;
   }
   if (spec.priority !== undefined && spec.priority !== null && spec.priority !== priority) {
-    throw refused('pods', name, 'spec.priority', `the integer value of priority (${String(spec.priority)}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
+    throw refused(
+      'pods',
+      name,
+      'spec.priority',
+      `the integer value of priority (${String(spec.priority)}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
+    );
   }
   spec.priority = priority;
   if (spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== null && spec.preemptionPolicy !== preemptionPolicy) {
-    throw refused('pods', name, 'spec.preemptionPolicy', `the string value of PreemptionPolicy (${String(spec.preemptionPolicy)}) must not be provided in pod spec; priority admission controller computed ${preemptionPolicy} from the given PriorityClass name`);
+    throw refused(
+      'pods',
+      name,
+      'spec.preemptionPolicy',
+      `the string value of PreemptionPolicy (${String(spec.preemptionPolicy)}) must not be provided in pod spec; priority admission controller computed ${preemptionPolicy} from the given PriorityClass name`,
+    );
   }
   spec.preemptionPolicy = preemptionPolicy;
 }
@@ -190,6 +210,9 @@ async function validateClass(classes: Pick<PriorityClassCache, 'get' | 'globalDe
   if (pc.globalDefault !== true) return;
   const dpc = await classes.globalDefault();
   if (dpc && (attrs.operation === 'CREATE' || dpc.name !== pc.metadata.name)) {
-    throw new ApiError(ErrorCode.FORBIDDEN, `priorityclasses.scheduling.k8s.io "${pc.metadata.name ?? ''}" is forbidden: PriorityClass ${dpc.name} is already marked as default. Only one default can exist`);
+    throw new ApiError(
+      ErrorCode.FORBIDDEN,
+      `priorityclasses.scheduling.k8s.io "${pc.metadata.name ?? ''}" is forbidden: PriorityClass ${dpc.name} is already marked as default. Only one default can exist`,
+    );
   }
 }

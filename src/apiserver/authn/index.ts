@@ -125,10 +125,7 @@ export class Authenticator {
       if ((ext.jwksFile === undefined) === (ext.jwksUrl === undefined)) {
         throw new Error(`authn: external issuer ${ext.issuer} needs exactly one of jwksFile, jwksUrl`);
       }
-      const keys =
-        ext.jwksFile !== undefined
-          ? await FileKeySource.open(ext.jwksFile)
-          : new RemoteKeySource(checkJwksUrl(ext.jwksUrl!), ext.remoteJwksOptions);
+      const keys = ext.jwksFile !== undefined ? await FileKeySource.open(ext.jwksFile) : new RemoteKeySource(checkJwksUrl(ext.jwksUrl!), ext.remoteJwksOptions);
       const extAudience = ext.audience ?? audience;
       if (Array.isArray(extAudience) ? extAudience.length === 0 : !extAudience) {
         throw new Error(`authn: external issuer ${ext.issuer} has an empty audience`);
@@ -221,9 +218,7 @@ export class Authenticator {
   }
 
   /** A graphql-ws connection_init payload: `{ authorization: 'Bearer …' }` or `{ token: '…' }`. */
-  async fromConnectionParams(
-    params: Record<string, unknown> | undefined | null,
-  ): Promise<{ user: UserInfo; expiresAt?: Date }> {
+  async fromConnectionParams(params: Record<string, unknown> | undefined | null): Promise<{ user: UserInfo; expiresAt?: Date }> {
     if (params === undefined || params === null) return { user: ANONYMOUS };
     if (typeof params !== 'object' || Array.isArray(params)) throw unauthenticated();
     const present = (v: unknown) => v !== undefined && v !== null && v !== '';
@@ -245,11 +240,7 @@ export class Authenticator {
     return this.sign(user, ttlSeconds ?? DEFAULT_TTL_SECONDS, {});
   }
 
-  private async sign(
-    user: { username: string; uid?: string; groups?: string[] },
-    ttlSeconds: number,
-    extraClaims: Record<string, unknown>,
-  ): Promise<string> {
+  private async sign(user: { username: string; uid?: string; groups?: string[] }, ttlSeconds: number, extraClaims: Record<string, unknown>): Promise<string> {
     if (typeof user?.username !== 'string' || user.username === '') {
       throw new ApiError(ErrorCode.BAD_USER_INPUT, 'username must not be empty');
     }

@@ -17,19 +17,7 @@ import {
 } from 'jose';
 
 /** Every algorithm an external issuer may use: asymmetric signatures only (never HS*, never none). */
-export const EXTERNAL_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-] as const;
+export const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 
 const EXTERNAL = new Set<string>(EXTERNAL_ALGORITHMS);
 

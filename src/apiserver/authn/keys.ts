@@ -5,16 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  calculateJwkThumbprint,
-  CompactSign,
-  compactVerify,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type CryptoKey,
-  type JWK,
-} from 'jose';
+import { calculateJwkThumbprint, CompactSign, compactVerify, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 
 export type ClusterAlg = 'EdDSA' | 'ES256';
 
@@ -35,9 +26,7 @@ function algOf(jwk: JWK): ClusterAlg | undefined {
 }
 
 function publicMembers(jwk: JWK): JWK {
-  return jwk.kty === 'EC'
-    ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }
-    : { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  return jwk.kty === 'EC' ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
 }
 
 async function parseKeyFile(file: string, text: string): Promise<ClusterKey> {
@@ -71,9 +60,7 @@ async function parseKeyFile(file: string, text: string): Promise<ClusterKey> {
     throw bad('the key cannot be imported');
   }
   // The public half must belong to the private half (a hand-edited file could mix them up).
-  const probe = await new CompactSign(new TextEncoder().encode('kubeql'))
-    .setProtectedHeader({ alg })
-    .sign(privateKey);
+  const probe = await new CompactSign(new TextEncoder().encode('kubeql')).setProtectedHeader({ alg }).sign(privateKey);
   try {
     await compactVerify(probe, publicKey, { algorithms: [alg] });
   } catch {
@@ -92,8 +79,7 @@ async function generateKeyFileText(): Promise<string> {
   return `${JSON.stringify({ privateJwk }, null, 2)}\n`;
 }
 
-const isCode = (err: unknown, code: string): boolean =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+const isCode = (err: unknown, code: string): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 
 /**
  * Loads the signing key from `file`, generating (and storing) a new Ed25519 key if the file

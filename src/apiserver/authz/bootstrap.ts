@@ -266,21 +266,44 @@ const ROLES: RoleSpec[] = [
       rule(['impersonate'], [legacy], ['serviceaccounts']),
       rule(Write, [legacy], ['pods', 'pods/attach', 'pods/proxy', 'pods/exec', 'pods/portforward']),
       rule(['create'], [legacy], ['pods/eviction']),
-      rule(Write, [legacy], [
-        'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts',
-        'services', 'services/proxy', 'persistentvolumeclaims', 'configmaps', 'secrets', 'events',
-      ]), // prettier-ignore
+      rule(
+        Write,
+        [legacy],
+        [
+          'replicationcontrollers',
+          'replicationcontrollers/scale',
+          'serviceaccounts',
+          'services',
+          'services/proxy',
+          'persistentvolumeclaims',
+          'configmaps',
+          'secrets',
+          'events',
+        ],
+      ), // prettier-ignore
       rule(['create'], [legacy], ['serviceaccounts/token']),
-      rule(Write, [apps], [
-        'statefulsets', 'statefulsets/scale', 'daemonsets',
-        'deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale',
-      ]), // prettier-ignore
+      rule(
+        Write,
+        [apps],
+        ['statefulsets', 'statefulsets/scale', 'daemonsets', 'deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale'],
+      ), // prettier-ignore
       rule(Write, [autoscaling], ['horizontalpodautoscalers']),
       rule(Write, [batch], ['jobs', 'cronjobs']),
-      rule(Write, [extensions], [
-        'daemonsets', 'deployments', 'deployments/scale', 'deployments/rollback', 'ingresses',
-        'replicasets', 'replicasets/scale', 'replicationcontrollers/scale', 'networkpolicies',
-      ]), // prettier-ignore
+      rule(
+        Write,
+        [extensions],
+        [
+          'daemonsets',
+          'deployments',
+          'deployments/scale',
+          'deployments/rollback',
+          'ingresses',
+          'replicasets',
+          'replicasets/scale',
+          'replicationcontrollers/scale',
+          'networkpolicies',
+        ],
+      ), // prettier-ignore
       rule(Write, [policy], ['poddisruptionbudgets']),
       rule(Write, [networking], ['networkpolicies', 'ingresses']),
     ],
@@ -289,30 +312,79 @@ const ROLES: RoleSpec[] = [
     name: 'system:aggregate-to-view',
     labels: AGGREGATE_TO('view'),
     rules: [
-      rule(Read, [legacy], [
-        'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts',
-        'services', 'services/status', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'configmaps',
-      ]), // prettier-ignore
-      rule(Read, [legacy], [
-        'limitranges', 'resourcequotas', 'bindings', 'events', 'pods/status', 'resourcequotas/status',
-        'namespaces/status', 'replicationcontrollers/status', 'pods/log',
-      ]), // prettier-ignore
+      rule(
+        Read,
+        [legacy],
+        [
+          'pods',
+          'replicationcontrollers',
+          'replicationcontrollers/scale',
+          'serviceaccounts',
+          'services',
+          'services/status',
+          'endpoints',
+          'persistentvolumeclaims',
+          'persistentvolumeclaims/status',
+          'configmaps',
+        ],
+      ), // prettier-ignore
+      rule(
+        Read,
+        [legacy],
+        [
+          'limitranges',
+          'resourcequotas',
+          'bindings',
+          'events',
+          'pods/status',
+          'resourcequotas/status',
+          'namespaces/status',
+          'replicationcontrollers/status',
+          'pods/log',
+        ],
+      ), // prettier-ignore
       // read access to namespaces at the namespace scope means you can read *this* namespace.  This can be used as an
       // indicator of which namespaces you have access to.
       rule(Read, [legacy], ['namespaces']),
       rule(Read, [discovery], ['endpointslices']),
-      rule(Read, [apps], [
-        'controllerrevisions', 'statefulsets', 'statefulsets/status', 'statefulsets/scale',
-        'daemonsets', 'daemonsets/status', 'deployments', 'deployments/status', 'deployments/scale',
-        'replicasets', 'replicasets/status', 'replicasets/scale',
-      ]), // prettier-ignore
+      rule(
+        Read,
+        [apps],
+        [
+          'controllerrevisions',
+          'statefulsets',
+          'statefulsets/status',
+          'statefulsets/scale',
+          'daemonsets',
+          'daemonsets/status',
+          'deployments',
+          'deployments/status',
+          'deployments/scale',
+          'replicasets',
+          'replicasets/status',
+          'replicasets/scale',
+        ],
+      ), // prettier-ignore
       rule(Read, [autoscaling], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
       rule(Read, [batch], ['jobs', 'cronjobs', 'cronjobs/status', 'jobs/status']),
-      rule(Read, [extensions], [
-        'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status',
-        'ingresses', 'ingresses/status', 'replicasets', 'replicasets/scale', 'replicasets/status',
-        'replicationcontrollers/scale', 'networkpolicies',
-      ]), // prettier-ignore
+      rule(
+        Read,
+        [extensions],
+        [
+          'daemonsets',
+          'daemonsets/status',
+          'deployments',
+          'deployments/scale',
+          'deployments/status',
+          'ingresses',
+          'ingresses/status',
+          'replicasets',
+          'replicasets/scale',
+          'replicasets/status',
+          'replicationcontrollers/scale',
+          'networkpolicies',
+        ],
+      ), // prettier-ignore
       rule(Read, [policy], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
       rule(Read, [networking], ['networkpolicies', 'ingresses', 'ingresses/status']),
     ],
@@ -359,9 +431,7 @@ function buildPolicy(): KubeObject[] {
     apiVersion: RBAC_API_VERSION,
     kind: 'ClusterRole',
     metadata: metadata(spec.name, spec.labels),
-    ...(spec.aggregateFrom
-      ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: AGGREGATE_TO(spec.aggregateFrom) }] } }
-      : {}),
+    ...(spec.aggregateFrom ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: AGGREGATE_TO(spec.aggregateFrom) }] } } : {}),
     rules: served(spec.rules ?? []),
   }));
   // The aggregated roles are stored with their rules filled in, as the aggregation controller leaves them.

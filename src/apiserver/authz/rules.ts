@@ -28,8 +28,7 @@ export function normalizeRule(raw: unknown): PolicyRule {
   return Object.freeze(out);
 }
 
-export const normalizeRules = (raw: unknown): PolicyRule[] =>
-  Object.freeze(Array.isArray(raw) ? raw.map(normalizeRule) : []) as PolicyRule[];
+export const normalizeRules = (raw: unknown): PolicyRule[] => Object.freeze(Array.isArray(raw) ? raw.map(normalizeRule) : []) as PolicyRule[];
 
 /** A key equal for semantically equal rules (same lists in the same order). */
 export const ruleKey = (r: PolicyRule): string =>
@@ -152,8 +151,7 @@ export function breakdownRule(rule: PolicyRule): PolicyRule[] {
   return out;
 }
 
-const hasAll = (set: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean =>
-  (wanted ?? []).every((w) => has(set, w));
+const hasAll = (set: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean => (wanted ?? []).every((w) => has(set, w));
 
 function resourceCoversAll(owner: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
   if (has(owner, ALL) || hasAll(owner, wanted)) return true;
@@ -166,8 +164,7 @@ function resourceCoversAll(owner: readonly string[] | undefined, wanted: readonl
   return true;
 }
 
-const nonResourceURLCovers = (owner: string, sub: string): boolean =>
-  owner === sub || (owner.endsWith('*') && sub.startsWith(owner.replace(/\*+$/, '')));
+const nonResourceURLCovers = (owner: string, sub: string): boolean => owner === sub || (owner.endsWith('*') && sub.startsWith(owner.replace(/\*+$/, '')));
 
 const nonResourceURLsCoverAll = (owner: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean =>
   (wanted ?? []).every((w) => (owner ?? []).some((o) => nonResourceURLCovers(o, w)));
@@ -178,9 +175,7 @@ function ruleCovers(owner: PolicyRule, sub: PolicyRule): boolean {
   const groups = has(owner.apiGroups, ALL) || hasAll(owner.apiGroups, sub.apiGroups);
   const resources = resourceCoversAll(owner.resources, sub.resources);
   const urls = nonResourceURLsCoverAll(owner.nonResourceURLs, sub.nonResourceURLs);
-  const names = !sub.resourceNames?.length
-    ? !owner.resourceNames?.length
-    : !owner.resourceNames?.length || hasAll(owner.resourceNames, sub.resourceNames);
+  const names = !sub.resourceNames?.length ? !owner.resourceNames?.length : !owner.resourceNames?.length || hasAll(owner.resourceNames, sub.resourceNames);
   return verbs && groups && resources && names && urls;
 }
 
@@ -216,11 +211,7 @@ export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {
   const out: PolicyRule[] = [];
   const simple = new Map<string, PolicyRule>();
   for (const r of rules) {
-    const isSimple =
-      (r.resourceNames?.length ?? 0) <= 1 &&
-      !r.nonResourceURLs?.length &&
-      r.apiGroups?.length === 1 &&
-      r.resources?.length === 1;
+    const isSimple = (r.resourceNames?.length ?? 0) <= 1 && !r.nonResourceURLs?.length && r.apiGroups?.length === 1 && r.resources?.length === 1;
     if (!isSimple) {
       out.push(r);
       continue;

@@ -74,5 +74,4 @@ export const SYSTEM_MASTERS = 'system:masters';
 export const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 
 /** serviceaccount.MakeUsername. */
-export const serviceAccountUsername = (namespace: string, name: string): string =>
-  `${SERVICE_ACCOUNT_PREFIX}${namespace}:${name}`;
+export const serviceAccountUsername = (namespace: string, name: string): string => `${SERVICE_ACCOUNT_PREFIX}${namespace}:${name}`;

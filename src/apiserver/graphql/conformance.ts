@@ -8,8 +8,21 @@
 // closures (no type lookups, no allocations, no exceptions on well-typed input); only
 // when the predicate fails is the object walked again to say what is wrong.
 import {
-  GraphQLBoolean, GraphQLFloat, GraphQLInt, GraphQLList, GraphQLString, getNullableType, isListType, isObjectType, isOutputType, isScalarType,
-  type GraphQLField, type GraphQLObjectType, type GraphQLOutputType, type GraphQLScalarType, type GraphQLSchema,
+  GraphQLBoolean,
+  GraphQLFloat,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLString,
+  getNullableType,
+  isListType,
+  isObjectType,
+  isOutputType,
+  isScalarType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLScalarType,
+  type GraphQLSchema,
 } from 'graphql';
 import type { FieldExtensions } from './openapi-types.ts';
 import { kindInfo, type KubeObject } from '../../apis/kinds.ts';
@@ -47,7 +60,9 @@ export function createConformanceCheck(schema: GraphQLSchema): ConformanceCheck 
       // The kind's own fields (Kubernetes' schema), not relations or `manifest`.
       const info = kindInfo(kind);
       const definition = info ? kindDefinition(info.apiVersion, kind) : undefined;
-      const own = Object.keys(definition ? definitions()[definition]?.properties ?? {} : { spec: 1, status: 1 }).filter((k) => k !== 'apiVersion' && k !== 'kind');
+      const own = Object.keys(definition ? (definitions()[definition]?.properties ?? {}) : { spec: 1, status: 1 }).filter(
+        (k) => k !== 'apiVersion' && k !== 'kind',
+      );
       for (const key of own.includes('metadata') ? own : ['metadata', ...own]) {
         if (fields[key]) k.fields.set(key, { type: typeOf(fields[key], schema), check: compile(typeOf(fields[key], schema), compiled, schema) });
       }
@@ -124,7 +139,8 @@ function compile(type: GraphQLOutputType | MapOf, cache: Map<string, Check>, sch
       return true;
     };
     cache.set(t.name, check);
-    for (const [name, field] of Object.entries((t as GraphQLObjectType).getFields())) fields.set(propertyOf(name, field), compile(typeOf(field, schema), cache, schema));
+    for (const [name, field] of Object.entries((t as GraphQLObjectType).getFields()))
+      fields.set(propertyOf(name, field), compile(typeOf(field, schema), cache, schema));
     return check;
   }
   if (isScalarType(t)) return scalarCheck(t);
@@ -185,7 +201,16 @@ function walk(value: unknown, type: GraphQLOutputType | MapOf, path: string, cau
   }
 }
 
-const SCALAR_NAMES: Record<string, string> = { String: 'string', Int: 'int32', SafeInt: 'int64', Float: 'number', Boolean: 'boolean', JSONObject: 'object', IntOrString: 'int or string', Quantity: 'quantity' };
+const SCALAR_NAMES: Record<string, string> = {
+  String: 'string',
+  Int: 'int32',
+  SafeInt: 'int64',
+  Float: 'number',
+  Boolean: 'boolean',
+  JSONObject: 'object',
+  IntOrString: 'int or string',
+  Quantity: 'quantity',
+};
 
 const short = (v: unknown): string => {
   const s = JSON.stringify(v) ?? String(v);

@@ -17,7 +17,14 @@ export interface Context {
   serviceAccountTokens?: { mintServiceAccount(namespace: string, name: string, uid: string, ttlSeconds?: number): Promise<string> };
 }
 
-export const createContext = (registry: Registry, access: Access, admit: AdmitHook, requestId: string = randomUUID(), serviceAccountTokens?: Context['serviceAccountTokens'], charge?: Context['charge']): Context => ({
+export const createContext = (
+  registry: Registry,
+  access: Access,
+  admit: AdmitHook,
+  requestId: string = randomUUID(),
+  serviceAccountTokens?: Context['serviceAccountTokens'],
+  charge?: Context['charge'],
+): Context => ({
   registry,
   loaders: new Loaders(registry),
   access,

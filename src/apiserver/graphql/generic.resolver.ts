@@ -3,7 +3,22 @@ import 'reflect-metadata';
 // the CLI, dashboards, custom resources — and discovery. Everything is read off the kind
 // table; nothing here names a kind.
 import { GraphQLJSON } from 'graphql-scalars';
-import { Arg, Args, ArgsType, Ctx, Field, ObjectType, Query, Resolver, Root, Subscription, registerEnumType, Int, Mutation, type ClassType } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  registerEnumType,
+  Int,
+  Mutation,
+  type ClassType,
+} from 'type-graphql';
 import { KINDS, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
 import { ApiError, ErrorCode, badInput } from '../../apimachinery/errors.ts';
 import { columnsOf, printRow, type Cell } from '../../apis/strategy.ts';
@@ -13,8 +28,12 @@ import { ListMeta, WatchEventType } from './meta.type.ts';
 import { parseManifests } from './manifests.ts';
 import { subscribeToKind, type KindTypes } from './resource.factory.ts';
 
-export enum ApplyAction { CREATED = 'CREATED', CONFIGURED = 'CONFIGURED', UNCHANGED = 'UNCHANGED' }
-registerEnumType(ApplyAction, { name: 'ApplyAction', description: 'What apply did to an object: `kubectl apply`\'s created, configured, unchanged.' });
+export enum ApplyAction {
+  CREATED = 'CREATED',
+  CONFIGURED = 'CONFIGURED',
+  UNCHANGED = 'UNCHANGED',
+}
+registerEnumType(ApplyAction, { name: 'ApplyAction', description: "What apply did to an object: `kubectl apply`'s created, configured, unchanged." });
 
 @ObjectType({ description: 'The GraphQL fields that serve a kind.' })
 export class APIResourceFields {
@@ -85,7 +104,8 @@ class WatchResourcesArgs extends KindArgs {
   @Field(() => String, { nullable: true, defaultValue: 'default', description: 'null: every namespace' }) namespace?: string | null;
   @Field(() => String, { nullable: true }) labelSelector?: string;
   @Field(() => String, { nullable: true }) fieldSelector?: string;
-  @Field(() => String, { nullable: true, description: 'Absent: the current state first, then changes. Given: every change after it.' }) resourceVersion?: string;
+  @Field(() => String, { nullable: true, description: 'Absent: the current state first, then changes. Given: every change after it.' })
+  resourceVersion?: string;
   @Field(() => Boolean, { nullable: true, defaultValue: false }) allowBookmarks?: boolean;
 }
 
@@ -95,7 +115,8 @@ const upper = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 /** The served kind of an apiVersion and kind (a kind's accepted older versions included), or Kubernetes' error. */
 export function servedKind(apiVersion: string, kind: string): KindInfo {
   const info = KINDS.find((k) => k.kind === kind && (k.apiVersion === apiVersion || k.acceptedVersions.includes(apiVersion)));
-  if (!info) throw badInput(`no matches for kind "${kind}" in version "${apiVersion}"`, [{ field: 'apiVersion', message: `Unsupported value: "${apiVersion}"` }]);
+  if (!info)
+    throw badInput(`no matches for kind "${kind}" in version "${apiVersion}"`, [{ field: 'apiVersion', message: `Unsupported value: "${apiVersion}"` }]);
   return info;
 }
 
@@ -135,7 +156,7 @@ export function createGenericResolver(all: KindTypes[], Resource: ClassType): Cl
     @Field(() => Resource) object!: KubeObject;
   }
 
-  @ObjectType({ description: 'Server-side printing, as kube-apiserver\'s Table (meta.k8s.io/v1): `kubectl get`\'s columns and rows.' })
+  @ObjectType({ description: "Server-side printing, as kube-apiserver's Table (meta.k8s.io/v1): `kubectl get`'s columns and rows." })
   class Table {
     @Field(() => [TableColumnDefinition]) columnDefinitions!: TableColumnDefinition[];
     @Field(() => [TableRow]) rows!: TableRow[];
@@ -207,14 +228,21 @@ export function createGenericResolver(all: KindTypes[], Resource: ClassType): Cl
       }
       const now = ctx.registry.clock.now();
       return {
-        columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type, format: c.name === 'NAME' ? 'name' : '', description: c.description ?? '', priority: c.priority ?? 0 })),
+        columnDefinitions: columns.map((c) => ({
+          name: c.name,
+          type: c.type,
+          format: c.name === 'NAME' ? 'name' : '',
+          description: c.description ?? '',
+          priority: c.priority ?? 0,
+        })),
         rows: items.map((object) => ({ cells: printRow(columns, object, now), object })),
         metadata: { resourceVersion },
       };
     }
 
     @Mutation(() => [ApplyResult], {
-      description: 'kubectl apply -f of a YAML text: its documents (and `kind: List` items) applied in order as one atomic write; a document that fails is refused with its index in `extensions.document`, and nothing is applied.',
+      description:
+        'kubectl apply -f of a YAML text: its documents (and `kind: List` items) applied in order as one atomic write; a document that fails is refused with its index in `extensions.document`, and nothing is applied.',
     })
     async applyYaml(
       @Arg('yaml', () => String) yaml: string,
@@ -230,10 +258,16 @@ export function createGenericResolver(all: KindTypes[], Resource: ClassType): Cl
         }
       }
       try {
-        const results = await ctx.registry.applyAll(documents.map((d) => d.manifest), { dryRun, admit: applyAdmission(ctx) });
+        const results = await ctx.registry.applyAll(
+          documents.map((d) => d.manifest),
+          { dryRun, admit: applyAdmission(ctx) },
+        );
         return results;
       } catch (err) {
-        throw atDocument(err, documents.map((d) => d.document));
+        throw atDocument(
+          err,
+          documents.map((d) => d.document),
+        );
       }
     }
   }
@@ -252,8 +286,10 @@ function atDocument(err: unknown, documentOf: number[]): unknown {
 }
 
 /** kubectl apply needs create for new objects and patch for existing ones. */
-export const applyAdmission = (ctx: Context): NonNullable<Parameters<Context['registry']['applyAll']>[1]>['admit'] => (attrs) => {
-  const meta = (attrs.object ?? attrs.oldObject)!.metadata;
-  ctx.access.check(attrs.operation === 'CREATE' ? 'create' : 'patch', attrs.info, meta.namespace, meta.name);
-  return ctx.admit(attrs);
-};
+export const applyAdmission =
+  (ctx: Context): NonNullable<Parameters<Context['registry']['applyAll']>[1]>['admit'] =>
+  (attrs) => {
+    const meta = (attrs.object ?? attrs.oldObject)!.metadata;
+    ctx.access.check(attrs.operation === 'CREATE' ? 'create' : 'patch', attrs.info, meta.namespace, meta.name);
+    return ctx.admit(attrs);
+  };

@@ -4,9 +4,21 @@ import 'reflect-metadata';
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-export enum PatchType { MERGE = 'MERGE', JSON = 'JSON' }
-export enum PropagationPolicy { BACKGROUND = 'BACKGROUND', FOREGROUND = 'FOREGROUND', ORPHAN = 'ORPHAN' }
-export enum WatchEventType { ADDED = 'ADDED', MODIFIED = 'MODIFIED', DELETED = 'DELETED', BOOKMARK = 'BOOKMARK' }
+export enum PatchType {
+  MERGE = 'MERGE',
+  JSON = 'JSON',
+}
+export enum PropagationPolicy {
+  BACKGROUND = 'BACKGROUND',
+  FOREGROUND = 'FOREGROUND',
+  ORPHAN = 'ORPHAN',
+}
+export enum WatchEventType {
+  ADDED = 'ADDED',
+  MODIFIED = 'MODIFIED',
+  DELETED = 'DELETED',
+  BOOKMARK = 'BOOKMARK',
+}
 registerEnumType(PatchType, { name: 'PatchType', description: 'MERGE: JSON merge patch (RFC 7386); JSON: JSON patch (RFC 6902).' });
 registerEnumType(PropagationPolicy, { name: 'PropagationPolicy', description: 'What happens to dependents of a deleted object.' });
 registerEnumType(WatchEventType, { name: 'WatchEventType' });
@@ -29,7 +41,7 @@ export class ListMeta {
   @Field(() => Int, { nullable: true }) remainingItemCount?: number;
 }
 
-@InputType({ description: 'The metadata a client may set; the rest is the system\'s.' })
+@InputType({ description: "The metadata a client may set; the rest is the system's." })
 export class ObjectMetaInput {
   @Field(() => String, { nullable: true }) name?: string;
   @Field(() => String, { nullable: true }) generateName?: string;
@@ -112,15 +124,16 @@ export class NamespacedStatusArgs extends StatusArgs {
 /** At most this many objects per bulk operation (create<Kinds>, update<Kind>Statuses). */
 export const MAX_BULK_ITEMS = 500;
 
-@InputType({ description: 'One object\'s status for a bulk status write (update<Kind>Statuses).' })
+@InputType({ description: "One object's status for a bulk status write (update<Kind>Statuses)." })
 export class StatusUpdate {
-  @Field(() => String, { nullable: true, description: 'The object\'s namespace (namespaced kinds; default "default"); ignored for cluster-scoped kinds.' }) namespace?: string | null;
+  @Field(() => String, { nullable: true, description: 'The object\'s namespace (namespaced kinds; default "default"); ignored for cluster-scoped kinds.' })
+  namespace?: string | null;
   @Field(() => String) name!: string;
   @Field(() => GraphQLJSON) status!: unknown;
   @Field(() => String, { nullable: true, description: 'When given, a stale one is a CONFLICT for this object.' }) resourceVersion?: string;
 }
 
-@InputType({ description: 'One pod\'s binding for bindPods.' })
+@InputType({ description: "One pod's binding for bindPods." })
 export class PodBinding {
   @Field(() => String, { nullable: true, defaultValue: 'default' }) namespace?: string | null;
   @Field(() => String) name!: string;
@@ -136,7 +149,8 @@ export class StatusUpdatesArgs {
 export class WatchArgs {
   @Field(() => String, { nullable: true }) labelSelector?: string;
   @Field(() => String, { nullable: true }) fieldSelector?: string;
-  @Field(() => String, { nullable: true, description: 'Absent: the current state first, then changes. Given: every change after it.' }) resourceVersion?: string;
+  @Field(() => String, { nullable: true, description: 'Absent: the current state first, then changes. Given: every change after it.' })
+  resourceVersion?: string;
   @Field(() => Boolean, { nullable: true, defaultValue: false }) allowBookmarks?: boolean;
 }
 

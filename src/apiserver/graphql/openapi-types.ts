@@ -50,7 +50,11 @@ function groupPrefix(definition: string): string {
   const parts = definition.split('.');
   const version = parts[parts.length - 2] ?? '';
   const group = parts[parts.length - 3] ?? '';
-  const pascal = (s: string) => s.split(/[-.]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+  const pascal = (s: string) =>
+    s
+      .split(/[-.]/)
+      .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+      .join('');
   return pascal(group) + pascal(version);
 }
 
@@ -74,7 +78,10 @@ export class OpenApiTypes {
   private readonly taken: Set<string>;
   private readonly provided: Map<string, FieldType>;
 
-  constructor(private readonly defs: Readonly<Record<string, Schema>>, options: OpenApiTypesOptions = {}) {
+  constructor(
+    private readonly defs: Readonly<Record<string, Schema>>,
+    options: OpenApiTypesOptions = {},
+  ) {
     this.taken = new Set(options.reserved);
     this.provided = new Map(options.provided);
     // The types the provided ones reach are named first, in a fixed order (meta, then core,
@@ -124,7 +131,13 @@ export class OpenApiTypes {
   decorateField(cls: ClassType, key: string, property: Schema): void {
     const f = this.field(property);
     const name = graphqlFieldName(key);
-    (Field(f.type as () => ClassType, { nullable: f.nullable, ...(f.description ? { description: f.description } : {}), ...(name !== key ? { name } : {}) }) as Decorate)(cls.prototype, key);
+    (
+      Field(f.type as () => ClassType, {
+        nullable: f.nullable,
+        ...(f.description ? { description: f.description } : {}),
+        ...(name !== key ? { name } : {}),
+      }) as Decorate
+    )(cls.prototype, key);
     const extensions: FieldExtensions = {};
     if (name !== key) extensions.property = key;
     const values = this.mapValues(property);

@@ -59,7 +59,8 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
 
     @Mutation(() => [type('Pod')], {
       nullable: 'items',
-      description: 'Many bindings in one request (a scheduler binding a batch), each as bindPod would make it: in the order given, null (with an error at its index) where that one failed; the others are bound. At most 500.',
+      description:
+        'Many bindings in one request (a scheduler binding a batch), each as bindPod would make it: in the order given, null (with an error at its index) where that one failed; the others are bound. At most 500.',
     })
     bindPods(@Arg('items', () => [PodBinding]) items: PodBinding[], @Ctx() ctx: Context) {
       checkBulk(items.length, ctx);
@@ -93,26 +94,33 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       const deployment = await ctx.registry.get('Deployment', a.namespace, a.name);
       if (!deployment) throw notFound('deployments.apps', a.name);
       const owned = await ctx.loaders.byOwner('ReplicaSet', deployment.metadata.uid!);
-      const revisions = owned
-        .map((rs) => ({ rs, revision: Number(rs.metadata.annotations?.[REVISION] ?? 0) }))
-        .sort((x, y) => y.revision - x.revision);
+      const revisions = owned.map((rs) => ({ rs, revision: Number(rs.metadata.annotations?.[REVISION] ?? 0) })).sort((x, y) => y.revision - x.revision);
       const target = toRevision ? revisions.find((r) => r.revision === toRevision) : revisions[1];
-      if (!target) throw badInput(toRevision ? `unable to find specified revision ${toRevision} in history` : 'no rollout history found for deployment', [{ field: 'toRevision', message: 'Not found' }]);
+      if (!target)
+        throw badInput(toRevision ? `unable to find specified revision ${toRevision} in history` : 'no rollout history found for deployment', [
+          { field: 'toRevision', message: 'Not found' },
+        ]);
       const template = structuredClone((target.rs.spec as { template: { metadata?: { labels?: Record<string, string> } } }).template);
       delete template.metadata?.labels?.['pod-template-hash'];
       return ctx.registry.patch('Deployment', a.namespace, a.name, { spec: { template } }, 'MERGE', ctx.admit);
     }
 
-    @Mutation(() => TokenRequestStatus, { description: 'A bearer token for a ServiceAccount (the serviceaccounts/token subresource, like `kubectl create token`).' })
+    @Mutation(() => TokenRequestStatus, {
+      description: 'A bearer token for a ServiceAccount (the serviceaccounts/token subresource, like `kubectl create token`).',
+    })
     async createServiceAccountToken(
       @Args(() => NamespacedNameArgs) a: NamespacedNameArgs,
       @Arg('expirationSeconds', () => Int, { nullable: true, defaultValue: 3600 }) expirationSeconds: number,
       @Ctx() ctx: Context,
     ): Promise<TokenRequestStatus> {
       ctx.access.check('create', info('ServiceAccount'), a.namespace, a.name, 'token');
-      if (!ctx.serviceAccountTokens) throw badInput('token requests need authentication to be on', [{ field: 'serviceaccounts/token', message: 'Unsupported' }]);
+      if (!ctx.serviceAccountTokens)
+        throw badInput('token requests need authentication to be on', [{ field: 'serviceaccounts/token', message: 'Unsupported' }]);
       if (expirationSeconds < 600 || expirationSeconds > 172_800) {
-        throw badInput('TokenRequest is invalid: spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes or more than 48 hours', [{ field: 'spec.expirationSeconds', message: 'Invalid value' }]);
+        throw badInput(
+          'TokenRequest is invalid: spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes or more than 48 hours',
+          [{ field: 'spec.expirationSeconds', message: 'Invalid value' }],
+        );
       }
       const account = await ctx.registry.get('ServiceAccount', a.namespace, a.name);
       if (!account) throw notFound('serviceaccounts', a.name);
@@ -134,7 +142,11 @@ export function createOperationsResolver(all: KindTypes[], Resource: ReturnType<
       if (!(await ctx.registry.get('Lease', namespace, name))) {
         ctx.access.check('create', lease, namespace, name);
         try {
-          return await ctx.registry.create('Lease', { metadata: { name, namespace }, spec: { leaseDurationSeconds: 40, acquireTime: renewTime, ...spec } }, { admit: ctx.admit });
+          return await ctx.registry.create(
+            'Lease',
+            { metadata: { name, namespace }, spec: { leaseDurationSeconds: 40, acquireTime: renewTime, ...spec } },
+            { admit: ctx.admit },
+          );
         } catch (err) {
           if (!(err instanceof ApiError && err.code === ErrorCode.ALREADY_EXISTS)) throw err;
         }

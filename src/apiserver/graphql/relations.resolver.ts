@@ -53,8 +53,7 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
       if (!ref || !all.some((k) => k.info.kind === ref.kind)) return null;
       const namespaced = t(ref.kind).info.namespaced;
       ctx.access.check('get', t(ref.kind).info, pod.metadata.namespace, ref.name);
-      return ctx.loaders.get(ref.kind, namespaced ? pod.metadata.namespace ?? '' : '', ref.name)
-        .then((o) => (o && o.metadata.uid === ref.uid ? o : null));
+      return ctx.loaders.get(ref.kind, namespaced ? (pod.metadata.namespace ?? '') : '', ref.name).then((o) => (o && o.metadata.uid === ref.uid ? o : null));
     }
 
     @FieldResolver(ofType('Event'), { description: 'Events about this pod.' })
@@ -115,7 +114,9 @@ export function createRelationResolvers(all: KindTypes[], resource: ClassType | 
     @FieldResolver(ofType('EndpointSlice'), { description: 'EndpointSlices of this Service (label kubernetes.io/service-name).' })
     endpoints(@Root() svc: KubeObject, @Ctx() ctx: Context) {
       if (isBookmark(svc)) return [];
-      return ctx.loaders.byLabel('EndpointSlice', 'kubernetes.io/service-name', svc.metadata.namespace ?? '', svc.metadata.name!).then(visible(ctx, 'EndpointSlice'));
+      return ctx.loaders
+        .byLabel('EndpointSlice', 'kubernetes.io/service-name', svc.metadata.namespace ?? '', svc.metadata.name!)
+        .then(visible(ctx, 'EndpointSlice'));
     }
   }
 

@@ -3,10 +3,7 @@
 // API.md, created per kind from the kind table instead of written out fourteen times.
 import 'reflect-metadata';
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
-import {
-  Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root, Subscription,
-  type ClassType,
-} from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root, Subscription, type ClassType } from 'type-graphql';
 import { kindInfo, type KindInfo, type KubeObject } from '../../apis/kinds.ts';
 import { badInput } from '../../apimachinery/errors.ts';
 import { watchKind, type ApiWatchEvent } from '../registry/index.ts';
@@ -15,9 +12,24 @@ import { definitions, kindDefinition, type Schema } from '../../apis/openapi/ind
 import type { OpenApiTypes } from './openapi-types.ts';
 import { strategyFor } from '../../apis/strategies/index.ts';
 import {
-  DeleteArgs, ListArgs, ListMeta, NameArgs, NamespacedDeleteArgs, NamespacedListArgs, NamespacedNameArgs,
-  NamespacedPatchArgs, NamespacedStatusArgs, NamespacedWatchArgs, ObjectMetaInput, PatchArgs,
-  MAX_BULK_ITEMS, ScaleArgs, StatusArgs, StatusUpdatesArgs, WatchArgs, WatchEventType,
+  DeleteArgs,
+  ListArgs,
+  ListMeta,
+  NameArgs,
+  NamespacedDeleteArgs,
+  NamespacedListArgs,
+  NamespacedNameArgs,
+  NamespacedPatchArgs,
+  NamespacedStatusArgs,
+  NamespacedWatchArgs,
+  ObjectMetaInput,
+  PatchArgs,
+  MAX_BULK_ITEMS,
+  ScaleArgs,
+  StatusArgs,
+  StatusUpdatesArgs,
+  WatchArgs,
+  WatchEventType,
 } from './meta.type.ts';
 
 export interface KindTypes {
@@ -160,7 +172,7 @@ export function createKindResolver(types: KindTypes): ClassType {
     }
 
     async create(input: KubeObject, ctx: Context) {
-      const namespace = info.namespaced ? input.metadata?.namespace ?? 'default' : undefined;
+      const namespace = info.namespaced ? (input.metadata?.namespace ?? 'default') : undefined;
       ctx.access.check('create', info, namespace, input.metadata?.name);
       return ctx.registry.create(Kind, input, { admit: ctx.admit });
     }
@@ -177,7 +189,7 @@ export function createKindResolver(types: KindTypes): ClassType {
     }
 
     async replace(input: KubeObject, ctx: Context) {
-      const namespace = info.namespaced ? input.metadata?.namespace ?? 'default' : undefined;
+      const namespace = info.namespaced ? (input.metadata?.namespace ?? 'default') : undefined;
       ctx.access.check('update', info, namespace, input.metadata?.name);
       return ctx.registry.replace(Kind, input, { admit: ctx.admit });
     }
@@ -216,7 +228,9 @@ export function createKindResolver(types: KindTypes): ClassType {
       ctx.access.check('update', info, ns(args), args.name, 'scale');
       const path = info.scale!.specReplicasPath;
       if (!Number.isInteger(args.replicas) || args.replicas < 0) {
-        throw badInput(`${Kind} is invalid: ${path}: Invalid value: ${args.replicas}: must be greater than or equal to 0`, [{ field: path, message: 'must be greater than or equal to 0' }]);
+        throw badInput(`${Kind} is invalid: ${path}: Invalid value: ${args.replicas}: must be greater than or equal to 0`, [
+          { field: path, message: 'must be greater than or equal to 0' },
+        ]);
       }
       const patch = path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), args.replicas);
       return ctx.registry.patch(Kind, ns(args), args.name, patch, 'MERGE', ctx.admit);
@@ -235,10 +249,16 @@ export function createKindResolver(types: KindTypes): ClassType {
     decorators.push(((t: object, k: string) => Ctx()(t, k, 1)) as Decorate);
     decorate(KindResolver, key, ...decorators);
   };
-  op('get', Query(() => types.object, { name: info.singular, nullable: true, description: `One ${Kind}; null when absent.` }) as Decorate, nsd ? NamespacedNameArgs : NameArgs);
+  op(
+    'get',
+    Query(() => types.object, { name: info.singular, nullable: true, description: `One ${Kind}; null when absent.` }) as Decorate,
+    nsd ? NamespacedNameArgs : NameArgs,
+  );
   op('list', Query(() => types.list, { name: info.plural }) as Decorate, nsd ? NamespacedListArgs : ListArgs);
   op('create', Mutation(() => types.object, { name: `create${Kind}` }) as Decorate, undefined, info.singular);
-  decorate(KindResolver, 'createMany',
+  decorate(
+    KindResolver,
+    'createMany',
     Mutation(() => [types.object], {
       name: `create${Plural}`,
       nullable: 'items',
@@ -247,21 +267,48 @@ export function createKindResolver(types: KindTypes): ClassType {
     ((t: object, k: string) => Arg('items', () => [types.input])(t, k, 0)) as Decorate,
     ((t: object, k: string) => Ctx()(t, k, 1)) as Decorate,
   );
-  op('replace', Mutation(() => types.object, { name: `replace${Kind}`, description: 'Full update; a stale metadata.resourceVersion is a CONFLICT.' }) as Decorate, undefined, info.singular);
+  op(
+    'replace',
+    Mutation(() => types.object, { name: `replace${Kind}`, description: 'Full update; a stale metadata.resourceVersion is a CONFLICT.' }) as Decorate,
+    undefined,
+    info.singular,
+  );
   op('patch', Mutation(() => types.object, { name: `patch${Kind}` }) as Decorate, nsd ? NamespacedPatchArgs : PatchArgs);
-  op('delete', Mutation(() => types.object, { name: `delete${Kind}`, nullable: true, description: 'The object as it now stands (with deletionTimestamp while it terminates).' }) as Decorate, nsd ? NamespacedDeleteArgs : DeleteArgs);
+  op(
+    'delete',
+    Mutation(() => types.object, {
+      name: `delete${Kind}`,
+      nullable: true,
+      description: 'The object as it now stands (with deletionTimestamp while it terminates).',
+    }) as Decorate,
+    nsd ? NamespacedDeleteArgs : DeleteArgs,
+  );
   if (info.hasStatus) {
-    op('updateStatus', Mutation(() => types.object, { name: `update${Kind}Status`, description: 'The status subresource.' }) as Decorate, nsd ? NamespacedStatusArgs : StatusArgs);
-    op('updateStatuses', Mutation(() => [types.object], {
-      name: `update${Kind}Statuses`,
-      nullable: 'items',
-      description: `The status subresource of many ${info.plural} at once, each as update${Kind}Status would write it: in the order given, null (with an error at its index) where that one failed; the others are written.`,
-    }) as Decorate, StatusUpdatesArgs);
+    op(
+      'updateStatus',
+      Mutation(() => types.object, { name: `update${Kind}Status`, description: 'The status subresource.' }) as Decorate,
+      nsd ? NamespacedStatusArgs : StatusArgs,
+    );
+    op(
+      'updateStatuses',
+      Mutation(() => [types.object], {
+        name: `update${Kind}Statuses`,
+        nullable: 'items',
+        description: `The status subresource of many ${info.plural} at once, each as update${Kind}Status would write it: in the order given, null (with an error at its index) where that one failed; the others are written.`,
+      }) as Decorate,
+      StatusUpdatesArgs,
+    );
   }
   if (info.scale) {
-    op('scale', Mutation(() => types.object, { name: `scale${Kind}`, description: `The scale subresource: sets ${info.scale.specReplicasPath}.` }) as Decorate, ScaleArgs);
+    op(
+      'scale',
+      Mutation(() => types.object, { name: `scale${Kind}`, description: `The scale subresource: sets ${info.scale.specReplicasPath}.` }) as Decorate,
+      ScaleArgs,
+    );
   }
-  decorate(KindResolver, 'watch',
+  decorate(
+    KindResolver,
+    'watch',
     Subscription(() => types.event, {
       name: `watch${Plural}`,
       subscribe: ({ args, context }) => subscribeToKind(info, args as WatchArgs & NsArgs, context as Context),

@@ -13,7 +13,26 @@ import { ServiceProxyResolver } from './service-proxy.resolver.ts';
 import { builtinTypes } from './openapi-types.ts';
 
 /** kubeql's own GraphQL types, whose names the generated Kubernetes types may not take. */
-const KUBEQL_TYPES = ['Endpoint', 'ListMeta', 'APIResource', 'APIResourceFields', 'Table', 'TableRow', 'TableColumnDefinition', 'ApplyResult', 'ResourceList', 'ResourceWatchEvent', 'ObjectMetaInput', 'OwnerReferenceInput', 'Resource', 'Preconditions', 'StatusUpdate', 'PodBinding', 'TokenRequestStatus', 'UserInfo'];
+const KUBEQL_TYPES = [
+  'Endpoint',
+  'ListMeta',
+  'APIResource',
+  'APIResourceFields',
+  'Table',
+  'TableRow',
+  'TableColumnDefinition',
+  'ApplyResult',
+  'ResourceList',
+  'ResourceWatchEvent',
+  'ObjectMetaInput',
+  'OwnerReferenceInput',
+  'Resource',
+  'Preconditions',
+  'StatusUpdate',
+  'PodBinding',
+  'TokenRequestStatus',
+  'UserInfo',
+];
 
 let built: GraphQLSchema | undefined;
 

@@ -10,9 +10,12 @@ import type { Backend } from '../proxy/proxy-rules.ts';
 import { builtinTypes } from './openapi-types.ts';
 import type { Context } from './context.ts';
 
-@ObjectType({ description: 'One backend of a Service: the endpoint a connection reaches and the port it reaches it on (the Service port\'s targetPort, as the EndpointSlice resolved it).' })
+@ObjectType({
+  description:
+    "One backend of a Service: the endpoint a connection reaches and the port it reaches it on (the Service port's targetPort, as the EndpointSlice resolved it).",
+})
 export class Endpoint {
-  @Field(() => String, { description: 'The endpoint\'s address (the pod IP).' })
+  @Field(() => String, { description: "The endpoint's address (the pod IP)." })
   ip!: string;
 
   @Field(() => Int, { description: 'The target port on the endpoint.' })
@@ -41,7 +44,8 @@ export class Endpoint {
 export class ServiceProxyResolver {
   @Query(() => Endpoint, {
     nullable: true,
-    description: "The ready backend a connection to the Service's `port` from node `fromNode` would reach under the simulated kube-proxy's rules (round robin; sessionAffinity ClientIP per node); null when none is ready.",
+    description:
+      "The ready backend a connection to the Service's `port` from node `fromNode` would reach under the simulated kube-proxy's rules (round robin; sessionAffinity ClientIP per node); null when none is ready.",
   })
   async resolveService(
     @Arg('namespace', () => String, { nullable: true, defaultValue: 'default' }) namespace: string | null,

@@ -65,9 +65,13 @@ export function createSharedSubscribe(options: SharedSubscribeOptions = {}): (ar
   const executeEvent = (args: ExecutionArgs, event: unknown, entry: Entry, watched: boolean): Entry => {
     onExecute?.(args, event);
     let touched = false;
-    const contextValue = watched && typeof args.contextValue === 'object' && args.contextValue !== null
-      ? new Proxy(args.contextValue, tripwire(() => (touched = true)))
-      : args.contextValue;
+    const contextValue =
+      watched && typeof args.contextValue === 'object' && args.contextValue !== null
+        ? new Proxy(
+            args.contextValue,
+            tripwire(() => (touched = true)),
+          )
+        : args.contextValue;
     const settle = (value: ExecutionResult): ExecutionResult => {
       entry.value = value;
       entry.personal = !watched || touched;
@@ -186,7 +190,12 @@ export function variablesReadPerEvent(document: DocumentNode, operationName?: st
   if (operation && !hasFragments && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD)) {
     read = new Set();
     const names = read;
-    const collect = (node: Parameters<typeof visit>[0]) => visit(node, { Variable: (v) => { names.add(v.name.value); } });
+    const collect = (node: Parameters<typeof visit>[0]) =>
+      visit(node, {
+        Variable: (v) => {
+          names.add(v.name.value);
+        },
+      });
     for (const field of operation.selectionSet.selections) {
       if (field.kind !== Kind.FIELD) continue;
       for (const d of field.directives ?? []) collect(d);
@@ -218,7 +227,19 @@ function tripwire<T extends object>(touch: () => void): ProxyHandler<T> {
       return key in target;
     },
   };
-  for (const trap of ['set', 'deleteProperty', 'defineProperty', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'setPrototypeOf', 'isExtensible', 'preventExtensions', 'apply', 'construct'] as const) {
+  for (const trap of [
+    'set',
+    'deleteProperty',
+    'defineProperty',
+    'ownKeys',
+    'getOwnPropertyDescriptor',
+    'getPrototypeOf',
+    'setPrototypeOf',
+    'isExtensible',
+    'preventExtensions',
+    'apply',
+    'construct',
+  ] as const) {
     (handler as Record<string, unknown>)[trap] = (...a: unknown[]) => {
       touch();
       return (Reflect[trap] as (...x: unknown[]) => unknown)(...a);
@@ -227,8 +248,6 @@ function tripwire<T extends object>(touch: () => void): ProxyHandler<T> {
   return handler;
 }
 
-const isPromise = (v: unknown): v is Promise<ExecutionResult> =>
-  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+const isPromise = (v: unknown): v is Promise<ExecutionResult> => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
-const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> =>
-  typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
+const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> => typeof v === 'object' && v !== null && Symbol.asyncIterator in v;

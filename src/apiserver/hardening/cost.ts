@@ -60,7 +60,13 @@ export const DEFAULT_LIST_SIZE = 100;
 export const INTROSPECTION_LIST_SIZE = 10;
 
 type Variables = Record<string, unknown> | null | undefined;
-type ComplexityFn = (options: { args: Record<string, unknown>; childComplexity: number; field: GraphQLField<unknown, unknown>; type: GraphQLObjectType; node: FieldNode }) => number;
+type ComplexityFn = (options: {
+  args: Record<string, unknown>;
+  childComplexity: number;
+  field: GraphQLField<unknown, unknown>;
+  type: GraphQLObjectType;
+  node: FieldNode;
+}) => number;
 
 class CostCalculator {
   private readonly fieldMemo = new WeakMap<FieldNode, Map<string, number>>();
@@ -121,7 +127,9 @@ class CostCalculator {
   private fieldCost(node: FieldNode, type: GraphQLObjectType, inheritedSize: number | undefined, active: Set<string>): number {
     const name = node.name.value;
     if (name === '__typename') return 0;
-    const field = (name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : type.getFields()[name]) as GraphQLField<unknown, unknown> | undefined;
+    const field = (name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : type.getFields()[name]) as
+      | GraphQLField<unknown, unknown>
+      | undefined;
     if (!field) return 0; // unknown field: FieldsOnCorrectTypeRule reports it
     const introspection = name.startsWith('__') || isIntrospectionType(type);
     const isList = isListType(getNullableType(field.type));
@@ -160,7 +168,9 @@ class CostCalculator {
     const base = typeof complexity === 'number' ? complexity : introspection && !node.selectionSet ? 0 : 1;
     if (!isList) return base + child;
     const declared = field.extensions?.listSize;
-    const size = introspection ? INTROSPECTION_LIST_SIZE : (limit ?? inheritedSize ?? (typeof declared === 'number' && declared >= 0 ? declared : DEFAULT_LIST_SIZE));
+    const size = introspection
+      ? INTROSPECTION_LIST_SIZE
+      : (limit ?? inheritedSize ?? (typeof declared === 'number' && declared >= 0 ? declared : DEFAULT_LIST_SIZE));
     return base + size * child;
   }
 

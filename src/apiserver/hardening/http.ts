@@ -38,7 +38,8 @@ export function isJsonContentType(contentType: string | undefined): boolean {
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const headers = req.headers;
   // No body at all (type-is' hasBody): nothing to parse.
-  if (headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || Number.isNaN(Number(headers['content-length'])))) return undefined;
+  if (headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || Number.isNaN(Number(headers['content-length']))))
+    return undefined;
   if (!isJsonContentType(headers['content-type'])) return undefined;
   const charset = charsetOf(headers['content-type']!) ?? 'utf-8';
   if (!charset.startsWith('utf-')) throw await dumped(req, new BodyError(415, 'charset.unsupported', `unsupported charset "${charset.toUpperCase()}"`));
@@ -59,16 +60,22 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
 /** Answers a body error as a typed GraphQL JSON error (4xx); anything else as a masked 500. */
 export function jsonBodyErrorHandler(): (err: unknown, res: ServerResponse) => void {
   return (err, res) => {
-    if (res.headersSent) { res.destroy(); return; }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     if (!(err instanceof BodyError)) {
       sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       return;
     }
     const message =
-      err.type === 'entity.parse.failed' ? 'The request body is not valid JSON'
-      : err.type === 'entity.too.large' ? 'The request body is too large'
-      : err.type === 'encoding.unsupported' || err.type === 'charset.unsupported' ? 'Unsupported request body encoding'
-      : 'Bad request';
+      err.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON'
+        : err.type === 'entity.too.large'
+          ? 'The request body is too large'
+          : err.type === 'encoding.unsupported' || err.type === 'charset.unsupported'
+            ? 'Unsupported request body encoding'
+            : 'Bad request';
     sendJson(res, err.status, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
   };
 }
@@ -88,9 +95,12 @@ function charsetOf(contentType: string): string | undefined {
 
 function decompressor(encoding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
   switch (encoding) {
-    case 'gzip': return zlib.createGunzip();
-    case 'deflate': return zlib.createInflate();
-    case 'br': return zlib.createBrotliDecompress();
+    case 'gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
     case 'zstd': {
       const create = (zlib as unknown as { createZstdDecompress?: () => zlib.Gunzip }).createZstdDecompress;
       return create?.();
@@ -102,7 +112,10 @@ function decompressor(encoding: string): zlib.Gunzip | zlib.Inflate | zlib.Brotl
 /** Reads the rest of the request off (as body-parser did before answering), then gives back the error. */
 function dumped(req: IncomingMessage, err: BodyError): Promise<BodyError> {
   return new Promise((resolve) => {
-    if (req.complete || req.destroyed) { resolve(err); return; }
+    if (req.complete || req.destroyed) {
+      resolve(err);
+      return;
+    }
     const done = () => resolve(err);
     req.once('end', done);
     req.once('close', done);
@@ -137,7 +150,10 @@ function readLimited(req: IncomingMessage, stream: Readable, limit: number): Pro
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limit) { fail(new BodyError(413, 'entity.too.large', 'request entity too large')); return; }
+      if (received > limit) {
+        fail(new BodyError(413, 'entity.too.large', 'request entity too large'));
+        return;
+      }
       chunks.push(chunk);
     };
     const onEnd = () => {

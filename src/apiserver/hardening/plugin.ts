@@ -70,7 +70,9 @@ export function rateLimitCharge(limiter: RateLimiter | undefined, caller: Caller
   };
 }
 
-export function hardeningPlugin<TContext extends BaseContext = { user: { username: string } }>(opts: HardeningPluginOptions<TContext> = {}): ApolloServerPlugin<TContext> {
+export function hardeningPlugin<TContext extends BaseContext = { user: { username: string } }>(
+  opts: HardeningPluginOptions<TContext> = {},
+): ApolloServerPlugin<TContext> {
   const limits = resolveLimits(opts.limits);
   const identify = opts.identify ?? defaultIdentify;
   const hide = opts.hideSuggestions ?? 'unauthenticated';
@@ -102,7 +104,8 @@ export function hardeningPlugin<TContext extends BaseContext = { user: { usernam
             result.errors = [{ message: TOO_MANY_REQUESTS_MESSAGE, extensions: { code: ErrorCode.TOO_MANY_REQUESTS } }];
             delete (result as { data?: unknown }).data;
             response.http.status = 429;
-            if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs)) response.http.headers.set('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+            if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs))
+              response.http.headers.set('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
             return;
           }
           if (!result.errors?.length) return;
@@ -137,7 +140,12 @@ function costDependsOnVariables(document: DocumentNode): boolean {
   if (sensitive === undefined) {
     let found = false;
     const usesVariable = (node: ASTNode) => {
-      visit(node, { Variable() { found = true; return BREAK; } });
+      visit(node, {
+        Variable() {
+          found = true;
+          return BREAK;
+        },
+      });
     };
     visit(document, {
       Argument(node) {

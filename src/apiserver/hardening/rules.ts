@@ -27,9 +27,7 @@ function armor(rule: ArmorRule, n: number, extra: Record<string, unknown> = {}):
       n,
       exposeLimits: true,
       propagateOnRejection: false,
-      onReject: [
-        (ctx, error) => (ctx ?? context).reportError(tooComplex(`Query is too complex: ${error.message.replace(/^Syntax Error:\s*/, '')}`)),
-      ],
+      onReject: [(ctx, error) => (ctx ?? context).reportError(tooComplex(`Query is too complex: ${error.message.replace(/^Syntax Error:\s*/, '')}`))],
     })(context) as ReturnType<ValidationRule>;
 }
 

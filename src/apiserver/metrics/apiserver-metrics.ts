@@ -28,7 +28,10 @@ export const rejectedRequests = counter({
 
 // Watch events are counted on the fan-out's hot path (every event × every watcher): a plain
 // number per kind there, added to the counter when metrics are scraped.
-interface EventCell { n: number; readonly labels: { group: string; version: string; kind: string } }
+interface EventCell {
+  n: number;
+  readonly labels: { group: string; version: string; kind: string };
+}
 const eventCells = new Map<string, EventCell>();
 
 counter({
@@ -60,7 +63,7 @@ export const parseDuration = histogram({
 
 export const validationDuration = histogram({
   name: 'kubeql_graphql_validation_duration_seconds',
-  help: 'Time to validate a GraphQL document against the schema and kubeql\'s limits (cached documents not counted).',
+  help: "Time to validate a GraphQL document against the schema and kubeql's limits (cached documents not counted).",
   labelNames: ['transport'] as const,
   buckets: FAST_BUCKETS,
 });

@@ -21,8 +21,14 @@ const lcfirst = (s: string) => s[0].toLowerCase() + s.slice(1);
 const versionOf = (apiVersion: string) => apiVersion.slice(apiVersion.indexOf('/') + 1);
 
 const FIELDS = new Map<string, RequestInfo>();
-const resourceInfo = (k: KindInfo, verb: string, subresource = ''): RequestInfo =>
-  ({ verb, group: apiGroupOf(k.apiVersion), version: versionOf(k.apiVersion), resource: k.resource, subresource, kind: k.kind });
+const resourceInfo = (k: KindInfo, verb: string, subresource = ''): RequestInfo => ({
+  verb,
+  group: apiGroupOf(k.apiVersion),
+  version: versionOf(k.apiVersion),
+  resource: k.resource,
+  subresource,
+  kind: k.kind,
+});
 for (const k of KINDS) {
   const name = k.kind;
   FIELDS.set(lcfirst(name), resourceInfo(k, 'GET'));
@@ -56,7 +62,13 @@ export function fieldInfo(field: string, operation: 'query' | 'mutation' | 'subs
   if (known) return known;
   if (field === 'apply' || field === 'applyAll') return { verb: 'APPLY', group: '', version: '', resource: '', subresource: '' };
   // Introspection and kubeql's own reads (resolveService, events): no Kubernetes resource.
-  return { verb: operation === 'mutation' ? 'POST' : operation === 'subscription' ? 'WATCH' : 'GET', group: '', version: '', resource: field.startsWith('__') ? '' : field, subresource: '' };
+  return {
+    verb: operation === 'mutation' ? 'POST' : operation === 'subscription' ? 'WATCH' : 'GET',
+    group: '',
+    version: '',
+    resource: field.startsWith('__') ? '' : field,
+    subresource: '',
+  };
 }
 
 /** The root fields of an operation, by response key (an alias, or the field's name). */
@@ -72,16 +84,28 @@ export function rootFields(operation: OperationDefinitionNode): Array<{ key: str
 /** The HTTP status Kubernetes would answer for an error code (the `code` label). */
 export function statusOf(code: string | undefined): number {
   switch (code) {
-    case undefined: return 200;
-    case 'UNAUTHENTICATED': return 401;
-    case 'FORBIDDEN': return 403;
-    case 'NOT_FOUND': return 404;
-    case 'ALREADY_EXISTS': case 'CONFLICT': return 409;
-    case 'EXPIRED': return 410;
-    case 'BAD_USER_INPUT': return 422;
-    case 'TOO_MANY_REQUESTS': return 429;
-    case 'UNAVAILABLE': return 503;
-    case 'INTERNAL_SERVER_ERROR': return 500;
-    default: return 400; // GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COMPLEX, BAD_REQUEST
+    case undefined:
+      return 200;
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'ALREADY_EXISTS':
+    case 'CONFLICT':
+      return 409;
+    case 'EXPIRED':
+      return 410;
+    case 'BAD_USER_INPUT':
+      return 422;
+    case 'TOO_MANY_REQUESTS':
+      return 429;
+    case 'UNAVAILABLE':
+      return 503;
+    case 'INTERNAL_SERVER_ERROR':
+      return 500;
+    default:
+      return 400; // GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COMPLEX, BAD_REQUEST
   }
 }

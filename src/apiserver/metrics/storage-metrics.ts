@@ -25,7 +25,8 @@ gauge({
     // Every kind is reported, with 0 when none is stored, as kube-apiserver does.
     const counts = new Map<string, number>(KINDS.map((k) => [qualified(k.kind), 0]));
     for (const store of liveStores) {
-      for (const [kind, n] of await store.countByKind().catch(() => new Map<string, number>())) counts.set(qualified(kind), Math.max(counts.get(qualified(kind)) ?? 0, n));
+      for (const [kind, n] of await store.countByKind().catch(() => new Map<string, number>()))
+        counts.set(qualified(kind), Math.max(counts.get(qualified(kind)) ?? 0, n));
     }
     for (const [resource, n] of counts) this.set({ resource }, n);
   },

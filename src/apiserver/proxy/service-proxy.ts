@@ -19,7 +19,10 @@ export class ServiceProxy {
   private stopped = false;
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly store: Store, private readonly clock: Clock = realClock()) {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock = realClock(),
+  ) {
     this.rules = new ProxyRules(() => clock.monotonic());
   }
 
@@ -50,7 +53,11 @@ export class ServiceProxy {
       // EXPIRED or the store away: relist below
     }
     if (this.stopped || this.watches.get(kind) !== watch) return;
-    await retryWithBackoff(this.clock, () => this.list(kind), () => this.stopped);
+    await retryWithBackoff(
+      this.clock,
+      () => this.list(kind),
+      () => this.stopped,
+    );
   }
 
   /** The backend a connection to the Service's port from `fromNode` reaches (null: none ready, or no such rule). */

@@ -43,7 +43,10 @@ export class NamespaceCache implements NamespaceLifecycle {
   private stopped = false;
   private watch: Watch | undefined;
 
-  constructor(private readonly store: Store, private readonly clock: Clock = realClock()) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock = realClock(),
+  ) {}
 
   /** Lists the Namespaces and follows them from there; until it resolves, every check reads the store. */
   async start(): Promise<void> {
@@ -71,7 +74,11 @@ export class NamespaceCache implements NamespaceLifecycle {
     }
     if (this.stopped || watch !== this.watch) return;
     this.synced = false;
-    await retryWithBackoff(this.clock, () => this.start(), () => this.stopped);
+    await retryWithBackoff(
+      this.clock,
+      () => this.start(),
+      () => this.stopped,
+    );
   }
 
   /** A Namespace write this apiserver committed (the registry's `written` hook); other kinds are ignored. */
@@ -103,7 +110,10 @@ export class NamespaceCache implements NamespaceLifecycle {
       terminating = Boolean(ns.metadata.deletionTimestamp);
     }
     if (terminating) {
-      throw new ApiError(ErrorCode.FORBIDDEN, `${resource} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+      throw new ApiError(
+        ErrorCode.FORBIDDEN,
+        `${resource} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
     }
   }
 

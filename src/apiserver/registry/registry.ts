@@ -92,7 +92,7 @@ const STATUS = ['status'] as const;
 
 const clone = deepCopy;
 /** A client's value in a message: a string as it is, anything else as JSON (String() throws on `{ toString: null }`). */
-const printed = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+const printed = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 const nameOf = (o: KubeObject): string => o.metadata.name ?? o.metadata.generateName ?? '';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -146,7 +146,10 @@ export class Registry {
   private readonly admission: AdmitHook | undefined;
   private readonly mutating: readonly MutatingAdmission[];
 
-  constructor(readonly store: Store, options: RegistryOptions = {}) {
+  constructor(
+    readonly store: Store,
+    options: RegistryOptions = {},
+  ) {
     this.clock = options.clock ?? realClock();
     this.conformance = options.conformance ?? (() => []);
     this.strategies = options.strategies ?? strategyFor;
@@ -191,7 +194,8 @@ export class Registry {
   async list(kind: string, query: ListQuery): Promise<ListResult> {
     const info = this.info(kind);
     const { labels, fields } = this.parseSelectors(info, query.labelSelector, query.fieldSelector);
-    if (query.limit !== undefined && query.limit !== null && query.limit < 0) throw badInput('limit must be a non-negative integer', [{ field: 'limit', message: 'must be greater than or equal to 0' }]);
+    if (query.limit !== undefined && query.limit !== null && query.limit < 0)
+      throw badInput('limit must be a non-negative integer', [{ field: 'limit', message: 'must be greater than or equal to 0' }]);
     return this.store.list({
       kind: info.kind,
       namespace: info.namespaced ? query.namespace : undefined,
@@ -233,7 +237,11 @@ export class Registry {
    * validation, the namespace, admission. `creatingNamespaces`: namespaces that the same
    * atomic write creates (applyAll of a Namespace and its contents).
    */
-  private async prepareCreate(strategy: Strategy, input: unknown, options: { namespace?: string | null; admit?: AdmitHook; creatingNamespaces?: ReadonlySet<string>; planned?: readonly KubeObject[] }): Promise<KubeObject> {
+  private async prepareCreate(
+    strategy: Strategy,
+    input: unknown,
+    options: { namespace?: string | null; admit?: AdmitHook; creatingNamespaces?: ReadonlySet<string>; planned?: readonly KubeObject[] },
+  ): Promise<KubeObject> {
     const { info } = strategy;
     const obj = this.normalize(info, input, options.namespace);
     const meta = obj.metadata;
@@ -265,12 +273,16 @@ export class Registry {
     checkJsonDepth(input, '');
     const obj = clone(input) as KubeObject;
     if (obj.kind !== undefined && obj.kind !== null && obj.kind !== info.kind) {
-      throw badInput(`the kind of the provided object "${printed(obj.kind)}" does not match the operation's kind "${info.kind}"`, [{ field: 'kind', message: `Invalid value: "${printed(obj.kind)}"` }]);
+      throw badInput(`the kind of the provided object "${printed(obj.kind)}" does not match the operation's kind "${info.kind}"`, [
+        { field: 'kind', message: `Invalid value: "${printed(obj.kind)}"` },
+      ]);
     }
     if (typeof obj.apiVersion === 'string' && info.acceptedVersions.includes(obj.apiVersion)) {
       this.strategy(info.kind).convert(obj);
     } else if (obj.apiVersion !== undefined && obj.apiVersion !== null && obj.apiVersion !== info.apiVersion) {
-      throw badInput(`no matches for kind "${info.kind}" in version "${printed(obj.apiVersion)}"`, [{ field: 'apiVersion', message: `Unsupported value: "${printed(obj.apiVersion)}": supported values: "${info.apiVersion}"` }]);
+      throw badInput(`no matches for kind "${info.kind}" in version "${printed(obj.apiVersion)}"`, [
+        { field: 'apiVersion', message: `Unsupported value: "${printed(obj.apiVersion)}": supported values: "${info.apiVersion}"` },
+      ]);
     }
     if (!isRecord(obj.metadata)) throw badInput(`${info.kind} is invalid: metadata: Required value`, [{ field: 'metadata', message: 'Required value' }]);
     for (const [k, v] of Object.entries(obj.metadata)) if (v === null) delete obj.metadata[k]; // `creationTimestamp: null` in manifests
@@ -285,7 +297,9 @@ export class Registry {
     const meta = ordered.metadata;
     if (info.namespaced) {
       if (namespace && meta.namespace && namespace !== meta.namespace) {
-        throw badInput('the namespace of the provided object does not match the namespace sent on the request', [{ field: 'metadata.namespace', message: `Invalid value: "${String(meta.namespace)}"` }]);
+        throw badInput('the namespace of the provided object does not match the namespace sent on the request', [
+          { field: 'metadata.namespace', message: `Invalid value: "${String(meta.namespace)}"` },
+        ]);
       }
       meta.namespace = (meta.namespace as string | undefined) || namespace || 'default';
     } else {
@@ -315,7 +329,11 @@ export class Registry {
       // The update rules judge valid objects only (they may print what they compare, e.g. a selector).
       if (!causes.length) causes.push(...strategy.validateUpdate(obj, old));
       const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
-      if (old.metadata.deletionTimestamp && added.length) causes.push({ field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` });
+      if (old.metadata.deletionTimestamp && added.length)
+        causes.push({
+          field: 'metadata.finalizers',
+          message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+        });
     }
     if (causes.length) throw invalid(strategy.info.kind, nameOf(obj), causes);
   }
@@ -328,7 +346,9 @@ export class Registry {
    * `mutate` gets a private copy of the current object and returns the desired one.
    */
   async guaranteedUpdate(
-    info: KindInfo, key: ObjectKey, mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    info: KindInfo,
+    key: ObjectKey,
+    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
     options: { precondition?: string; admit?: AdmitHook; subresource?: string } = {},
   ): Promise<KubeObject> {
     // Optimistically from the watch cache (as kube-apiserver does): the compare-and-swap
@@ -344,30 +364,43 @@ export class Registry {
     for (let attempt = 0; ; attempt++) {
       if (!current) throw notFound(info.resource, key.name);
       if (options.precondition !== undefined && options.precondition !== current.metadata.resourceVersion) {
-        if (cached) { current = await fresh(); continue; }
+        if (cached) {
+          current = await fresh();
+          continue;
+        }
         throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
       let desired: KubeObject;
       try {
         desired = await mutate(clone(current));
       } catch (err) {
-        if (cached) { current = await fresh(); continue; }
+        if (cached) {
+          current = await fresh();
+          continue;
+        }
         throw err;
       }
       if (isDeepStrictEqual(desired, current)) {
-        if (cached) { current = await fresh(); continue; }
+        if (cached) {
+          current = await fresh();
+          continue;
+        }
         return current; // no-op updates write nothing, like etcd3's store
       }
       await this.admission?.({ operation: 'UPDATE', info, subresource: options.subresource, object: desired, oldObject: current });
       await options.admit?.({ operation: 'UPDATE', info, subresource: options.subresource, object: desired, oldObject: current });
       const expected = Number(current.metadata.resourceVersion);
-      const finalized = desired.metadata.deletionTimestamp && !this.strategy(info.kind).pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
+      const finalized =
+        desired.metadata.deletionTimestamp && !this.strategy(info.kind).pendingFinalizers(desired).length && !desired.metadata.deletionGracePeriodSeconds;
       const strategy = this.strategy(info.kind);
       const result = strategy.allocator
         ? await this.writeHeld(strategy, key, finalized ? undefined : desired, current, expected)
-        : finalized ? await this.store.delete(key, expected) : await this.store.update(key, desired, expected);
+        : finalized
+          ? await this.store.delete(key, expected)
+          : await this.store.update(key, desired, expected);
       if (result.ok) return this.settle(result.object, finalized ? 'DELETED' : 'MODIFIED');
-      if (result.reason === 'exists') throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
+      if (result.reason === 'exists')
+        throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
       if (result.reason === 'not-found') throw notFound(info.resource, key.name);
       if ((options.precondition !== undefined && !cached) || attempt >= MAX_UPDATE_ATTEMPTS) {
         throw conflict(info.resource, key.name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -405,48 +438,84 @@ export class Registry {
     const obj = this.normalize(info, input, options.namespace);
     if (!obj.metadata.name) throw invalid(info.kind, '', [{ field: 'metadata.name', message: 'Required value: name is required' }]);
     const precondition = obj.metadata.resourceVersion ? String(obj.metadata.resourceVersion) : undefined;
-    return this.guaranteedUpdate(info, this.key(info, obj.metadata.namespace, obj.metadata.name),
-      (current) => this.admitUpdate(strategy, clone(obj), current), { precondition, admit: options.admit });
+    return this.guaranteedUpdate(
+      info,
+      this.key(info, obj.metadata.namespace, obj.metadata.name),
+      (current) => this.admitUpdate(strategy, clone(obj), current),
+      { precondition, admit: options.admit },
+    );
   }
 
-  async patch(kind: string, namespace: string | undefined | null, name: string, patch: unknown, type: PatchType = 'MERGE', admit?: AdmitHook): Promise<KubeObject> {
+  async patch(
+    kind: string,
+    namespace: string | undefined | null,
+    name: string,
+    patch: unknown,
+    type: PatchType = 'MERGE',
+    admit?: AdmitHook,
+  ): Promise<KubeObject> {
     const strategy = this.strategy(kind);
     const { info } = strategy;
     checkJsonDepth(patch, 'patch');
-    const precondition = type === 'MERGE' && isRecord(patch) && isRecord(patch.metadata) && patch.metadata.resourceVersion
-      ? String(patch.metadata.resourceVersion) : undefined;
-    if (type === 'MERGE' && !isRecord(patch)) throw badInput('a merge patch must be a JSON object', [{ field: 'patch', message: 'Invalid value: must be an object' }]);
+    const precondition =
+      type === 'MERGE' && isRecord(patch) && isRecord(patch.metadata) && patch.metadata.resourceVersion ? String(patch.metadata.resourceVersion) : undefined;
+    if (type === 'MERGE' && !isRecord(patch))
+      throw badInput('a merge patch must be a JSON object', [{ field: 'patch', message: 'Invalid value: must be an object' }]);
     if (type === 'JSON') {
-      if (!Array.isArray(patch)) throw badInput('a JSON patch must be an array of operations', [{ field: 'patch', message: 'Invalid value: must be an array' }]);
+      if (!Array.isArray(patch))
+        throw badInput('a JSON patch must be an array of operations', [{ field: 'patch', message: 'Invalid value: must be an array' }]);
       const error = jsonpatch.validate(patch as Operation[]);
       if (error) throw badInput(`invalid JSON patch: ${error.message.split('\n')[0]}`, [{ field: `patch[${error.index}]`, message: error.name }]);
     }
-    return this.guaranteedUpdate(info, this.key(info, namespace, name), (current) => {
-      const desired = applyPatch(current, patch, type);
-      return this.admitUpdate(strategy, this.normalize(info, desired, current.metadata.namespace), current);
-    }, { precondition, admit });
+    return this.guaranteedUpdate(
+      info,
+      this.key(info, namespace, name),
+      (current) => {
+        const desired = applyPatch(current, patch, type);
+        return this.admitUpdate(strategy, this.normalize(info, desired, current.metadata.namespace), current);
+      },
+      { precondition, admit },
+    );
   }
 
   /** The status subresource: only `status` is taken; spec and metadata stay the stored ones. */
-  async updateStatus(kind: string, namespace: string | undefined | null, name: string, status: unknown, resourceVersion?: string | null, admit?: AdmitHook): Promise<KubeObject> {
+  async updateStatus(
+    kind: string,
+    namespace: string | undefined | null,
+    name: string,
+    status: unknown,
+    resourceVersion?: string | null,
+    admit?: AdmitHook,
+  ): Promise<KubeObject> {
     const strategy = this.strategy(kind);
     const { info } = strategy;
     if (!info.hasStatus) throw badInput(`${info.resource} have no status subresource`, [{ field: 'status', message: 'Not found' }]);
     if (!isRecord(status)) throw invalid(info.kind, name, [{ field: 'status', message: 'Invalid value: must be an object' }]);
     checkJsonDepth(status, 'status');
-    return this.guaranteedUpdate(info, this.key(info, namespace, name), (current) => {
-      const desired = { ...current, status: clone(status) };
-      const shape = this.conformance(desired, STATUS);
-      strategy.prepareForStatusUpdate(desired, current);
-      const causes = [...strategy.validateStatus(desired), ...shape];
-      if (causes.length) throw invalid(info.kind, name, causes);
-      return desired;
-    }, { precondition: resourceVersion ?? undefined, admit, subresource: 'status' });
+    return this.guaranteedUpdate(
+      info,
+      this.key(info, namespace, name),
+      (current) => {
+        const desired = { ...current, status: clone(status) };
+        const shape = this.conformance(desired, STATUS);
+        strategy.prepareForStatusUpdate(desired, current);
+        const causes = [...strategy.validateStatus(desired), ...shape];
+        if (causes.length) throw invalid(info.kind, name, causes);
+        return desired;
+      },
+      { precondition: resourceVersion ?? undefined, admit, subresource: 'status' },
+    );
   }
 
   // ---- delete ---------------------------------------------------------------
 
-  async delete(kind: string, namespace: string | undefined | null, name: string, options: DeleteOptions = {}, admit?: AdmitHook): Promise<KubeObject | undefined> {
+  async delete(
+    kind: string,
+    namespace: string | undefined | null,
+    name: string,
+    options: DeleteOptions = {},
+    admit?: AdmitHook,
+  ): Promise<KubeObject | undefined> {
     const strategy = this.strategy(kind);
     const { info } = strategy;
     const key = this.key(info, namespace, name);
@@ -457,19 +526,32 @@ export class Registry {
       const current = await this.store.get(key);
       if (!current) throw notFound(info.resource, name);
       const pre = options.preconditions;
-      if (pre?.uid && pre.uid !== current.metadata.uid) throw conflict(info.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
-      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+      if (pre?.uid && pre.uid !== current.metadata.uid)
+        throw conflict(info.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion)
+        throw conflict(
+          info.resource,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+        );
 
       await admit?.({ operation: 'DELETE', info, oldObject: current });
       const desired = this.markForDeletion(strategy, clone(current), options);
       const expected = Number(current.metadata.resourceVersion);
-      const result = desired && isDeepStrictEqual(desired, current) ? { ok: true as const, object: current }
-        : strategy.allocator ? await this.writeHeld(strategy, key, desired, current, expected)
-        : desired ? await this.store.update(key, desired, expected) : await this.store.delete(key, expected);
+      const result =
+        desired && isDeepStrictEqual(desired, current)
+          ? { ok: true as const, object: current }
+          : strategy.allocator
+            ? await this.writeHeld(strategy, key, desired, current, expected)
+            : desired
+              ? await this.store.update(key, desired, expected)
+              : await this.store.delete(key, expected);
       if (result.ok) return this.settle(result.object, desired ? 'MODIFIED' : 'DELETED');
-      if (result.reason === 'exists') throw conflict(info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      if (result.reason === 'exists')
+        throw conflict(info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
       if (result.reason === 'not-found') throw notFound(info.resource, name);
-      if (pre?.resourceVersion || attempt >= MAX_UPDATE_ATTEMPTS) throw conflict(info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      if (pre?.resourceVersion || attempt >= MAX_UPDATE_ATTEMPTS)
+        throw conflict(info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
   }
 
@@ -509,15 +591,20 @@ export class Registry {
    * value is chosen again, a value the client gave is its error. `desired` undefined:
    * the object is deleted; `old` undefined: it is created.
    */
-  private async writeHeld(strategy: Strategy, key: ObjectKey, desired: KubeObject | undefined, old: KubeObject | undefined, expectedRevision?: number): Promise<WriteResult | WriteRefusal> {
+  private async writeHeld(
+    strategy: Strategy,
+    key: ObjectKey,
+    desired: KubeObject | undefined,
+    old: KubeObject | undefined,
+    expectedRevision?: number,
+  ): Promise<WriteResult | WriteRefusal> {
     const allocator = strategy.allocator!;
     const id = (r: AllocationRecord) => `${r.key.kind}/${r.key.name}`;
     const given = new Set(desired ? allocator.records(desired).map(id) : []);
     const had = old ? allocator.records(old) : [];
     const avoid = new Set<string>();
     const gone = new Set<string>();
-    const taken = async (kind: string): Promise<ReadonlySet<string>> =>
-      new Set((await this.store.list({ kind })).items.map((o) => o.metadata.name ?? ''));
+    const taken = async (kind: string): Promise<ReadonlySet<string>> => new Set((await this.store.list({ kind })).items.map((o) => o.metadata.name ?? ''));
     for (let attempt = 0; ; attempt++) {
       const object = desired && clone(desired);
       if (object) await allocator.assign(object, old, avoid, taken);
@@ -525,8 +612,11 @@ export class Registry {
       const holding = new Set(holds.map(id));
       const creates = holds.filter((r) => !had.some((h) => id(h) === id(r)));
       const releases = had.filter((h) => !holding.has(id(h)) && !gone.has(id(h)));
-      const main: WriteOp = !object ? { verb: 'delete', key, expectedRevision }
-        : old ? { verb: 'update', key, object, expectedRevision } : { verb: 'create', key, object };
+      const main: WriteOp = !object
+        ? { verb: 'delete', key, expectedRevision }
+        : old
+          ? { verb: 'update', key, object, expectedRevision }
+          : { verb: 'create', key, object };
       const result = await this.store.writeAll([
         main,
         ...creates.map((r): WriteOp => ({ verb: 'create', key: r.key, object: r.object })),
@@ -534,7 +624,10 @@ export class Registry {
       ]);
       if (result.ok) return { ok: true, object: result.objects[0] };
       if (result.index === 0) return result.result;
-      if (result.index > creates.length) { gone.add(id(releases[result.index - 1 - creates.length])); continue; } // already released
+      if (result.index > creates.length) {
+        gone.add(id(releases[result.index - 1 - creates.length]));
+        continue;
+      } // already released
       const lost = creates[result.index - 1];
       if (given.has(id(lost))) throw allocator.alreadyAllocated(object!, lost);
       if (attempt >= 64) throw conflict(strategy.info.resource, key.name, 'the allocation could not be made; please try again');
@@ -545,14 +638,20 @@ export class Registry {
   // ---- subresources and apply -----------------------------------------------
 
   /** A subresource the kind's strategy serves (a Pod's `binding`), as one read-modify-write of the object. */
-  async updateSubresource(kind: string, namespace: string | undefined | null, name: string, subresource: string, input: Record<string, unknown>, admit?: AdmitHook): Promise<KubeObject> {
+  async updateSubresource(
+    kind: string,
+    namespace: string | undefined | null,
+    name: string,
+    subresource: string,
+    input: Record<string, unknown>,
+    admit?: AdmitHook,
+  ): Promise<KubeObject> {
     const strategy = this.strategy(kind);
     const { info } = strategy;
     const sub = Object.hasOwn(strategy.subresources, subresource) ? strategy.subresources[subresource] : undefined;
     if (!sub) throw badInput(`${info.resource} have no ${subresource} subresource`, [{ field: subresource, message: 'Not found' }]);
     sub.check?.(input);
-    return this.guaranteedUpdate(info, this.key(info, namespace, name),
-      (obj) => sub.update(obj, input, timestamp(this.clock.now())), { admit, subresource });
+    return this.guaranteedUpdate(info, this.key(info, namespace, name), (obj) => sub.update(obj, input, timestamp(this.clock.now())), { admit, subresource });
   }
 
   /**
@@ -612,7 +711,11 @@ export class Registry {
   private applyTo(strategy: Strategy, manifest: unknown, current: KubeObject): KubeObject {
     const previous = current.metadata.annotations?.[LAST_APPLIED];
     let original: unknown;
-    try { original = previous ? JSON.parse(previous) : undefined; } catch { original = undefined; }
+    try {
+      original = previous ? JSON.parse(previous) : undefined;
+    } catch {
+      original = undefined;
+    }
     const patch = threeWayMergePatch(original as never, clone(manifest) as never) as Record<string, unknown>;
     const desired = withLastApplied(applyPatch(current, patch, 'MERGE'), manifest);
     return this.admitUpdate(strategy, this.normalize(strategy.info, desired, current.metadata.namespace), current);
@@ -633,7 +736,10 @@ export class Registry {
     for (const [i, k] of keys.entries()) {
       const id = `${k.kind}/${k.namespace}/${k.name}`;
       const first = seen.get(id);
-      if (first !== undefined) throw badInput(`manifests[${i}] names the same object as manifests[${first}]: ${id}`, [{ field: `manifests[${i}].metadata.name`, message: `Duplicate value: "${k.name}"` }]);
+      if (first !== undefined)
+        throw badInput(`manifests[${i}] names the same object as manifests[${first}]: ${id}`, [
+          { field: `manifests[${i}].metadata.name`, message: `Duplicate value: "${k.name}"` },
+        ]);
       seen.set(id, i);
     }
     const allocationsLost = new Set<string>();
@@ -641,24 +747,37 @@ export class Registry {
       const creatingNamespaces = new Set<string>();
       const plans: { op?: WriteOp & { object: KubeObject }; unchanged?: KubeObject; current?: KubeObject; manifest: number }[] = [];
       for (const [i, { strategy, applied }] of read.entries()) {
-        plans.push(await atManifest(i, async () => {
-          const current = await this.store.get(keys[i]);
-          if (!current) {
-            const planned = plans.flatMap((p) => (p.op ? [p.op.object] : []));
-            const object = await this.prepareCreate(strategy, withLastApplied(clone(applied), manifests[i]), { admit, creatingNamespaces, planned });
-            const declared = this.namespaces.declares?.(object);
-            if (declared) creatingNamespaces.add(declared);
-            return { op: { verb: 'create' as const, key: keys[i], object }, manifest: i };
-          }
-          const desired = this.applyTo(strategy, manifests[i], clone(current));
-          if (isDeepStrictEqual(desired, current)) return { unchanged: current, manifest: i };
-          await this.admission?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current, planned: plans.flatMap((p) => (p.op ? [p.op.object] : [])) });
-          await admit?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
-          return { op: { verb: 'update' as const, key: keys[i], object: desired, expectedRevision: Number(current.metadata.resourceVersion) }, current, manifest: i };
-        }));
+        plans.push(
+          await atManifest(i, async () => {
+            const current = await this.store.get(keys[i]);
+            if (!current) {
+              const planned = plans.flatMap((p) => (p.op ? [p.op.object] : []));
+              const object = await this.prepareCreate(strategy, withLastApplied(clone(applied), manifests[i]), { admit, creatingNamespaces, planned });
+              const declared = this.namespaces.declares?.(object);
+              if (declared) creatingNamespaces.add(declared);
+              return { op: { verb: 'create' as const, key: keys[i], object }, manifest: i };
+            }
+            const desired = this.applyTo(strategy, manifests[i], clone(current));
+            if (isDeepStrictEqual(desired, current)) return { unchanged: current, manifest: i };
+            await this.admission?.({
+              operation: 'UPDATE',
+              info: strategy.info,
+              object: desired,
+              oldObject: current,
+              planned: plans.flatMap((p) => (p.op ? [p.op.object] : [])),
+            });
+            await admit?.({ operation: 'UPDATE', info: strategy.info, object: desired, oldObject: current });
+            return {
+              op: { verb: 'update' as const, key: keys[i], object: desired, expectedRevision: Number(current.metadata.resourceVersion) },
+              current,
+              manifest: i,
+            };
+          }),
+        );
       }
       const actionOf = (p: (typeof plans)[number]): ApplyAction => (p.unchanged ? 'UNCHANGED' : p.op!.verb === 'create' ? 'CREATED' : 'CONFIGURED');
-      if (options.dryRun) return plans.map((p) => ({ action: actionOf(p), object: p.unchanged ?? (p.op!.verb === 'create' ? dryRunCreated(p.op!.object) : p.op!.object) }));
+      if (options.dryRun)
+        return plans.map((p) => ({ action: actionOf(p), object: p.unchanged ?? (p.op!.verb === 'create' ? dryRunCreated(p.op!.object) : p.op!.object) }));
       const writes = plans.filter((p) => p.op);
       // Allocated values (a Service's clusterIP): chosen now, their records in the same unit.
       const unit: WriteOp[] = [];
@@ -669,8 +788,14 @@ export class Registry {
         if (allocator) {
           const id = (r: AllocationRecord) => `${r.key.kind}/${r.key.name}`;
           const given = new Set(allocator.records(p.op!.object).map(id));
-          await atManifest(p.manifest, () => allocator.assign(p.op!.object, p.current, allocationsLost, async (kind) =>
-            new Set((await this.store.list({ kind })).items.map((o) => o.metadata.name ?? ''))));
+          await atManifest(p.manifest, () =>
+            allocator.assign(
+              p.op!.object,
+              p.current,
+              allocationsLost,
+              async (kind) => new Set((await this.store.list({ kind })).items.map((o) => o.metadata.name ?? '')),
+            ),
+          );
           const had = p.current ? allocator.records(p.current) : [];
           const holds = allocator.records(p.op!.object);
           at.push(unit.length);
@@ -688,11 +813,14 @@ export class Registry {
       const result = await this.store.writeAll(unit);
       if (!result.ok && records.has(result.index) && result.result.reason === 'exists') {
         const { manifest, record, given } = records.get(result.index)!;
-        if (given) throw atManifestError(manifest, read[manifest].strategy.allocator!.alreadyAllocated(writes.find((p) => p.manifest === manifest)!.op!.object, record));
+        if (given)
+          throw atManifestError(manifest, read[manifest].strategy.allocator!.alreadyAllocated(writes.find((p) => p.manifest === manifest)!.op!.object, record));
         allocationsLost.add(`${record.key.kind}/${record.key.name}`);
       }
       if (result.ok) {
-        const written = new Map(writes.map((p, j) => [p.manifest, { object: result.objects[at[j]], type: p.op!.verb === 'create' ? 'ADDED' as const : 'MODIFIED' as const }]));
+        const written = new Map(
+          writes.map((p, j) => [p.manifest, { object: result.objects[at[j]], type: p.op!.verb === 'create' ? ('ADDED' as const) : ('MODIFIED' as const) }]),
+        );
         const out: ApplyOutcome[] = [];
         for (const p of plans) {
           const w = written.get(p.manifest);
@@ -703,7 +831,10 @@ export class Registry {
       if (attempt >= MAX_UPDATE_ATTEMPTS) {
         const failed = writes[Math.max(0, at.filter((u) => u <= result.index).length - 1)];
         const { info, applied } = { info: read[failed.manifest].strategy.info, applied: read[failed.manifest].applied };
-        throw atManifestError(failed.manifest, conflict(info.resource, applied.metadata.name!, 'the object has been modified; please apply your changes to the latest version and try again'));
+        throw atManifestError(
+          failed.manifest,
+          conflict(info.resource, applied.metadata.name!, 'the object has been modified; please apply your changes to the latest version and try again'),
+        );
       }
     }
   }
@@ -732,7 +863,13 @@ function atManifestError(i: number, err: unknown): unknown {
 function atManifest<T>(i: number, run: () => T): T {
   try {
     const out = run();
-    return (out instanceof Promise ? out.catch((err: unknown) => { throw atManifestError(i, err); }) : out) as T;
+    return (
+      out instanceof Promise
+        ? out.catch((err: unknown) => {
+            throw atManifestError(i, err);
+          })
+        : out
+    ) as T;
   } catch (err) {
     throw atManifestError(i, err);
   }
@@ -744,6 +881,8 @@ function applyPatch(current: KubeObject, patch: unknown, type: PatchType): KubeO
     return jsonpatch.applyPatch(clone(current), clone(patch) as Operation[], true, false).newDocument;
   } catch (err) {
     const e = err as { message?: string; name?: string; index?: number };
-    throw badInput(`the JSON patch could not be applied: ${(e.message ?? '').split('\n')[0]}`, [{ field: `patch[${e.index ?? 0}]`, message: e.name ?? 'Invalid value' }]);
+    throw badInput(`the JSON patch could not be applied: ${(e.message ?? '').split('\n')[0]}`, [
+      { field: `patch[${e.index ?? 0}]`, message: e.name ?? 'Invalid value' },
+    ]);
   }
 }

@@ -86,7 +86,12 @@ class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
   private events: AsyncIterator<WatchEvent> | undefined;
   private timer: Timer | undefined;
 
-  constructor(private readonly registry: Registry, private readonly kind: string, private readonly query: WatchQuery, private readonly plan: KindWatchPlan) {
+  constructor(
+    private readonly registry: Registry,
+    private readonly kind: string,
+    private readonly query: WatchQuery,
+    private readonly plan: KindWatchPlan,
+  ) {
     this.revision = plan.from;
     this.listed = !plan.listFirst;
   }
@@ -115,7 +120,11 @@ class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
   private async initial(): Promise<IteratorResult<ApiWatchEvent>> {
     while (this.pos >= this.items.length && !this.listed) {
       const page = await this.registry.list(this.kind, {
-        namespace: this.plan.namespace, labelSelector: this.query.labelSelector, fieldSelector: this.query.fieldSelector, limit: 500, continue: this.continueToken,
+        namespace: this.plan.namespace,
+        labelSelector: this.query.labelSelector,
+        fieldSelector: this.query.fieldSelector,
+        limit: 500,
+        continue: this.continueToken,
       });
       if (this.done) return DONE;
       this.items = page.items;
@@ -137,7 +146,12 @@ class KindWatch implements AsyncIterableIterator<ApiWatchEvent> {
   }
 
   private startWatch(): void {
-    const watch = this.registry.store.watch({ kind: this.plan.storeKind, namespace: this.plan.namespace, fromRevision: this.revision, matches: this.plan.matches });
+    const watch = this.registry.store.watch({
+      kind: this.plan.storeKind,
+      namespace: this.plan.namespace,
+      fromRevision: this.revision,
+      matches: this.plan.matches,
+    });
     this.watch = watch;
     this.events = watch[Symbol.asyncIterator]();
     // A bookmark goes through the watch's own queue, behind every event it vouches for.

@@ -38,7 +38,10 @@ export class DeploymentController implements Reconciler<string> {
   private readonly recorder: EventRecorder;
   private readonly progress: ProgressClock;
 
-  constructor(private readonly ctx: ControllerContext, workers = DEFAULT_WORKERS) {
+  constructor(
+    private readonly ctx: ControllerContext,
+    workers = DEFAULT_WORKERS,
+  ) {
     this.deployments = ctx.informers.informerFor('Deployment');
     this.replicaSets = ctx.informers.informerFor('ReplicaSet');
     this.pods = ctx.informers.informerFor('Pod');
@@ -52,7 +55,10 @@ export class DeploymentController implements Reconciler<string> {
     this.deployments.addEventHandler({
       onAdd: (d) => this.enqueue(d),
       onUpdate: (_old, d) => this.enqueue(d),
-      onDelete: (d) => { this.progress.forget(d.metadata.uid); this.enqueue(d); },
+      onDelete: (d) => {
+        this.progress.forget(d.metadata.uid);
+        this.enqueue(d);
+      },
     });
     this.replicaSets.addEventHandler({
       onAdd: (rs) => this.replicaSetChanged(undefined, rs),
@@ -60,7 +66,9 @@ export class DeploymentController implements Reconciler<string> {
       onDelete: (rs) => this.enqueueOwner(rs),
     });
     this.pods.addEventHandler({
-      onUpdate: (old, pod) => { if (old.status?.phase !== pod.status?.phase) this.podChanged(pod); },
+      onUpdate: (old, pod) => {
+        if (old.status?.phase !== pod.status?.phase) this.podChanged(pod);
+      },
       onDelete: (pod) => this.podChanged(pod),
     });
   }
@@ -138,12 +146,19 @@ export class DeploymentController implements Reconciler<string> {
     if (!sel || isEverything(sel)) {
       this.recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
       if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
-        await this.ctx.client.resource('Deployment').updateStatus(namespace!, name, { ...d.status, observedGeneration: d.metadata.generation }, d.metadata.resourceVersion);
+        await this.ctx.client
+          .resource('Deployment')
+          .updateStatus(namespace!, name, { ...d.status, observedGeneration: d.metadata.generation }, d.metadata.resourceVersion);
       }
       return;
     }
     const rsList = await this.claimReplicaSets(d, sel);
-    const s = new DeploymentSync({ client: this.ctx.client, clock: this.ctx.clock, recorder: this.recorder, progress: this.progress }, d, rsList, this.podMap(d, sel, rsList));
+    const s = new DeploymentSync(
+      { client: this.ctx.client, clock: this.ctx.clock, recorder: this.recorder, progress: this.progress },
+      d,
+      rsList,
+      this.podMap(d, sel, rsList),
+    );
 
     if (d.metadata.deletionTimestamp) {
       await s.syncStatusOnly();
@@ -186,13 +201,21 @@ export class DeploymentController implements Reconciler<string> {
       try {
         if (ref) {
           if (ref.uid !== d.metadata.uid) continue;
-          if (matches) { claimed.push(rs); continue; }
+          if (matches) {
+            claimed.push(rs);
+            continue;
+          }
           if (d.metadata.deletionTimestamp) continue;
           const refs = (rs.metadata.ownerReferences ?? []).filter((r) => r.uid !== d.metadata.uid);
           await client.patch(rs.metadata.namespace!, rs.metadata.name, { metadata: { ownerReferences: refs, resourceVersion: rs.metadata.resourceVersion } });
         } else if (matches && !d.metadata.deletionTimestamp && !rs.metadata.deletionTimestamp && (await canAdopt())) {
-          const refs = [...(rs.metadata.ownerReferences ?? []), { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }];
-          claimed.push(await client.patch(rs.metadata.namespace!, rs.metadata.name, { metadata: { ownerReferences: refs, resourceVersion: rs.metadata.resourceVersion } }));
+          const refs = [
+            ...(rs.metadata.ownerReferences ?? []),
+            { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true },
+          ];
+          claimed.push(
+            await client.patch(rs.metadata.namespace!, rs.metadata.name, { metadata: { ownerReferences: refs, resourceVersion: rs.metadata.resourceVersion } }),
+          );
         }
       } catch (err) {
         // Gone: nothing to claim. Changed under us (CONFLICT): the sync fails and is retried,

@@ -7,8 +7,13 @@ import { ApiError, ErrorCode } from '../../apimachinery/errors.ts';
 import type { Client } from '../../client/client.ts';
 import { byRevision, maxSurge, setReplicasAnnotations } from './replicas.ts';
 import {
-  ANNOTATIONS_TO_SKIP, MAX_REVISION_HISTORY_CHARS, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION, replicasOf,
-  type Deployment, type ReplicaSet,
+  ANNOTATIONS_TO_SKIP,
+  MAX_REVISION_HISTORY_CHARS,
+  REVISION_ANNOTATION,
+  REVISION_HISTORY_ANNOTATION,
+  replicasOf,
+  type Deployment,
+  type ReplicaSet,
 } from './types.ts';
 
 /** copyDeploymentAnnotationsToReplicaSet */

@@ -42,8 +42,7 @@ export function removeCondition(status: DeploymentStatus, type: ConditionType): 
 }
 
 /** HasProgressDeadline: set and not MaxInt32 ("never"). */
-export const hasProgressDeadline = (d: Deployment): boolean =>
-  d.spec?.progressDeadlineSeconds != null && d.spec.progressDeadlineSeconds !== 2147483647;
+export const hasProgressDeadline = (d: Deployment): boolean => d.spec?.progressDeadlineSeconds != null && d.spec.progressDeadlineSeconds !== 2147483647;
 
 /** calculateStatus */
 export function calculateStatus(clock: Clock, allRSs: (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined, d: Deployment): DeploymentStatus {
@@ -83,7 +82,9 @@ export const statusEqual = (a: DeploymentStatus | undefined, b: DeploymentStatus
 /** DeploymentComplete: every replica updated and available, and this generation observed. */
 export function deploymentComplete(d: Deployment, s: DeploymentStatus): boolean {
   const n = replicasOf(d);
-  return (s.updatedReplicas ?? 0) === n && (s.replicas ?? 0) === n && (s.availableReplicas ?? 0) === n && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) === n && (s.replicas ?? 0) === n && (s.availableReplicas ?? 0) === n && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0)
+  );
 }
 
 /** DeploymentProgressing: more updated, ready or available replicas, or fewer old ones, than last time. */
@@ -91,8 +92,12 @@ export function deploymentProgressing(d: Deployment, s: DeploymentStatus): boole
   const old = d.status ?? {};
   const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
   const newOld = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
-  return (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) || newOld < oldOld
-    || (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) || (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) ||
+    newOld < oldOld ||
+    (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) ||
+    (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0)
+  );
 }
 
 /** When each Deployment's Progressing condition last moved, on the cluster clock. */
@@ -138,7 +143,13 @@ export interface RolloutStatus {
 }
 
 /** syncRolloutStatus's computation (progress.go): the status to write. */
-export function rolloutStatus(clock: Clock, progress: ProgressClock, allRSs: (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined, d: Deployment): RolloutStatus {
+export function rolloutStatus(
+  clock: Clock,
+  progress: ProgressClock,
+  allRSs: (ReplicaSet | undefined)[],
+  newRS: ReplicaSet | undefined,
+  d: Deployment,
+): RolloutStatus {
   const status = calculateStatus(clock, allRSs, newRS, d);
   let progressed = false;
   if (!hasProgressDeadline(d)) removeCondition(status, 'Progressing');
@@ -164,7 +175,14 @@ export function rolloutStatus(clock: Clock, progress: ProgressClock, allRSs: (Re
   const failures = [newRS, ...allRSs].flatMap((rs) => (rs?.status?.conditions ?? []).filter((c) => c.type === 'ReplicaFailure'));
   if (failures.length) {
     const c = failures[0];
-    setCondition(status, { type: 'ReplicaFailure', status: c.status, lastUpdateTime: c.lastTransitionTime, lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message });
+    setCondition(status, {
+      type: 'ReplicaFailure',
+      status: c.status,
+      lastUpdateTime: c.lastTransitionTime,
+      lastTransitionTime: c.lastTransitionTime,
+      reason: c.reason,
+      message: c.message,
+    });
   } else {
     removeCondition(status, 'ReplicaFailure');
   }

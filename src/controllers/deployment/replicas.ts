@@ -2,10 +2,7 @@
 // maxUnavailable resolved against spec.replicas (surge rounds up, unavailable down, never
 // both 0), the new ReplicaSet's next size, proportional shares when a Deployment is scaled
 // mid-rollout, and the orderings Kubernetes sorts ReplicaSets by.
-import {
-  DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, REVISION_ANNOTATION, replicasOf,
-  type Deployment, type ReplicaSet,
-} from './types.ts';
+import { DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, REVISION_ANNOTATION, replicasOf, type Deployment, type ReplicaSet } from './types.ts';
 
 export const isRollingUpdate = (d: Deployment): boolean => (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
 
@@ -42,7 +39,7 @@ export function maxUnavailable(d: Deployment): number {
 // ---- counts over replica sets (nil-safe, as Kubernetes' helpers) ----
 
 type MaybeRS = ReplicaSet | undefined | null;
-const sum = (rss: MaybeRS[], f: (rs: ReplicaSet) => number | undefined) => rss.reduce((n, rs) => n + (rs ? f(rs) ?? 0 : 0), 0);
+const sum = (rss: MaybeRS[], f: (rs: ReplicaSet) => number | undefined) => rss.reduce((n, rs) => n + (rs ? (f(rs) ?? 0) : 0), 0);
 /** Σ spec.replicas */
 export const specReplicas = (rss: MaybeRS[]) => sum(rss, (rs) => rs.spec?.replicas ?? 0);
 /** Σ status.replicas */
@@ -76,8 +73,14 @@ export const maxReplicasAnnotation = (rs: ReplicaSet) => intAnnotation(rs, MAX_R
 export function setReplicasAnnotations(rs: ReplicaSet, desired: number, max: number): boolean {
   const a = (rs.metadata.annotations ??= {});
   let changed = false;
-  if (a[DESIRED_REPLICAS_ANNOTATION] !== String(desired)) { a[DESIRED_REPLICAS_ANNOTATION] = String(desired); changed = true; }
-  if (a[MAX_REPLICAS_ANNOTATION] !== String(max)) { a[MAX_REPLICAS_ANNOTATION] = String(max); changed = true; }
+  if (a[DESIRED_REPLICAS_ANNOTATION] !== String(desired)) {
+    a[DESIRED_REPLICAS_ANNOTATION] = String(desired);
+    changed = true;
+  }
+  if (a[MAX_REPLICAS_ANNOTATION] !== String(max)) {
+    a[MAX_REPLICAS_ANNOTATION] = String(max);
+    changed = true;
+  }
   return changed;
 }
 

@@ -13,5 +13,9 @@ export async function syncRolloutStatus(s: DeploymentSync, allRSs: (ReplicaSet |
     return;
   }
   await s.writeStatus(status);
-  if (progressed) progress.noted(s.d, status.conditions?.find((c) => c.type === 'Progressing'));
+  if (progressed)
+    progress.noted(
+      s.d,
+      status.conditions?.find((c) => c.type === 'Progressing'),
+    );
 }

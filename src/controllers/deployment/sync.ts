@@ -11,17 +11,34 @@ import type { Result } from '../../client/controller.ts';
 import type { EventRecorder } from '../../client/event-recorder.ts';
 import { computeHash, equalIgnoreHash } from './hash.ts';
 import { cleanupHistory, setNewReplicaSetAnnotations } from './history.ts';
+import { calculateStatus, getCondition, hasProgressDeadline, newCondition, setCondition, statusEqual, type ProgressClock } from './progress.ts';
 import {
-  calculateStatus, getCondition, hasProgressDeadline, newCondition, setCondition, statusEqual, type ProgressClock,
-} from './progress.ts';
-import {
-  byCreation, bySizeNewer, bySizeOlder, desiredReplicasAnnotation, filterActive, findActiveOrLatest, getProportion,
-  isRollingUpdate, isSaturated, maxRevision, maxSurge, newRSNewReplicas, replicasAnnotationsNeedUpdate,
-  setReplicasAnnotations, specReplicas,
+  byCreation,
+  bySizeNewer,
+  bySizeOlder,
+  desiredReplicasAnnotation,
+  filterActive,
+  findActiveOrLatest,
+  getProportion,
+  isRollingUpdate,
+  isSaturated,
+  maxRevision,
+  maxSurge,
+  newRSNewReplicas,
+  replicasAnnotationsNeedUpdate,
+  setReplicasAnnotations,
+  specReplicas,
 } from './replicas.ts';
 import {
-  POD_TEMPLATE_HASH, REVISION_ANNOTATION, Reason, controllerOf, replicasOf,
-  type Deployment, type DeploymentStatus, type Pod, type ReplicaSet,
+  POD_TEMPLATE_HASH,
+  REVISION_ANNOTATION,
+  Reason,
+  controllerOf,
+  replicasOf,
+  type Deployment,
+  type DeploymentStatus,
+  type Pod,
+  type ReplicaSet,
 } from './types.ts';
 
 export interface SyncEnvironment {
@@ -50,7 +67,12 @@ export class DeploymentSync {
   /** Set when a step wants the Deployment looked at again (a progress check). */
   result: Result | undefined;
 
-  constructor(readonly env: SyncEnvironment, d: Deployment, public rsList: ReplicaSet[], readonly podMap: Map<string, Pod[]>) {
+  constructor(
+    readonly env: SyncEnvironment,
+    d: Deployment,
+    public rsList: ReplicaSet[],
+    readonly podMap: Map<string, Pod[]>,
+  ) {
     this.stored = d;
     this.d = structuredClone(d);
   }
@@ -144,7 +166,9 @@ export class DeploymentSync {
       metadata: {
         name: `${d.metadata.name}-${hash}`,
         namespace: d.metadata.namespace,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true },
+        ],
         labels: template.metadata.labels,
       },
       spec: { replicas: 0, minReadySeconds: d.spec?.minReadySeconds, selector, template },
@@ -191,7 +215,10 @@ export class DeploymentSync {
     let needsUpdate = this.setDeploymentRevision(newRevision);
     if (!alreadyExisted && hasProgressDeadline(d)) {
       d.status ??= {};
-      setCondition(d.status, newCondition(this.env.clock, 'Progressing', 'True', Reason.NewReplicaSetCreated, `Created new replica set "${created.metadata.name}"`));
+      setCondition(
+        d.status,
+        newCondition(this.env.clock, 'Progressing', 'True', Reason.NewReplicaSetCreated, `Created new replica set "${created.metadata.name}"`),
+      );
       needsUpdate = true;
     }
     if (needsUpdate) await this.writeDeployment();
@@ -249,8 +276,13 @@ export class DeploymentSync {
     const allowedSize = replicasOf(d) > 0 ? replicasOf(d) + maxSurge(d) : 0;
     const toAdd = allowedSize - specReplicas(allRSs);
     let operation = '';
-    if (toAdd > 0) { allRSs.sort(bySizeNewer); operation = 'up'; }
-    else if (toAdd < 0) { allRSs.sort(bySizeOlder); operation = 'down'; }
+    if (toAdd > 0) {
+      allRSs.sort(bySizeNewer);
+      operation = 'up';
+    } else if (toAdd < 0) {
+      allRSs.sort(bySizeOlder);
+      operation = 'down';
+    }
     let added = 0;
     const sizes = new Map<string, number>();
     for (const rs of allRSs) {

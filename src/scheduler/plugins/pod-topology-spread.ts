@@ -7,7 +7,18 @@
 // ReplicationController's selectors; kubeql by default by the same controller owner (a
 // ReplicaSet's pods), or by a selector the caller supplies.
 import type { Pod, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
-import { MAX_NODE_SCORE, SUCCESS, skip, unresolvable, unschedulable, type CycleState, type FilterPlugin, type NodeInfo, type ScorePlugin, type Snapshot } from '../framework.ts';
+import {
+  MAX_NODE_SCORE,
+  SUCCESS,
+  skip,
+  unresolvable,
+  unschedulable,
+  type CycleState,
+  type FilterPlugin,
+  type NodeInfo,
+  type ScorePlugin,
+  type Snapshot,
+} from '../framework.ts';
 import { podInfo } from '../pod-info.ts';
 import { labelsOf, matchesLabels, podSelector, requiredNodeAffinityMatches, terminating } from './helpers.ts';
 
@@ -119,7 +130,9 @@ function ownerDomainTotals(nodes: readonly NodeInfo[], c: Constraint & { ownerUI
     byKey.set(key, t);
   }
   const { seen, domain, count, totals } = t;
-  const add = (v: string | undefined, n: number) => { if (v !== undefined && n !== 0) totals.set(v, (totals.get(v) ?? 0) + n); };
+  const add = (v: string | undefined, n: number) => {
+    if (v !== undefined && n !== 0) totals.set(v, (totals.get(v) ?? 0) + n);
+  };
   for (let i = nodes.length; i < seen.length; i++) add(domain[i], -count[i]!); // the list got shorter
   seen.length = domain.length = count.length = Math.min(seen.length, nodes.length);
   for (let i = 0; i < nodes.length; i++) {
@@ -144,7 +157,12 @@ function nodeCounts(pod: Pod, node: NodeInfo, c: Constraint): boolean {
     const tol = pod.spec?.tolerations ?? [];
     for (const t of node.node.spec?.taints ?? []) {
       if (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') continue;
-      if (!tol.some((x) => (!x.effect || x.effect === t.effect) && (!x.key || x.key === t.key) && (x.operator === 'Exists' || (x.value ?? '') === (t.value ?? '')))) return false;
+      if (
+        !tol.some(
+          (x) => (!x.effect || x.effect === t.effect) && (!x.key || x.key === t.key) && (x.operator === 'Exists' || (x.value ?? '') === (t.value ?? '')),
+        )
+      )
+        return false;
     }
   }
   return true;

@@ -4,7 +4,16 @@ import type { CycleState, FilterPlugin, NodeInfo, ScorePlugin, Snapshot, Status 
 import { nodeInfo } from '../../../src/scheduler/node-info.ts';
 import { snapshotOf } from '../../../src/scheduler/snapshot.ts';
 
-type NodeOpts = { labels?: Record<string, string>; taints?: NonNullable<Node['spec']>['taints']; unschedulable?: boolean; cpu?: string; memory?: string; pods?: string; extra?: Record<string, string>; images?: { names: string[]; sizeBytes: number }[] };
+type NodeOpts = {
+  labels?: Record<string, string>;
+  taints?: NonNullable<Node['spec']>['taints'];
+  unschedulable?: boolean;
+  cpu?: string;
+  memory?: string;
+  pods?: string;
+  extra?: Record<string, string>;
+  images?: { names: string[]; sizeBytes: number }[];
+};
 
 export function mkNode(name: string, o: NodeOpts = {}): Node {
   return {
@@ -22,7 +31,9 @@ export function mkPod(name: string, spec: Partial<NonNullable<Pod['spec']>> = {}
   };
 }
 
-export const req = (requests: Record<string, string>, image = 'nginx'): NonNullable<Pod['spec']>['containers'] => [{ name: 'c', image, resources: { requests } }];
+export const req = (requests: Record<string, string>, image = 'nginx'): NonNullable<Pod['spec']>['containers'] => [
+  { name: 'c', image, resources: { requests } },
+];
 
 export function cluster(nodes: Node[], pods: Record<string, Pod[]> = {}): Snapshot {
   return snapshotOf(nodes.map((n) => nodeInfo(n, pods[n.metadata!.name!] ?? [])));

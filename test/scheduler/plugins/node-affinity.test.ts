@@ -14,18 +14,46 @@ const cases: { name: string; spec: Parameters<typeof mkPod>[1]; want: string }[]
   { name: 'nodeSelector key missing', spec: { nodeSelector: { gpu: 'true' } }, want: NO },
   { name: 'In', spec: { affinity: required({ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a', 'b'] }] }) }, want: 'ok' },
   { name: 'NotIn', spec: { affinity: required({ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }) }, want: NO },
-  { name: 'NotIn on a missing key matches', spec: { affinity: required({ matchExpressions: [{ key: 'gpu', operator: 'NotIn', values: ['x'] }] }) }, want: 'ok' },
+  {
+    name: 'NotIn on a missing key matches',
+    spec: { affinity: required({ matchExpressions: [{ key: 'gpu', operator: 'NotIn', values: ['x'] }] }) },
+    want: 'ok',
+  },
   { name: 'Exists', spec: { affinity: required({ matchExpressions: [{ key: 'disk', operator: 'Exists' }] }) }, want: 'ok' },
   { name: 'DoesNotExist', spec: { affinity: required({ matchExpressions: [{ key: 'disk', operator: 'DoesNotExist' }] }) }, want: NO },
   { name: 'Gt', spec: { affinity: required({ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['4'] }] }) }, want: 'ok' },
   { name: 'Lt', spec: { affinity: required({ matchExpressions: [{ key: 'cores', operator: 'Lt', values: ['4'] }] }) }, want: NO },
   { name: 'Gt on a non-integer value', spec: { affinity: required({ matchExpressions: [{ key: 'zone', operator: 'Gt', values: ['1'] }] }) }, want: NO },
-  { name: 'terms are ORed', spec: { affinity: required({ matchExpressions: [{ key: 'zone', operator: 'In', values: ['z'] }] }, { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] }) }, want: 'ok' },
-  { name: 'expressions in a term are ANDed', spec: { affinity: required({ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }, { key: 'disk', operator: 'In', values: ['hdd'] }] }) }, want: NO },
+  {
+    name: 'terms are ORed',
+    spec: {
+      affinity: required(
+        { matchExpressions: [{ key: 'zone', operator: 'In', values: ['z'] }] },
+        { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] },
+      ),
+    },
+    want: 'ok',
+  },
+  {
+    name: 'expressions in a term are ANDed',
+    spec: {
+      affinity: required({
+        matchExpressions: [
+          { key: 'zone', operator: 'In', values: ['a'] },
+          { key: 'disk', operator: 'In', values: ['hdd'] },
+        ],
+      }),
+    },
+    want: NO,
+  },
   { name: 'an empty term matches nothing', spec: { affinity: required({}) }, want: NO },
   { name: 'matchFields metadata.name', spec: { affinity: required({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n'] }] }) }, want: 'ok' },
   { name: 'matchFields another name', spec: { affinity: required({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['m'] }] }) }, want: NO },
-  { name: 'nodeSelector and affinity must both match', spec: { nodeSelector: { zone: 'b' }, affinity: required({ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }) }, want: NO },
+  {
+    name: 'nodeSelector and affinity must both match',
+    spec: { nodeSelector: { zone: 'b' }, affinity: required({ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }) },
+    want: NO,
+  },
 ];
 for (const c of cases) {
   test(`NodeAffinity filter: ${c.name}`, () => {

@@ -9,11 +9,31 @@ const busy = "Unschedulable: node(s) didn't have free ports for the requested po
 const cases: { name: string; used: P[]; want: P[]; result: string }[] = [
   { name: 'no host ports', used: [{ hostPort: 80, containerPort: 80 }], want: [], result: 'ok' },
   { name: 'same port, same protocol', used: [{ hostPort: 80, containerPort: 80 }], want: [{ hostPort: 80, containerPort: 8080 }], result: busy },
-  { name: 'same port, other protocol', used: [{ hostPort: 80, containerPort: 80 }], want: [{ hostPort: 80, containerPort: 80, protocol: 'UDP' }], result: 'ok' },
+  {
+    name: 'same port, other protocol',
+    used: [{ hostPort: 80, containerPort: 80 }],
+    want: [{ hostPort: 80, containerPort: 80, protocol: 'UDP' }],
+    result: 'ok',
+  },
   { name: 'other port', used: [{ hostPort: 80, containerPort: 80 }], want: [{ hostPort: 81, containerPort: 80 }], result: 'ok' },
-  { name: 'different host IPs do not conflict', used: [{ hostPort: 80, containerPort: 80, hostIP: '10.0.0.1' }], want: [{ hostPort: 80, containerPort: 80, hostIP: '10.0.0.2' }], result: 'ok' },
-  { name: 'wildcard wanted conflicts with any IP', used: [{ hostPort: 80, containerPort: 80, hostIP: '10.0.0.1' }], want: [{ hostPort: 80, containerPort: 80 }], result: busy },
-  { name: 'a specific IP conflicts with a used wildcard', used: [{ hostPort: 80, containerPort: 80 }], want: [{ hostPort: 80, containerPort: 80, hostIP: '10.0.0.2' }], result: busy },
+  {
+    name: 'different host IPs do not conflict',
+    used: [{ hostPort: 80, containerPort: 80, hostIP: '10.0.0.1' }],
+    want: [{ hostPort: 80, containerPort: 80, hostIP: '10.0.0.2' }],
+    result: 'ok',
+  },
+  {
+    name: 'wildcard wanted conflicts with any IP',
+    used: [{ hostPort: 80, containerPort: 80, hostIP: '10.0.0.1' }],
+    want: [{ hostPort: 80, containerPort: 80 }],
+    result: busy,
+  },
+  {
+    name: 'a specific IP conflicts with a used wildcard',
+    used: [{ hostPort: 80, containerPort: 80 }],
+    want: [{ hostPort: 80, containerPort: 80, hostIP: '10.0.0.2' }],
+    result: busy,
+  },
 ];
 for (const c of cases) {
   test(`NodePorts filter: ${c.name}`, () => {
