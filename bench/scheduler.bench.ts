@@ -133,12 +133,10 @@ try {
   const createPods = async (namespace: string, createdAt?: Map<string, number>) => {
     const names = Array.from({ length: PODS }, (_, i) => `p-${i}`);
     await pool(names, 32, async (name) => {
-      await client
-        .resource('Pod')
-        .create({
-          metadata: { name, namespace },
-          spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
-        });
+      await client.resource('Pod').create({
+        metadata: { name, namespace },
+        spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+      });
       createdAt?.set(name, performance.now());
     });
   };

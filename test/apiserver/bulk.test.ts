@@ -37,16 +37,14 @@ test('every item is written and seen by a watch; namespaces, order and per-item 
       complete: () => undefined,
     },
   );
-  const results = await admin
-    .resource('Pod')
-    .updateStatuses(
-      made.map((p, i) => ({
-        namespace: p.metadata.namespace,
-        name: p.metadata.name,
-        status: { phase: 'Running', podIP: `10.244.0.${i + 2}` },
-        resourceVersion: p.metadata.resourceVersion,
-      })),
-    );
+  const results = await admin.resource('Pod').updateStatuses(
+    made.map((p, i) => ({
+      namespace: p.metadata.namespace,
+      name: p.metadata.name,
+      status: { phase: 'Running', podIP: `10.244.0.${i + 2}` },
+      resourceVersion: p.metadata.resourceVersion,
+    })),
+  );
   assert.deepEqual(
     results.map((r) => (r instanceof ApiError ? r.code : `${r.metadata.namespace}/${r.metadata.name}:${r.status?.podIP}`)),
     ['team-a/p0:10.244.0.2', 'team-b/p1:10.244.0.3', 'team-a/p2:10.244.0.4'],
@@ -69,15 +67,13 @@ test('a cluster-scoped kind and another namespaced kind go through the same bulk
     nodes.map((n) => (n instanceof ApiError ? n.code : n.status?.conditions?.[0].status)),
     ['True', 'False'],
   );
-  await admin
-    .resource('Deployment')
-    .create({
-      metadata: { name: 'd', namespace: 'team-b' },
-      spec: {
-        selector: { matchLabels: { app: 'd' } },
-        template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
-      },
-    });
+  await admin.resource('Deployment').create({
+    metadata: { name: 'd', namespace: 'team-b' },
+    spec: {
+      selector: { matchLabels: { app: 'd' } },
+      template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    },
+  });
   const [d] = await admin.resource('Deployment').updateStatuses([{ namespace: 'team-b', name: 'd', status: { replicas: 0, observedGeneration: 1 } }]);
   assert.ok(!(d instanceof ApiError));
   assert.equal(d.status?.observedGeneration, 1);
@@ -113,13 +109,11 @@ test('RBAC per item: a caller allowed pods/status in one namespace writes there 
   await admin
     .resource('Role')
     .create({ metadata: { name: 'status-writer', namespace: 'team-a' }, rules: [{ apiGroups: [''], resources: ['pods/status'], verbs: ['update'] }] });
-  await admin
-    .resource('RoleBinding')
-    .create({
-      metadata: { name: 'status-writer', namespace: 'team-a' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'status-writer' },
-      subjects: [{ kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' }],
-    });
+  await admin.resource('RoleBinding').create({
+    metadata: { name: 'status-writer', namespace: 'team-a' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'status-writer' },
+    subjects: [{ kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' }],
+  });
   await pod('team-a', 'mine');
   await pod('team-b', 'theirs');
   const jane = new Client({ server: t.url, token: await t.token('jane') });
@@ -146,13 +140,11 @@ test("more than 500 items, or more than the caller's rate limit allows: a typed 
     .resource('Role')
     .create({ metadata: { name: 'status-writer', namespace: 'team-a' }, rules: [{ apiGroups: [''], resources: ['pods/status'], verbs: ['update'] }] })
     .catch(() => undefined);
-  await admin
-    .resource('RoleBinding')
-    .create({
-      metadata: { name: 'bulk-bob', namespace: 'team-a' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'status-writer' },
-      subjects: [{ kind: 'User', name: 'bob', apiGroup: 'rbac.authorization.k8s.io' }],
-    });
+  await admin.resource('RoleBinding').create({
+    metadata: { name: 'bulk-bob', namespace: 'team-a' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'status-writer' },
+    subjects: [{ kind: 'User', name: 'bob', apiGroup: 'rbac.authorization.k8s.io' }],
+  });
   // bob's bucket holds 40: one request of 100 items is 100 requests' worth
   const raw = await t.gql(
     'mutation($items: [StatusUpdate!]!) { updatePodStatuses(items: $items) { metadata { name } } }',
@@ -179,13 +171,11 @@ test('createPods: generateName gives each its own name; a failed item (exists, i
   await admin
     .resource('Role')
     .create({ metadata: { name: 'pod-creator', namespace: 'team-a' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] });
-  await admin
-    .resource('RoleBinding')
-    .create({
-      metadata: { name: 'pod-creator', namespace: 'team-a' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-creator' },
-      subjects: [{ kind: 'User', name: 'carol', apiGroup: 'rbac.authorization.k8s.io' }],
-    });
+  await admin.resource('RoleBinding').create({
+    metadata: { name: 'pod-creator', namespace: 'team-a' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-creator' },
+    subjects: [{ kind: 'User', name: 'carol', apiGroup: 'rbac.authorization.k8s.io' }],
+  });
   const carol = new Client({ server: t.url, token: await t.token('carol') });
   try {
     const results = await carol.resource('Pod').createMany([
@@ -214,17 +204,15 @@ test('create<Kinds> serves every kind: Namespaces (cluster-scoped) and Events; m
     ['bulk-x', 'bulk-y'],
   );
   const involved = { kind: 'Pod', namespace: 'bulk-x', name: 'p', apiVersion: 'v1' };
-  const events = await admin
-    .resource('Event')
-    .createMany(
-      [1, 2].map((i) => ({
-        metadata: { name: `p.${i}`, namespace: 'bulk-x' },
-        involvedObject: involved,
-        reason: 'Tested',
-        message: `event ${i}`,
-        type: 'Normal',
-      })) as never,
-    );
+  const events = await admin.resource('Event').createMany(
+    [1, 2].map((i) => ({
+      metadata: { name: `p.${i}`, namespace: 'bulk-x' },
+      involvedObject: involved,
+      reason: 'Tested',
+      message: `event ${i}`,
+      type: 'Normal',
+    })) as never,
+  );
   assert.ok(
     events.every((e) => !(e instanceof ApiError)),
     JSON.stringify(events),

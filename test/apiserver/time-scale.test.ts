@@ -14,12 +14,10 @@ type Event = { data?: { watchPods: { type: string; object: { metadata: { name: s
 
 test("a watch's BOOKMARK comes after a minute of cluster time, not of wall-clock time", async () => {
   const rv = (await t.ok<{ pods: { metadata: { resourceVersion: string } } }>('{ pods { metadata { resourceVersion } } }')).pods.metadata.resourceVersion;
-  const it = t
-    .ws()
-    .iterate({
-      query: 'subscription($rv: String) { watchPods(resourceVersion: $rv, allowBookmarks: true) { type object { metadata { name resourceVersion } } } }',
-      variables: { rv },
-    }) as AsyncIterator<Event>;
+  const it = t.ws().iterate({
+    query: 'subscription($rv: String) { watchPods(resourceVersion: $rv, allowBookmarks: true) { type object { metadata { name resourceVersion } } } }',
+    variables: { rv },
+  }) as AsyncIterator<Event>;
   // The subscription is live once a write reaches it.
   await t.ok('mutation { createPod(pod: { metadata: { name: "first" }, spec: { containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }');
   assert.deepEqual(

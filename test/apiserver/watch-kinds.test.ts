@@ -107,13 +107,11 @@ test('a user who may watch pods but not roles never receives a role from a resum
   await apply({ ...manifests(100).Role, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] });
   await apply(manifests(100).ServiceAccount);
   const last = (await apply(manifests(101).Pod)).apply.metadata.resourceVersion;
-  const it = t
-    .ws(await t.token('pod-watcher'))
-    .iterate({
-      query:
-        'subscription($rv: String) { watchPods(namespace: "default", resourceVersion: $rv) { type object { __typename kind metadata { name resourceVersion } } } }',
-      variables: { rv },
-    }) as AsyncIterator<Result>;
+  const it = t.ws(await t.token('pod-watcher')).iterate({
+    query:
+      'subscription($rv: String) { watchPods(namespace: "default", resourceVersion: $rv) { type object { __typename kind metadata { name resourceVersion } } } }',
+    variables: { rv },
+  }) as AsyncIterator<Result>;
   const [first] = await nextResults(it, 1);
   await it.return!();
   assert.equal(first.errors, undefined, JSON.stringify(first.errors));
@@ -128,12 +126,10 @@ test('relations in watch events are read afresh for every event', async () => {
   await t.ok(
     'mutation { createPod(pod: { metadata: { name: "rel-pod", namespace: "default" }, spec: { nodeName: "rel-node", containers: [{ name: "c", image: "nginx" }] } }) { metadata { name } } }',
   );
-  const it = t
-    .ws()
-    .iterate({
-      query:
-        'subscription { watchPods(namespace: "default", fieldSelector: "metadata.name=rel-pod") { type object { metadata { name labels } node { metadata { labels } } } } }',
-    }) as AsyncIterator<{
+  const it = t.ws().iterate({
+    query:
+      'subscription { watchPods(namespace: "default", fieldSelector: "metadata.name=rel-pod") { type object { metadata { name labels } node { metadata { labels } } } } }',
+  }) as AsyncIterator<{
     data?: {
       watchPods: { type: string; object: { metadata: { labels?: Record<string, string> }; node: { metadata: { labels: Record<string, string> } } | null } };
     };
@@ -235,12 +231,10 @@ test('an execution error inside a watch event is masked as on HTTP, never passed
   } as never);
   const selection = 'metadata { name } spec { containers { name } }';
   const http = await t.gql(`{ pod(namespace: "default", name: "misfit") { ${selection} } }`);
-  const it = t
-    .ws()
-    .iterate({
-      query: `subscription($rv: String) { watchPods(namespace: "default", resourceVersion: $rv) { type object { ${selection} } } }`,
-      variables: { rv },
-    }) as AsyncIterator<Result>;
+  const it = t.ws().iterate({
+    query: `subscription($rv: String) { watchPods(namespace: "default", resourceVersion: $rv) { type object { ${selection} } } }`,
+    variables: { rv },
+  }) as AsyncIterator<Result>;
   const [event] = await nextResults(it, 1);
   await it.return!();
   for (const [path, error] of [

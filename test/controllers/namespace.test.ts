@@ -27,13 +27,11 @@ async function fill(ns: string): Promise<number> {
   for (let i = 0; i < 10; i++, n++)
     await a.resource('Role').create({ metadata: { name: `role-${i}`, namespace: ns }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
   for (let i = 0; i < 10; i++, n++) {
-    await a
-      .resource('RoleBinding')
-      .create({
-        metadata: { name: `rb-${i}`, namespace: ns },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `role-${i}` },
-        subjects: [{ kind: 'User', name: `u${i}`, apiGroup: 'rbac.authorization.k8s.io' }],
-      });
+    await a.resource('RoleBinding').create({
+      metadata: { name: `rb-${i}`, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `role-${i}` },
+      subjects: [{ kind: 'User', name: `u${i}`, apiGroup: 'rbac.authorization.k8s.io' }],
+    });
   }
   for (let i = 0; i < 10; i++, n++)
     await a.resource('Lease').create({ metadata: { name: `lease-${i}`, namespace: ns }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } });

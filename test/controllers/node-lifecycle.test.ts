@@ -52,12 +52,10 @@ function crash(name: string) {
 }
 
 async function podOn(name: string, node: string, tolerations?: Toleration[]) {
-  const pod = await c.admin
-    .resource('Pod')
-    .create({
-      metadata: { name, namespace: 'default', labels: { app: 'web' } },
-      spec: { containers: [{ name: 'c', image: 'nginx' }], ...(tolerations ? { tolerations } : {}) },
-    });
+  const pod = await c.admin.resource('Pod').create({
+    metadata: { name, namespace: 'default', labels: { app: 'web' } },
+    spec: { containers: [{ name: 'c', image: 'nginx' }], ...(tolerations ? { tolerations } : {}) },
+  });
   await c.admin.request(BindPodDocument, { namespace: 'default', name, nodeName: node });
   await c.admin.resource('Pod').updateStatus('default', name, { phase: 'Running', podIP: '10.244.0.9', conditions: [{ type: 'Ready', status: 'True' }] });
   return pod;
@@ -100,12 +98,10 @@ describe('DefaultTolerationSeconds admission', () => {
       ],
       'a NoSchedule toleration does not count; the NoExecute one is kept as given',
     );
-    const everything = await c.admin
-      .resource('Pod')
-      .create({
-        metadata: { name: 'everything', namespace: 'default' },
-        spec: { containers: [{ name: 'c', image: 'nginx' }], tolerations: [{ operator: 'Exists' }] },
-      });
+    const everything = await c.admin.resource('Pod').create({
+      metadata: { name: 'everything', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'nginx' }], tolerations: [{ operator: 'Exists' }] },
+    });
     assert.deepEqual(everything.spec?.tolerations, [{ operator: 'Exists' }], 'a toleration of every taint covers both');
     for (const n of ['plain', 'own', 'everything']) await c.admin.resource('Pod').delete('default', n, { gracePeriodSeconds: 0 });
   });

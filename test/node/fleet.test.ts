@@ -140,12 +140,10 @@ test("a Deployment's pods reach Running and Ready with IPs inside their nodes' p
 test('graceful delete: the kubelet stops the containers and finishes the delete', async () => {
   await admin.resource('Namespace').create({ metadata: { name: 'grace' } });
   // the container takes 20 s (0.4 s scaled) to stop on SIGTERM, within the 30 s grace period
-  await admin
-    .resource('Pod')
-    .create({
-      metadata: { name: 'p', namespace: 'grace', annotations: { 'sim.kubeql.io/stop-seconds': '20' } },
-      spec: { containers: [{ name: 'c', image: 'nginx' }] },
-    });
+  await admin.resource('Pod').create({
+    metadata: { name: 'p', namespace: 'grace', annotations: { 'sim.kubeql.io/stop-seconds': '20' } },
+    spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  });
   await eventually(async () => isReady((await admin.resource('Pod').get('grace', 'p')) ?? {}), 60_000, 'pod ready');
   const left = await admin.resource('Pod').delete('grace', 'p');
   assert.ok(left?.metadata.deletionTimestamp, 'deleted gracefully (still there, terminating)');
@@ -164,12 +162,10 @@ test('graceful delete: the kubelet stops the containers and finishes the delete'
 
 test('a readiness gate holds Ready until its condition is set True by its owner', async () => {
   await admin.resource('Namespace').create({ metadata: { name: 'gates' } });
-  await admin
-    .resource('Pod')
-    .create({
-      metadata: { name: 'g', namespace: 'gates' },
-      spec: { readinessGates: [{ conditionType: 'example.com/lb' }], containers: [{ name: 'c', image: 'nginx' }] },
-    });
+  await admin.resource('Pod').create({
+    metadata: { name: 'g', namespace: 'gates' },
+    spec: { readinessGates: [{ conditionType: 'example.com/lb' }], containers: [{ name: 'c', image: 'nginx' }] },
+  });
   const running = await eventually(
     async () => {
       const p = await admin.resource('Pod').get('gates', 'g');
