@@ -1,5 +1,8 @@
 import { badInput } from './errors.ts';
 
+/** A JSON object (not an array, not null): the one check every layer uses before it reads a field. */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** Deeper JSON than any Kubernetes object needs; deeper input is refused before any recursive code sees it. */
 export const MAX_JSON_DEPTH = 64;
 

@@ -3,10 +3,9 @@
 // keys such as "__proto__" must also land as plain data, never on a prototype.
 
 import { deepCopy } from './deep-copy.ts';
+import { isRecord } from './json.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Sets an own, enumerable data property, whatever the key (even "__proto__"). */
 export function defineKey(o: Record<string, unknown>, key: string, value: unknown): void {

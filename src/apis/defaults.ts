@@ -11,9 +11,9 @@
 // JSON where it reads (`containers: false`, `ports: "x"`), never throw on it.
 
 import type { KubeObject } from './kinds.ts';
+import { isRecord as isRec } from '../apimachinery/json.ts';
 
 type Rec = Record<string, unknown>;
-const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const recs = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRec) : []);
 
 /** A Go pointer field left nil: absent or null. */

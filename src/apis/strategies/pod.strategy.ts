@@ -6,8 +6,7 @@ import type { KubeObject } from '../kinds.ts';
 import { readObject } from '../validation/field.ts';
 import { validatePod, validatePodUpdate } from '../validation/pod.ts';
 import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy, keepStoredStatus } from './define.ts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../apimachinery/json.ts';
 
 /** The QoS class Kubernetes assigns a pod from its containers' requests and limits (any shape tolerated). */
 export function qosClass(pod: KubeObject): 'BestEffort' | 'Burstable' | 'Guaranteed' {

@@ -6,6 +6,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { AllocationRecord, Allocator } from '../strategy.ts';
 import { ApiError, ErrorCode, invalid } from '../../apimachinery/errors.ts';
 import type { KubeObject } from '../kinds.ts';
+import { isRecord } from '../../apimachinery/json.ts';
 
 /** The service cluster IP range (kube-apiserver's --service-cluster-ip-range default in kubeadm). */
 export const SERVICE_CIDR = '10.96.0.0/12';
@@ -38,7 +39,6 @@ function inRange(ip: string): boolean {
 }
 
 type Rec = Record<string, unknown>;
-const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const specOf = (obj: KubeObject): Rec => (isRecord(obj.spec) ? obj.spec : {});
 const portsOf = (obj: KubeObject): Rec[] => (Array.isArray(specOf(obj).ports) ? (specOf(obj).ports as unknown[]).filter(isRecord) : []);
 

@@ -5,9 +5,7 @@ import { validateService, validateServiceUpdate } from '../validation/service.ts
 import type { KubeObject } from '../kinds.ts';
 import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy, keepStoredStatus } from './define.ts';
 import { needsNodePorts, serviceAllocator } from './service.allocator.ts';
-
-type Rec = Record<string, unknown>;
-const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../apimachinery/json.ts';
 
 /**
  * PrepareForUpdate: an update that leaves the allocated values out keeps them

@@ -7,6 +7,7 @@
 // fails such a request while decoding it). JSON null counts as absent, as in Go.
 
 import type { Cause } from '../../apimachinery/errors.ts';
+import { isRecord } from '../../apimachinery/json.ts';
 
 export type { Cause };
 export type Rec = Record<string, unknown>;
@@ -111,7 +112,8 @@ const typeError = (errs: Errs, path: string, v: unknown, type: string): undefine
   return undefined;
 };
 
-export const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A JSON object: apimachinery's isRecord, by the name the validators use. */
+export const isRec: (v: unknown) => v is Rec = isRecord;
 export const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 export function readObject(errs: Errs, path: string, v: unknown): Rec | undefined {

@@ -28,8 +28,7 @@ import type { FieldExtensions } from './openapi-types.ts';
 import { kindInfo, type KubeObject } from '../../apis/kinds.ts';
 import type { Cause } from '../../apimachinery/errors.ts';
 import { definitions, kindDefinition } from '../../apis/openapi/index.ts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../apimachinery/json.ts';
 
 /**
  * The causes of the object's non-conformance ([] when it conforms). `fields` limits the

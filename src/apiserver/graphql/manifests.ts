@@ -4,6 +4,7 @@
 // `yes`/`on` are true. The `yaml` package parses; what is kubectl's is here.
 import { parseAllDocuments } from 'yaml';
 import { ApiError, ErrorCode, badInput } from '../../apimachinery/errors.ts';
+import { isRecord } from '../../apimachinery/json.ts';
 
 export interface ManifestDocument {
   manifest: Record<string, unknown>;
@@ -13,8 +14,6 @@ export interface ManifestDocument {
 
 /** At most this many objects from one text (a guard against a List of a million items). */
 export const MAX_MANIFESTS = 500;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const documentError = (document: number, message: string, field = ''): ApiError =>
   new ApiError(ErrorCode.BAD_USER_INPUT, `error parsing document ${document}: ${message}`, [{ field, message }], { document });

@@ -7,6 +7,7 @@
 // `sessionAffinity: ClientIP` keeps a client (its node) on one backend while that backend
 // stays ready and the client was seen within `timeoutSeconds` (default 10800).
 import type { KubeObject } from '../../apis/kinds.ts';
+import { isRecord } from '../../apimachinery/json.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** DefaultClientIPServiceAffinitySeconds. */
@@ -26,7 +27,6 @@ export interface Backend {
 }
 
 type Rec = Record<string, unknown>;
-const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const recs = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const serviceKey = (namespace: string, name: string) => `${namespace}/${name}`;

@@ -19,7 +19,7 @@ import type { KindInfo, KubeObject, ObjectMeta } from '../../apis/kinds.ts';
 import { strategyFor } from '../../apis/strategies/index.ts';
 import { ApiError, ErrorCode, alreadyExists, badInput, conflict, invalid, notFound, type Cause } from '../../apimachinery/errors.ts';
 import { parseFieldSelector, type FieldSelector } from '../../apimachinery/fields.ts';
-import { checkJsonDepth } from '../../apimachinery/json.ts';
+import { checkJsonDepth, isRecord } from '../../apimachinery/json.ts';
 import { applyMergePatch } from '../../apimachinery/merge-patch.ts';
 import { parseLabelSelector, type LabelSelector } from '../../apimachinery/labels.ts';
 import type { ChangeType, ListResult, ObjectKey, Store, WriteOp, WriteRefusal, WriteResult } from '../../store/index.ts';
@@ -94,7 +94,6 @@ const clone = deepCopy;
 /** A client's value in a message: a string as it is, anything else as JSON (String() throws on `{ toString: null }`). */
 const printed = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 const nameOf = (o: KubeObject): string => o.metadata.name ?? o.metadata.generateName ?? '';
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Everything of the object that is not metadata or status: what `generation` counts changes of. */
 function specOf(o: KubeObject): Record<string, unknown> {
