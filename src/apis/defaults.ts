@@ -12,6 +12,7 @@
 
 import type { KubeObject } from './kinds.ts';
 import { isRecord as isRec } from '../apimachinery/json.ts';
+import { VOLUME_SOURCES } from './validation/pod.ts';
 
 type Rec = Record<string, unknown>;
 const recs = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRec) : []);
@@ -43,38 +44,6 @@ const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** The priorities of the two built-in priority classes. */
 const SYSTEM_PRIORITIES: Readonly<Record<string, number>> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 };
-
-const VOLUME_SOURCES = [
-  'emptyDir',
-  'hostPath',
-  'gitRepo',
-  'gcePersistentDisk',
-  'awsElasticBlockStore',
-  'secret',
-  'nfs',
-  'iscsi',
-  'glusterfs',
-  'flocker',
-  'persistentVolumeClaim',
-  'rbd',
-  'cinder',
-  'cephfs',
-  'csi',
-  'downwardAPI',
-  'fc',
-  'flexVolume',
-  'configMap',
-  'azureFile',
-  'vsphereVolume',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'azureDisk',
-  'projected',
-  'scaleIO',
-  'storageos',
-  'ephemeral',
-  'image',
-];
 
 // ---- images ------------------------------------------------------------------------
 

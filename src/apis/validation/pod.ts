@@ -83,7 +83,7 @@ const MAX_INT32 = 2147483647;
 const FILE_MODE_ERROR = 'must be a number between 0 and 0777 (octal), both inclusive';
 
 /** The volume sources of core.VolumeSource, in the order Kubernetes checks them. */
-const VOLUME_SOURCES = [
+export const VOLUME_SOURCES = [
   'emptyDir',
   'hostPath',
   'gitRepo',
@@ -141,7 +141,8 @@ const isExtendedResource = (name: string): boolean =>
 const isOvercommitAllowed = (name: string): boolean => isNativeResource(name) && !isHugePages(name);
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
-const STANDARD_RESOURCES = new Set([
+/** v1helper's standardResources: what a resource name may be without a domain. */
+export const STANDARD_RESOURCES: ReadonlySet<string> = new Set([
   'cpu',
   'memory',
   'ephemeral-storage',

@@ -27,7 +27,7 @@ import {
   type Rec,
 } from './field.ts';
 import { validateObjectMeta } from './meta.ts';
-import { readQuantity } from './pod.ts';
+import { readQuantity, STANDARD_RESOURCES } from './pod.ts';
 import { isQualifiedName, nameIsDNSSubdomain } from './names.ts';
 
 // ---- resource names (pkg/apis/core/helper) ------------------------------------------
@@ -43,28 +43,6 @@ export const isExtendedResource = (n: string): boolean => !isNativeResource(n) &
 /** helper.IsOvercommitAllowed: native and not hugepages. */
 export const isOvercommitAllowed = (n: string): boolean => isNativeResource(n) && !n.startsWith(HUGEPAGES);
 
-const STANDARD_RESOURCES = new Set([
-  'cpu',
-  'memory',
-  'ephemeral-storage',
-  'requests.cpu',
-  'requests.memory',
-  'requests.ephemeral-storage',
-  'limits.cpu',
-  'limits.memory',
-  'limits.ephemeral-storage',
-  'pods',
-  'services',
-  'replicationcontrollers',
-  'resourcequotas',
-  'secrets',
-  'configmaps',
-  'persistentvolumeclaims',
-  'storage',
-  'requests.storage',
-  'services.nodeports',
-  'services.loadbalancers',
-]);
 const STANDARD_QUOTA_RESOURCES = new Set([
   'cpu',
   'memory',
