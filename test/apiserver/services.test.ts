@@ -185,6 +185,15 @@ describe('clusterIP allocation', () => {
 });
 
 describe('node port allocation', () => {
+  /** A port from `from` up that no Service holds: the earlier tests' random allocations may have taken any (41 of 2,768). */
+  const freeNodePort = async (from: number): Promise<number> => {
+    const services = (await t.server.registry.list('Service', {})).items;
+    const held = new Set(services.flatMap((o) => ((o.spec?.ports ?? []) as { nodePort?: number }[]).map((p) => p.nodePort)));
+    let port = from;
+    while (held.has(port)) port++;
+    return port;
+  };
+
   test('NodePort and LoadBalancer services get unique node ports from 30000-32767', async () => {
     const two = {
       type: 'NodePort',
@@ -202,35 +211,37 @@ describe('node port allocation', () => {
   });
 
   test('a requested node port is honoured, refused when taken or out of range, freed on delete', async () => {
-    const s = await create('np-req', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] });
-    assert.equal(s.spec.ports[0].nodePort, 30080);
-    const taken = await createError('np-req-2', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] });
-    assert.equal(taken.message, 'Service "np-req-2" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated');
+    const wanted = await freeNodePort(30080);
+    const s = await create('np-req', { type: 'NodePort', ports: [{ port: 80, nodePort: wanted }] });
+    assert.equal(s.spec.ports[0].nodePort, wanted);
+    const taken = await createError('np-req-2', { type: 'NodePort', ports: [{ port: 80, nodePort: wanted }] });
+    assert.equal(taken.message, `Service "np-req-2" is invalid: spec.ports[0].nodePort: Invalid value: ${wanted}: provided port is already allocated`);
     const outside = await createError('np-out', { type: 'NodePort', ports: [{ port: 80, nodePort: 8080 }] });
     assert.equal(
       outside.message,
       'Service "np-out" is invalid: spec.ports[0].nodePort: Invalid value: 8080: provided port is not in the valid range. The range of valid ports is 30000-32767',
     );
     await remove('np-req');
-    const again = await create('np-req-3', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] });
-    assert.equal(again.spec.ports[0].nodePort, 30080);
+    const again = await create('np-req-3', { type: 'NodePort', ports: [{ port: 80, nodePort: wanted }] });
+    assert.equal(again.spec.ports[0].nodePort, wanted);
   });
 
   test('node ports are kept on update and released when the type goes back to ClusterIP', async () => {
-    const s = await create('np-type', { type: 'NodePort', ports: [{ port: 80, nodePort: 30091 }] });
+    const wanted = await freeNodePort(30091);
+    const s = await create('np-type', { type: 'NodePort', ports: [{ port: 80, nodePort: wanted }] });
     const kept = (await t.ok(`mutation { patchService(name: "np-type", patch: { metadata: { labels: { x: "y" } } }) { ${SVC} } }`)).patchService as Svc;
-    assert.equal(kept.spec.ports[0].nodePort, 30091);
+    assert.equal(kept.spec.ports[0].nodePort, wanted);
     const replaced = (
       await t.ok(`mutation($s: ServiceInput!) { replaceService(service: $s) { ${SVC} } }`, {
         s: { metadata: { name: 'np-type' }, spec: { type: 'NodePort', selector: { app: 'np' }, ports: [{ port: 80 }] } },
       })
     ).replaceService as Svc;
-    assert.equal(replaced.spec.ports[0].nodePort, 30091);
+    assert.equal(replaced.spec.ports[0].nodePort, wanted);
     assert.equal(replaced.spec.clusterIP, s.spec.clusterIP);
     const back = (await t.ok(`mutation { patchService(name: "np-type", patch: { spec: { type: "ClusterIP" } }) { ${SVC} } }`)).patchService as Svc;
     assert.equal(back.spec.ports[0].nodePort, null);
-    const reuse = await create('np-type-2', { type: 'NodePort', ports: [{ port: 80, nodePort: 30091 }] });
-    assert.equal(reuse.spec.ports[0].nodePort, 30091);
+    const reuse = await create('np-type-2', { type: 'NodePort', ports: [{ port: 80, nodePort: wanted }] });
+    assert.equal(reuse.spec.ports[0].nodePort, wanted);
   });
 });
 
