@@ -100,7 +100,7 @@ export interface SubresourceStrategy {
  */
 export type CellSource =
   | string
-  /** Time since the timestamp at the path, as kubectl prints it: 45s, 5m, 3h, 12d. */
+  /** Time since the timestamp at the path, as kubectl prints it: 45s, 3m20s, 4h10m, 12d. */
   | { age: string }
   /** Length of the array at the path, counting only items whose fields equal `where`'s. */
   | { count: string; where?: Readonly<Record<string, unknown>> }
@@ -156,16 +156,29 @@ const matches = (item: Record<string, unknown>, where: Readonly<Record<string, u
   !where || Object.entries(where).every(([k, v]) => item[k] === v);
 const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 
-/** kubectl's duration.HumanDuration, shortened: 45s, 5m, 3h, 12d, 2y. */
+/**
+ * kubectl's duration.HumanDuration (what kube-apiserver's printers use for AGE since 1.19):
+ * two units while they say something — 45s, 3m20s, 15m, 4h10m, 20h, 3d6h, 30d, 2y100d, 9y.
+ */
 export function humanAge(seconds: number): string {
-  if (seconds < 0 || !Number.isFinite(seconds)) return NONE;
-  if (seconds < 120) return `${Math.floor(seconds)}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 120) return `${minutes}m`;
+  if (!Number.isFinite(seconds)) return NONE;
+  const s = Math.trunc(seconds) || 0; // Go's int(d.Seconds()); `|| 0` folds -0
+  if (s < -1) return '<invalid>';
+  if (s < 0) return '0s';
+  if (s < 120) return `${s}s`;
+  const minutes = Math.floor(s / 60);
+  const two = (n: number, a: string, m: number, b: string) => (m === 0 ? `${n}${a}` : `${n}${a}${m}${b}`);
+  if (minutes < 10) return two(minutes, 'm', s % 60, 's');
+  if (minutes < 60 * 3) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);
+  if (hours < 8) return two(hours, 'h', minutes % 60, 'm');
   if (hours < 48) return `${hours}h`;
   const days = Math.floor(hours / 24);
-  return days < 365 * 2 ? `${days}d` : `${Math.floor(days / 365)}y`;
+  if (hours < 24 * 8) return two(days, 'd', hours % 24, 'h');
+  if (hours < 24 * 365 * 2) return `${days}d`;
+  const years = Math.floor(days / 365);
+  if (hours < 24 * 365 * 8) return two(years, 'y', days % 365, 'd');
+  return `${years}y`;
 }
 
 function evaluate(source: CellSource, obj: KubeObject, now: Date): unknown {

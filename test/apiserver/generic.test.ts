@@ -121,18 +121,18 @@ test("table prints kubectl's columns, -o wide's too, for a list and for one obje
   );
   assert.deepEqual(narrow.rows.length, 1);
   const [name, ready, status, restarts, age] = narrow.rows[0].cells;
-  assert.deepEqual([name, ready, status, restarts], ['tabled', '0/1', 'Pending', 0]);
+  assert.deepEqual([name, ready, status, restarts], ['tabled', '0/1', 'Pending', '0']);
   assert.match(age, /^\d+s$/);
   const wide = (await q('labelSelector: "app=tabled", wide: true')).table;
   assert.deepEqual(
     wide.columnDefinitions.map((c: { name: string }) => c.name),
-    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE'],
+    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
   );
   assert.deepEqual(
     wide.columnDefinitions.map((c: { priority: number }) => c.priority),
-    [0, 0, 0, 0, 0, 1, 1, 1],
+    [0, 0, 0, 0, 0, 1, 1, 1, 1],
   );
-  assert.deepEqual(wide.rows[0].cells.slice(5), ['<none>', '<none>', '<none>']);
+  assert.deepEqual(wide.rows[0].cells.slice(5), ['<none>', '<none>', '<none>', '<none>']);
   assert.equal(wide.rows[0].object.metadata.name, 'tabled');
   const missing = await t.gql('{ table(apiVersion: "apps/v1", kind: "Deployment", name: "ghost") { rows { cells } } }');
   assert.equal(missing.errors?.[0]?.extensions?.code, 'NOT_FOUND');

@@ -306,7 +306,7 @@ describe('printed columns', () => {
     );
     assert.deepEqual(
       columnsOf(pods, true).map((c) => c.name),
-      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE'],
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
     );
     const now = new Date('2026-01-01T01:00:00Z');
     const pod = {
@@ -318,12 +318,12 @@ describe('printed columns', () => {
         phase: 'Running',
         podIP: '10.0.0.1',
         containerStatuses: [
-          { name: 'a', ready: true, restartCount: 2 },
-          { name: 'b', ready: false, restartCount: 1 },
+          { name: 'a', ready: true, restartCount: 2, state: { running: { startedAt: '2026-01-01T00:58:00Z' } } },
+          { name: 'b', ready: false, restartCount: 1, state: { running: { startedAt: '2026-01-01T00:56:00Z' } } },
         ],
       },
     } as KubeObject;
-    assert.deepEqual(printRow(columnsOf(pods, true), pod, now), ['web', '1/2', 'Running', 3, '5m', '10.0.0.1', 'n1', '<none>']);
+    assert.deepEqual(printRow(columnsOf(pods, true), pod, now), ['web', '1/2', 'Running', '3', '5m', '10.0.0.1', 'n1', '<none>', '<none>']);
     const terminating = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-01-01T01:00:30Z' } };
     assert.equal(printRow(columnsOf(pods), terminating, now)[2], 'Terminating');
 

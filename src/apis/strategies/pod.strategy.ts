@@ -7,6 +7,7 @@ import { readObject } from '../validation/field.ts';
 import { validatePod, validatePodUpdate } from '../validation/pod.ts';
 import { AGE_COLUMN, NAME_COLUMN, defineKind, defineStrategy, keepStoredStatus } from './define.ts';
 import { isRecord } from '../../apimachinery/json.ts';
+import { printPod } from './pod.printer.ts';
 
 /** The QoS class Kubernetes assigns a pod from its containers' requests and limits (any shape tolerated). */
 export function qosClass(pod: KubeObject): 'BestEffort' | 'Burstable' | 'Guaranteed' {
@@ -99,17 +100,13 @@ export const podStrategy = defineStrategy({
 
   printColumns: [
     NAME_COLUMN,
-    {
-      name: 'READY',
-      type: 'string',
-      source: { ratio: [{ count: 'status.containerStatuses', where: { ready: true } }, { count: 'spec.containers' }] },
-      description: 'Ready containers of all containers.',
-    },
-    { name: 'STATUS', type: 'string', source: { first: [{ ifSet: 'metadata.deletionTimestamp', then: 'Terminating' }, 'status.reason', 'status.phase'] } },
-    { name: 'RESTARTS', type: 'integer', source: { sum: 'status.containerStatuses', field: 'restartCount' } },
+    { name: 'READY', type: 'string', source: { compute: (p, now) => printPod(p, now).ready }, description: 'Ready containers of all containers.' },
+    { name: 'STATUS', type: 'string', source: { compute: (p, now) => printPod(p, now).status } },
+    { name: 'RESTARTS', type: 'string', source: { compute: (p, now) => printPod(p, now).restarts } },
     AGE_COLUMN,
-    { name: 'IP', type: 'string', source: 'status.podIP', priority: 1 },
+    { name: 'IP', type: 'string', source: { compute: (p, now) => printPod(p, now).ip }, priority: 1 },
     { name: 'NODE', type: 'string', source: 'spec.nodeName', priority: 1 },
     { name: 'NOMINATED NODE', type: 'string', source: 'status.nominatedNodeName', priority: 1 },
+    { name: 'READINESS GATES', type: 'string', source: { compute: (p, now) => printPod(p, now).readinessGates }, priority: 1 },
   ],
 });
