@@ -8,6 +8,7 @@ import { namespaceController } from './namespace.ts';
 import { nodeLifecycle } from './node-lifecycle.ts';
 import { endpointSliceController } from './endpointslice.ts';
 import { nodeIpam } from './node-ipam.ts';
+import { serviceAccountController } from './serviceaccount.ts';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   replicaSetController,
@@ -17,4 +18,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   nodeLifecycle,
   nodeIpam,
   endpointSliceController,
+  serviceAccountController,
 ];
