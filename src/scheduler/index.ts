@@ -10,7 +10,7 @@ import type { TransportOptions } from '../client/transport.ts';
 import { completeLogger, consoleLogger, type Logger, type PartialLogger } from '../observability/log.ts';
 import { Scheduler } from './scheduler.ts';
 
-export { Scheduler, DEFAULT_SCHEDULER_NAME } from './scheduler.ts';
+export { Scheduler } from './scheduler.ts';
 
 export interface SchedulerServerOptions extends TransportOptions {
   clock: Clock;
