@@ -2,6 +2,7 @@
 // group-commit loop (group-commit.ts); on PostgreSQL it has a connection of its own.
 import type { KubeObject } from '../apis/kinds.ts';
 import { badInput } from '../apimachinery/errors.ts';
+import { completeLogger, consoleLogger, type Logger, type PartialLogger } from '../observability/log.ts';
 import { compact, revisionBefore } from './compact.ts';
 import { pgliteRunner, postgresRunner, refused, type Outcome, type Write } from './conditional-write.ts';
 import { countByKind } from './count.ts';
@@ -12,7 +13,6 @@ import { SecretEncryption, type EncryptionKeyOptions } from './encryption.ts';
 import { currentRevision, get } from './get.ts';
 import { GroupCommit, type GroupCommitLimits } from './group-commit.ts';
 import { list } from './list.ts';
-import { completeLogger, consoleLogger, type Logger, type PartialLogger } from '../observability/log.ts';
 import { fromRow, translateDatabaseError, type SecretCodec } from './objects.ts';
 import { select } from './select.ts';
 import type { Selection, ListOptions, ListResult, ObjectKey, Store, Watch, WatchOptions, WriteAllResult, WriteOp, WriteRefusal, WriteResult } from './types.ts';
