@@ -41,6 +41,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(client|apimachinery|observability)/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'the-sdk-loads-no-pino',
+      comment: 'The SDK takes a Logger (src/observability/log.ts) and leaves the backend to the program: pino is the server side.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^node_modules/(pino|pino-pretty)/', reachable: true },
+    },
+    {
       name: 'components-use-the-sdk',
       comment: 'The scheduler, the controllers and the node fleet are clients of the apiserver, like any program.',
       severity: 'error',

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchProcesses, commitOf } from './lib/processes.ts';
+import { percentile } from './lib/stats.ts';
 import { Client } from '../src/client/index.ts';
 
 const { values } = parseArgs({
@@ -64,7 +65,6 @@ async function requestCounts(server: string, token: string): Promise<Map<string,
   return counts;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const rows: string[] = [];
 console.log(
   `kubeql bench:nodes — ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, every component in its own process, commit ${commitOf()}; ${PODS} pods per size`,

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchProcesses, commitOf } from './lib/processes.ts';
+import { percentile } from './lib/stats.ts';
 import { Client, operations } from '../src/client/index.ts';
 
 const { values } = parseArgs({ options: { nodes: { type: 'string' }, pods: { type: 'string' } } });
@@ -38,8 +39,6 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
     }),
   );
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 try {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubeql-bench-scheduler-'));

@@ -29,7 +29,6 @@ export interface LabelSelector {
   readonly nothing?: boolean;
 }
 
-export const everything: LabelSelector = Object.freeze({ requirements: Object.freeze([]) });
 export const nothing: LabelSelector = Object.freeze({ requirements: Object.freeze([]), nothing: true });
 
 // ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // with the request id; nothing internal (stack, SQL) reaches a client.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApiError, ErrorCode, unavailable } from '../apimachinery/errors.ts';
+import type { Logger } from '../observability/log.ts';
 import { isConnectionFailure } from '../store/objects.ts';
 
 /** graphql-js's message when a variable has more than 50 coercion errors. */
@@ -19,14 +20,6 @@ const PASS_THROUGH = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   ...Object.values(ErrorCode),
 ]);
-
-export interface Logger {
-  error(message: string, details: Record<string, unknown>): void;
-}
-
-export const consoleLogger: Logger = {
-  error: (message, details) => console.error(JSON.stringify({ level: 'error', time: new Date().toISOString(), message, ...details })),
-};
 
 /**
  * The typed error behind a GraphQL error; a store that cannot be reached is UNAVAILABLE

@@ -108,7 +108,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean);
-  const store = await SqlStore.open(options.store);
+  const store = await SqlStore.open({ log, ...options.store }); // the store logs where the apiserver does unless told otherwise
   const schema = await buildApiSchema();
   // Authentication and authorization: the RBAC cache follows the store like an informer.
   const authOn = options.auth && options.auth.enabled !== false;

@@ -146,13 +146,13 @@ export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOpti
 
   wsServer.options.handleProtocols = handleProtocols;
   wsServer.once('error', (err) => {
-    console.error('WebSocket server error', err);
+    o.log.error('WebSocket server error', { error: String(err) });
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
   });
   const corked = new Corked();
   wsServer.on('connection', (socket, request) => {
     socket.once('error', (err) => {
-      console.error('WebSocket error', err);
+      o.log.error('WebSocket error', { error: String(err) });
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
     let pongWait: NodeJS.Timeout | undefined;
@@ -195,7 +195,7 @@ export function serveWebSocket(wsServer: WebSocketServer, options: WebSocketOpti
             try {
               await deliver(data);
             } catch (err) {
-              console.error('WebSocket message handling failed', err);
+              o.log.error('WebSocket message handling failed', { error: String(err) });
               socket.close(CloseCode.InternalServerError, 'Internal server error');
             }
           }),

@@ -2,7 +2,7 @@
 // existing dashboards fit: reconciles by result, errors, reconcile time, and the work
 // queue's depth and adds, labelled by controller. In the process's one registry
 // (src/observability), so `kubeql up`'s /metrics shows them beside the apiserver's.
-import { counter, gauge, histogram } from '../observability/index.ts';
+import { counter, gauge, histogram } from '../observability/metrics.ts'; // not index.ts, which loads pino
 
 export const reconcileTotal = counter({
   name: 'controller_runtime_reconcile_total',

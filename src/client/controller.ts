@@ -7,6 +7,7 @@
 //   a TerminalError → logged, dropped until something adds the key again.
 // Reconcilers are level-based: they re-read state for the key, never trust the event.
 import type { Clock } from '../apimachinery/clock.ts';
+import { consoleLogger } from '../observability/log.ts';
 import { queueAdds, queueDepth, reconcileErrors, reconcileTime, reconcileTotal } from './controller-metrics.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -32,7 +33,7 @@ export interface ControllerOptions<K> {
   /** Keys reconciled at once (never the same key twice). @default 1 */
   workers?: number;
   rateLimiter?: RateLimiter<K>;
-  /** Where reconcile errors go. @default console.error */
+  /** Where reconcile errors go. @default consoleLogger's error */
   onError?: (key: K, error: unknown) => void;
 }
 
@@ -49,7 +50,7 @@ export class Controller<K> {
   ) {
     this.queue = new WorkQueue<K>({ clock: options.clock, rateLimiter: options.rateLimiter });
     this.workers = options.workers ?? 1;
-    this.onError = options.onError ?? ((key, error) => console.error(`${name}: reconciling ${String(key)} failed`, error));
+    this.onError = options.onError ?? ((key, error) => consoleLogger.error(`${name}: reconciling failed`, { key: String(key), error: String(error) }));
   }
 
   /** Something about `key` may have changed. */

@@ -31,5 +31,5 @@ export { BucketRateLimiter, ExponentialFailureRateLimiter, MaxOfRateLimiter, def
 export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';
 export { Controller, TerminalError, type ControllerOptions, type Reconciler, type Result } from './controller.ts';
 export { eventRecorder, type EventRecorder } from './event-recorder.ts';
-export { consoleLogger, type Logger } from './logger.ts';
+export { consoleLogger, silentLogger, completeLogger, type Logger, type PartialLogger, type LogFields } from '../observability/log.ts';
 export { Batcher, type BatcherOptions } from './batcher.ts';

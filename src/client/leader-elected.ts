@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../apimachinery/clock.ts';
+import type { Logger } from '../observability/log.ts';
 import type { Client } from './client.ts';
 import { LeaderElector } from './leader-election.ts';
 
@@ -25,7 +26,7 @@ export interface LeaderElectedOptions {
   run(): Promise<void>;
   /** Stops the work (on losing the Lease, or on stop()). */
   halt(): Promise<void>;
-  log: { info(message: string, fields?: Record<string, unknown>): void; error(message: string, fields?: Record<string, unknown>): void };
+  log: Logger;
 }
 
 export class LeaderElected {

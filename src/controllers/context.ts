@@ -6,9 +6,7 @@ import type { Clock } from '../apimachinery/clock.ts';
 import type { Client } from '../client/client.ts';
 import type { SharedInformers } from '../client/shared-informers.ts';
 import type { EventRecorder } from '../client/event-recorder.ts';
-import type { Logger } from '../client/logger.ts';
-
-export { consoleLogger, type Logger } from '../client/logger.ts';
+import type { Logger } from '../observability/log.ts';
 
 export interface ControllerContext {
   client: Client;

@@ -9,7 +9,8 @@ import { Client } from '../client/client.ts';
 import { LeaderElected } from '../client/leader-elected.ts';
 import { SharedInformers } from '../client/shared-informers.ts';
 import type { TransportOptions } from '../client/transport.ts';
-import { consoleLogger, type ControllerContext, type ControllerDescriptor, type Logger, type RunningController } from './context.ts';
+import { completeLogger, consoleLogger, type Logger, type PartialLogger } from '../observability/log.ts';
+import type { ControllerContext, ControllerDescriptor, RunningController } from './context.ts';
 import { eventRecorder, type EventRecorder } from '../client/event-recorder.ts';
 import { CONTROLLERS } from './index.ts';
 
@@ -24,7 +25,8 @@ export interface ControllerManagerOptions extends TransportOptions {
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
-  log?: Logger;
+  /** Where it logs; levels the logger lacks are dropped. @default consoleLogger (stderr and stdout) */
+  log?: PartialLogger;
 }
 
 export class ControllerManager {
@@ -37,7 +39,7 @@ export class ControllerManager {
 
   constructor(private readonly options: ControllerManagerOptions) {
     this.client = new Client(options);
-    this.log = options.log ?? consoleLogger;
+    this.log = completeLogger(options.log ?? consoleLogger);
     this.election = new LeaderElected({
       ...options,
       client: this.client,

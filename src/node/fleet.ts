@@ -26,7 +26,7 @@ import { Informer } from '../client/informer.ts';
 import type { KubeObjectOf, StatusUpdate } from '../client/resources.ts';
 import { Batcher } from '../client/batcher.ts';
 import type { TransportOptions } from '../client/transport.ts';
-import { consoleLogger, type Logger } from '../client/logger.ts';
+import { completeLogger, consoleLogger, type Logger, type PartialLogger } from '../observability/log.ts';
 import { eventRecorder, type EventRecorder } from '../client/event-recorder.ts';
 import { conditionsDiffer, nodeObject, nodeStatus, nodeIP, type NodeShape } from './node-object.ts';
 import { PodIPs } from './pod-ips.ts';
@@ -67,7 +67,8 @@ export interface NodeFleetOptions extends TransportOptions {
   zones?: number;
   /** API writes in flight at once for the whole fleet. @default 64 */
   concurrency?: number;
-  log?: Logger;
+  /** Where it logs; levels the logger lacks are dropped. @default consoleLogger (stderr and stdout) */
+  log?: PartialLogger;
 }
 
 interface SimNode {
@@ -139,7 +140,7 @@ export class NodeFleet {
 
   constructor(options: NodeFleetOptions) {
     this.clock = options.clock;
-    this.log = options.log ?? consoleLogger;
+    this.log = completeLogger(options.log ?? consoleLogger);
     this.client = new Client(options);
     this.wheel = new TimerWheel(this.clock, (error) => this.log.error('node fleet: timer', { error: String(error) }));
     this.limiter = new Limiter(options.concurrency ?? 64);

@@ -1,14 +1,5 @@
 // What every kubeql component shares to be observed: the process's Prometheus registry and
 // structured logs.
-export { metricsRegistry, counter, gauge, histogram, FAST_BUCKETS, Registry } from './metrics.ts';
-export {
-  createLogger,
-  resolveLogLevel,
-  completeLogger,
-  silentLogger,
-  type Logger,
-  type PartialLogger,
-  type LoggerOptions,
-  type LogLevel,
-  type LogFields,
-} from './logger.ts';
+export { metricsRegistry, counter, gauge, histogram, FAST_BUCKETS } from './metrics.ts';
+export { completeLogger, type Logger, type PartialLogger } from './log.ts';
+export { createLogger, type LogLevel } from './logger.ts';

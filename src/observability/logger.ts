@@ -1,20 +1,12 @@
 // Structured logs (pino): one JSON object per line, or pino-pretty's coloured lines when
-// the output is a terminal. kubeql's components log through this Logger (message first,
-// then fields), so the backend can change without touching them.
+// the output is a terminal. kubeql's components log through the Logger of log.ts (message
+// first, then fields), so the backend can change without touching them.
 import type { Writable } from 'node:stream';
 import pino, { type DestinationStream, type Level } from 'pino';
 import pretty from 'pino-pretty';
+import type { LogFields, Logger } from './log.ts';
 
 export type LogLevel = Level | 'silent';
-
-export type LogFields = Record<string, unknown>;
-
-export interface Logger {
-  error(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  info(message: string, fields?: LogFields): void;
-  debug(message: string, fields?: LogFields): void;
-}
 
 export interface LoggerOptions {
   /** @default KUBEQL_LOG_LEVEL, else 'info' */
@@ -59,22 +51,4 @@ function fromPino(p: pino.Logger): Logger {
     info: (message, fields) => p.info(fields ?? {}, message),
     debug: (message, fields) => p.debug(fields ?? {}, message),
   };
-}
-
-/** A logger that drops everything. */
-export const silentLogger: Logger = { error() {}, warn() {}, info() {}, debug() {} };
-
-/** A logger given by a caller: `error` at least (e.g. a test's), the other levels optional. */
-export interface PartialLogger {
-  error(message: string, fields: LogFields): void;
-  warn?(message: string, fields: LogFields): void;
-  info?(message: string, fields: LogFields): void;
-  debug?(message: string, fields: LogFields): void;
-}
-
-/** Fills in the levels a partial logger leaves out, as no-ops. */
-export function completeLogger(log: PartialLogger): Logger {
-  const level = (f: ((message: string, fields: LogFields) => void) | undefined) =>
-    f ? (message: string, fields?: LogFields) => f.call(log, message, fields ?? {}) : () => {};
-  return { error: level(log.error), warn: level(log.warn), info: level(log.info), debug: level(log.debug) };
 }

@@ -5,7 +5,7 @@
 // When nothing fits, a FitError carries every node's status and reads as Kubernetes'
 // FailedScheduling message.
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { MAX_NODE_SCORE, type CycleState, type FilterPlugin, type NodeInfo, type ScorePlugin, type Snapshot, type Status } from './framework.ts';
+import type { CycleState, FilterPlugin, NodeInfo, ScorePlugin, Snapshot, Status } from './framework.ts';
 import { imageLocality } from './plugins/image-locality.ts';
 import { interPodAffinity } from './plugins/inter-pod-affinity.ts';
 import { nodeAffinity } from './plugins/node-affinity.ts';
@@ -16,8 +16,6 @@ import { nodeResourcesFit } from './plugins/node-resources-fit.ts';
 import { nodeUnschedulable } from './plugins/node-unschedulable.ts';
 import { podTopologySpread } from './plugins/pod-topology-spread.ts';
 import { taintToleration } from './plugins/taint-toleration.ts';
-
-export { MAX_NODE_SCORE };
 
 /** minFeasibleNodesToFind */
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;

@@ -65,7 +65,6 @@ export interface Status {
   plugin?: string;
 }
 
-export const success = (): Status => ({ code: 'Success', reasons: [] });
 export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons });
 /** Preemption cannot help (e.g. a node selector that does not match). */
 export const unresolvable = (...reasons: string[]): Status => ({ code: 'UnschedulableAndUnresolvable', reasons });

@@ -7,10 +7,10 @@ import type { Clock } from '../apimachinery/clock.ts';
 import { Client } from '../client/client.ts';
 import { LeaderElected } from '../client/leader-elected.ts';
 import type { TransportOptions } from '../client/transport.ts';
-import { consoleLogger, type Logger } from '../client/logger.ts';
+import { completeLogger, consoleLogger, type Logger, type PartialLogger } from '../observability/log.ts';
 import { Scheduler } from './scheduler.ts';
 
-export { Scheduler, DEFAULT_SCHEDULER_NAME } from './scheduler.ts';
+export { Scheduler } from './scheduler.ts';
 
 export interface SchedulerServerOptions extends TransportOptions {
   clock: Clock;
@@ -21,7 +21,8 @@ export interface SchedulerServerOptions extends TransportOptions {
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
   percentageOfNodesToScore?: number;
-  log?: Logger;
+  /** Where it logs; levels the logger lacks are dropped. @default consoleLogger (stderr and stdout) */
+  log?: PartialLogger;
 }
 
 export class SchedulerServer {
@@ -32,7 +33,7 @@ export class SchedulerServer {
 
   constructor(private readonly options: SchedulerServerOptions) {
     this.client = new Client(options);
-    this.log = options.log ?? consoleLogger;
+    this.log = completeLogger(options.log ?? consoleLogger);
     this.election = new LeaderElected({
       ...options,
       client: this.client,

@@ -1,16 +1,11 @@
 // framework.NodeInfo: a node and the pods placed on it, with their summed requests, used
 // host ports and the node's images. Built once from a node and its pods, then kept up to
-// date by addPod / removePod / withNode, each returning a new NodeInfo and sharing what did
-// not change (snapshots taken earlier stay valid).
+// date by addPod / removePod, each returning a new NodeInfo and sharing what did not
+// change (snapshots taken earlier stay valid); a changed Node object is built anew.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { NodeInfo, Resources } from './framework.ts';
 import { podInfo, podKey } from './pod-info.ts';
 import { addResources, emptyResources, resourcesOf } from './resources.ts';
-
-export { resourcesOf } from './resources.ts';
-
-/** The pod's effective requests (containers, init containers, sidecars, overhead) with `pods: 1`. Cached per pod object. */
-export const podResourceRequest = (pod: Pod): Resources => podInfo(pod).requests;
 
 /** A NodeInfo with the counts the scheduler's hot paths read without walking its pods. */
 export interface NodeInfoImpl extends NodeInfo {
@@ -143,17 +138,4 @@ export function removePod(ni: NodeInfo, pod: Pod): NodeInfo {
     podsWithRequiredAntiAffinity: requiredAntiAffinityPodCount(ni) - (info.hasRequiredAntiAffinity ? 1 : 0),
   };
   return result;
-}
-
-/** The NodeInfo with the Node object replaced (labels, taints, allocatable, images changed); pods kept. */
-export function withNode(ni: NodeInfo, node: Node): NodeInfoImpl {
-  return {
-    ...(ni as NodeInfoImpl),
-    podsWithAffinity: affinityPodCount(ni),
-    podsWithRequiredAntiAffinity: requiredAntiAffinityPodCount(ni),
-    name: node.metadata?.name ?? ni.name,
-    node,
-    allocatable: allocatableOf(node),
-    images: imagesOf(node),
-  };
 }

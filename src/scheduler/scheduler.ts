@@ -13,7 +13,7 @@ import { Batcher } from '../client/batcher.ts';
 import type { Client } from '../client/client.ts';
 import type { KubeObjectOf, PodBinding } from '../client/resources.ts';
 import { SharedInformers } from '../client/shared-informers.ts';
-import type { Logger } from '../client/logger.ts';
+import type { Logger } from '../observability/log.ts';
 import { eventRecorder, type EventRecorder } from '../client/event-recorder.ts';
 import { counter, gauge, histogram } from '../observability/index.ts';
 import { defaultPlugins, schedulePod, FitError } from './algorithm.ts';

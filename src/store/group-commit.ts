@@ -4,6 +4,7 @@
 // batch commits form the next batch, so at low load a write goes alone, at once.
 import type { KubeObject } from '../apis/kinds.ts';
 import { unavailable } from '../apimachinery/errors.ts';
+import type { Logger } from '../observability/log.ts';
 import { RolledBack, type BatchRunner, type Outcome, type Write } from './conditional-write.ts';
 import { commitDuration, commitWrites, writeDuration } from './metrics.ts';
 import { fromRow, type SecretCodec } from './objects.ts';
@@ -35,10 +36,14 @@ export class GroupCommit {
   private readonly maxWrites: number;
   private readonly maxBytes: number;
 
-  /** `committed` gets each committed batch's changes, in revision order, before any writer hears of them; `codec` opens sealed Secrets. */
+  /**
+   * `committed` gets each committed batch's changes, in revision order, before any writer
+   * hears of them; `codec` opens sealed Secrets; `log` hears of a failure to hand them on.
+   */
   constructor(
     private readonly run: BatchRunner,
     private readonly committed: (changes: Change[]) => void,
+    private readonly log: Pick<Logger, 'error'>,
     limits: GroupCommitLimits = {},
     private readonly codec?: SecretCodec,
   ) {
@@ -144,7 +149,7 @@ export class GroupCommit {
       for (const [i, o] of outcomes.entries()) if (o.revision !== undefined) changes.push(changeOf(writes[i], o as Outcome & { revision: number }, this.codec));
       if (changes.length) this.committed(changes);
     } catch (err) {
-      console.error('group commit: handing committed changes to the watch hub failed', err);
+      this.log.error('group commit: handing committed changes to the watch hub failed', { error: String(err) });
     }
   }
 }

@@ -115,11 +115,6 @@ function panicMessage(): string {
   return registry?.get() ?? '';
 }
 
-/** The version (git hash) of the loaded schema engine. */
-export async function schemaEngineVersion(): Promise<string> {
-  return (await loadSchemaEngineRuntime()).version();
-}
-
 // One engine command at a time per process: commands are long, rare and touch the schema.
 let queue: Promise<unknown> = Promise.resolve();
 

@@ -50,8 +50,6 @@ export function toStoredJson(object: KubeObject, codec?: SecretCodec): string {
   return JSON.stringify({ ...object, metadata });
 }
 
-export const toNumber = (v: bigint | number | null | undefined): number => Number(v ?? 0);
-
 /**
  * Text PostgreSQL cannot store — NUL characters (22021, 22P05) or a lone UTF-16
  * surrogate in JSON (22P02; every parameter the store casts itself is well-formed) — is

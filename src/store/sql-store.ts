@@ -2,6 +2,7 @@
 // group-commit loop (group-commit.ts); on PostgreSQL it has a connection of its own.
 import type { KubeObject } from '../apis/kinds.ts';
 import { badInput } from '../apimachinery/errors.ts';
+import { completeLogger, consoleLogger, type Logger, type PartialLogger } from '../observability/log.ts';
 import { compact, revisionBefore } from './compact.ts';
 import { pgliteRunner, postgresRunner, refused, type Outcome, type Write } from './conditional-write.ts';
 import { countByKind } from './count.ts';
@@ -23,6 +24,8 @@ export interface StoreOptions extends DatabaseOptions, WatchHubOptions, GroupCom
   retentionMs?: number;
   /** How often the compactor runs; 0 turns it off. @default 60000 */
   compactIntervalMs?: number;
+  /** Where the store logs (the watch hub, group commit, the compactor); levels the logger lacks are dropped. @default consoleLogger */
+  log?: PartialLogger;
 }
 
 export class SqlStore implements Store {
@@ -40,10 +43,11 @@ export class SqlStore implements Store {
     readonly hub: WatchHub,
     options: StoreOptions,
     encryption: SecretEncryption,
+    private readonly log: Logger,
   ) {
     this.secrets = encryption;
     const runner = db.engine === 'postgresql' ? postgresRunner(options.url!) : pgliteRunner(db.prisma);
-    this.writer = new GroupCommit(runner, (changes) => hub.deliver(changes), options, encryption);
+    this.writer = new GroupCommit(runner, (changes) => hub.deliver(changes), log, options, encryption);
   }
 
   static async open(options: StoreOptions = {}): Promise<SqlStore> {
@@ -55,15 +59,19 @@ export class SqlStore implements Store {
       await db.close();
       throw err;
     }
-    const hub = new WatchHub(db.prisma, options, encryption);
+    const log = completeLogger(options.log ?? consoleLogger);
+    const hub = new WatchHub(db.prisma, { ...options, log }, encryption);
     await hub.start();
-    const store = new SqlStore(db, hub, options, encryption);
+    const store = new SqlStore(db, hub, options, encryption, log);
     // Writes by other apiserver processes arrive as notifications.
     if (db.engine === 'postgresql') store.unlisten = await db.listen(CHANGES_CHANNEL, (payload) => hub.notified(payload));
     const interval = options.compactIntervalMs ?? 60_000;
     if (interval > 0) {
       const retention = options.retentionMs ?? 300_000;
-      store.compactor = setInterval(() => void store.compactOlderThan(retention).catch((err) => console.error('compaction failed', err)), interval);
+      store.compactor = setInterval(
+        () => void store.compactOlderThan(retention).catch((err) => store.log.error('store: compaction failed', { error: String(err) })),
+        interval,
+      );
       store.compactor.unref();
     }
     return store;

@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import type { KubeObject } from '../apis/kinds.ts';
 import { expired } from '../apimachinery/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { completeLogger, consoleLogger, type Logger, type PartialLogger } from '../observability/log.ts';
 import { compactRevision } from './compact.ts';
 import { liveHubs } from './metrics.ts';
 import { fromRow, type SecretCodec } from './objects.ts';
@@ -23,6 +24,8 @@ export interface WatchHubOptions {
   batchSize?: number;
   /** Objects whose latest dispatched state is kept for optimistic updates (`recent`). @default 50000 */
   recentSize?: number;
+  /** Where the hub reports change-log read failures; levels the logger lacks are dropped. @default consoleLogger */
+  log?: PartialLogger;
 }
 
 /** Events that may wait in a watcher's queue before it is closed as too slow. */
@@ -48,6 +51,7 @@ export class WatchHub {
   private failing = false;
   private readonly windowSize: number;
   private readonly batchSize: number;
+  private readonly log: Logger;
 
   /** `codec` opens sealed Secrets read from the log. */
   constructor(
@@ -57,6 +61,7 @@ export class WatchHub {
   ) {
     this.windowSize = options.windowSize ?? 10_000;
     this.batchSize = options.batchSize ?? 1000;
+    this.log = completeLogger(options.log ?? consoleLogger);
     this.latest = new LRUCache({ max: options.recentSize ?? 50_000 });
   }
 
@@ -181,11 +186,11 @@ export class WatchHub {
         this.flushDelivered();
         if (rows.length < this.batchSize) break;
       }
-      if (this.failing) console.error('watch hub: reading the change log works again');
+      if (this.failing) this.log.info('watch hub: reading the change log works again');
       this.failing = false;
     } catch (err) {
       // Once per outage, not once a second while the store is down.
-      if (!this.closed && !this.failing) console.error('watch hub: reading the change log failed; retrying on every poll', err);
+      if (!this.closed && !this.failing) this.log.error('watch hub: reading the change log failed; retrying on every poll', { error: String(err) });
       this.failing = true;
     }
   }
@@ -218,7 +223,7 @@ export class WatchHub {
    * the log (and meet the error there) instead of a window with a hole.
    */
   private unreadable(row: { revision: bigint; kind: string; namespace: string; name: string }, error: Error): void {
-    console.error(`watch hub: change ${row.revision} cannot be read: ${error.message}`);
+    this.log.error('watch hub: a change cannot be read', { revision: Number(row.revision), kind: row.kind, error: error.message });
     this.dispatched = Number(row.revision);
     this.latest.delete(latestKey(row.kind, row.namespace, row.name));
     this.window.length = 0;

@@ -32,9 +32,6 @@ const load = (): Document => (loaded ??= JSON.parse(readFileSync(new URL('./kube
 /** Every definition, by its OpenAPI name (`io.k8s.api.core.v1.PodSpec`). */
 export const definitions = (): Readonly<Record<string, Schema>> => load().definitions;
 
-/** Which package and version the definitions were generated from (`kubernetes-types@1.30.0`). */
-export const definitionsSource = (): string => load().source;
-
 /** The OpenAPI name a `$ref` points to (`#/definitions/io.k8s.api.core.v1.PodSpec` → `io.k8s.api.core.v1.PodSpec`). */
 export const refName = (ref: string): string => ref.slice(ref.lastIndexOf('/') + 1);
 

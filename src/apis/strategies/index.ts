@@ -87,5 +87,3 @@ export function applyDefaults(obj: KubeObject): void {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || typeof obj.kind !== 'string') return;
   strategyFor(obj.kind)?.defaults(obj);
 }
-
-export { qosClass } from './pod.strategy.ts';

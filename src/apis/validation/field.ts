@@ -141,11 +141,6 @@ export function readInt(errs: Errs, path: string, v: unknown): number | undefine
   return typeof v === 'number' && Number.isSafeInteger(v) ? v : typeError(errs, path, v, 'integer');
 }
 
-export function readNumber(errs: Errs, path: string, v: unknown): number | undefined {
-  if (!present(v)) return undefined;
-  return typeof v === 'number' && Number.isFinite(v) ? v : typeError(errs, path, v, 'number');
-}
-
 /** intstr.IntOrString. */
 export function readIntOrString(errs: Errs, path: string, v: unknown): number | string | undefined {
   if (!present(v)) return undefined;

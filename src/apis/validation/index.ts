@@ -56,6 +56,3 @@ export function validateUpdate(newObj: KubeObject, oldObj: KubeObject): Cause[] 
   if (!d || !isRec(oldObj)) return [];
   return d.strategy.validateUpdate(d.obj, oldObj);
 }
-
-export { validateObjectMeta, validateLabels, validateAnnotations } from './meta.ts';
-export { validateLabelSelector } from './selector.ts';

@@ -8,10 +8,10 @@
 //
 // On first start, store BOOTSTRAP_POLICY (Kubernetes' default ClusterRoles and bindings).
 
-export type { UserInfo, Attributes, Decision, PolicyRule, RoleRef, Subject } from './types.ts';
-export { RBAC_GROUP, RBAC_API_VERSION, SYSTEM_MASTERS, serviceAccountUsername } from './types.ts';
-export { RbacCache, RBAC_KINDS, type RbacKind } from './cache.ts';
-export { RbacAuthorizer, aggregateClusterRoles } from './authorizer.ts';
-export { ruleAllows, covers, apiGroupOf, breakdownRule, compactRules, compactString, normalizeRule } from './rules.ts';
+export type { UserInfo, Attributes, Decision, PolicyRule, Subject } from './types.ts';
+export { RBAC_GROUP, RBAC_API_VERSION } from './types.ts';
+export { RbacCache } from './cache.ts';
+export { RbacAuthorizer } from './authorizer.ts';
+export { ruleAllows, covers, apiGroupOf } from './rules.ts';
 export { resourceAttributes, forbiddenMessage } from './attributes.ts';
 export { BOOTSTRAP_POLICY, bootstrapPolicy } from './bootstrap.ts';

@@ -11,13 +11,12 @@
 //               and limiter.admit(user) (refused → tooManyRequests()).
 // HTTP:       the JSON body read by readJsonBody, its errors answered by jsonBodyErrorHandler
 //               (typed JSON, never a stack page).
-export { DEFAULT_LIMITS, resolveLimits, tooComplex, listLimitExceeded, type QueryLimits } from './limits.ts';
+export { DEFAULT_LIMITS, resolveLimits, type QueryLimits } from './limits.ts';
 export { createLimitRules } from './rules.ts';
-export { parseWithLimits, countTokens, apolloParseOptions, maxTokensRule } from './parse.ts';
-export { operationCost, documentCost, costLimitRule, DEFAULT_LIST_SIZE, INTROSPECTION_LIST_SIZE } from './cost.ts';
-export { checkListLimits } from './list-limit.ts';
-export { RateLimiter, type RateLimiterOptions } from './rate-limit.ts';
-export { hardeningPlugin, rateLimitCharge, tooManyRequests, ANONYMOUS_USERNAME, type HardeningPluginOptions } from './plugin.ts';
+export { parseWithLimits, countTokens, apolloParseOptions } from './parse.ts';
+export { documentCost } from './cost.ts';
+export { RateLimiter } from './rate-limit.ts';
+export { hardeningPlugin, rateLimitCharge, tooManyRequests } from './plugin.ts';
 export { stripSuggestions } from './suggestions.ts';
 export { jsonBodyErrorHandler } from './http.ts';
 export { checkOperationLimits } from './operation.ts';

@@ -2,9 +2,6 @@
 import type { ControllerDescriptor } from '../context.ts';
 import { DeploymentController } from './controller.ts';
 
-export { DeploymentController } from './controller.ts';
-export { computeHash, equalIgnoreHash, safeEncodeString } from './hash.ts';
-
 export const deploymentController: ControllerDescriptor = {
   name: 'deployment',
   start(context) {
