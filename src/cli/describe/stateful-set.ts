@@ -1,5 +1,6 @@
 // kubectl's StatefulSetDescriber.
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
+import { storageClassOf } from './claim.ts';
 import { podCountsString, podStatusForController } from './controllers.ts';
 import { type Describer, as } from './describer.ts';
 import { eventsFor, printEvents } from './events.ts';
@@ -46,7 +47,7 @@ export const describeStatefulSet: Describer = async (ctx, object) => {
       w.write(LEVEL_0, 'Volume Claims:\n');
       for (const pvc of templates) {
         w.write(LEVEL_1, `Name:\t${pvc.metadata?.name ?? ''}\n`);
-        w.write(LEVEL_1, `StorageClass:\t${pvc.spec?.storageClassName ?? ''}\n`);
+        w.write(LEVEL_1, `StorageClass:\t${storageClassOf(pvc.metadata, pvc.spec?.storageClassName)}\n`);
         printLabelsMultiline(w, 'Labels', pvc.metadata?.labels, '  ');
         printLabelsMultiline(w, 'Annotations', pvc.metadata?.annotations, '  ');
         const storage = pvc.spec?.resources?.requests?.storage;

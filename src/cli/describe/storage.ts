@@ -2,35 +2,16 @@
 // StorageClassDescriber.
 import type { PersistentVolume, PersistentVolumeClaim, Pod, VolumeNodeAffinity } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import { accessModesString, printPersistentVolumeClaim, statusLine, storageClassOf } from './claim.ts';
 import { type DescribeContext, type Describer, as } from './describer.ts';
 import { eventsFor, printEvents } from './events.ts';
 import { formatLabels, printAnnotationsMultiline, printLabelsMultiline, printNamesMultiline } from './multiline.ts';
 import { LEVEL_0, LEVEL_1, LEVEL_2, tabbedString, type PrefixWriter } from './prefix-writer.ts';
 import { quantityString } from './resources.ts';
-import { rfc1123z, timestampSince } from './time-format.ts';
+import { rfc1123z } from './time-format.ts';
 import { printHostPath, printLocal, printNFS, printVolumeAttributes } from './volumes.ts';
 
-const BETA_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 const DEFAULT_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
-const ACCESS_MODE_SHORT: readonly [string, string][] = [
-  ['ReadWriteOnce', 'RWO'],
-  ['ReadOnlyMany', 'ROX'],
-  ['ReadWriteMany', 'RWX'],
-  ['ReadWriteOncePod', 'RWOP'],
-];
-
-/** storageutil.GetAccessModesAsString: `RWO,RWX`. */
-export const accessModesString = (modes: readonly string[] | undefined): string =>
-  ACCESS_MODE_SHORT.filter(([mode]) => modes?.includes(mode))
-    .map(([, short]) => short)
-    .join(',');
-
-/** GetPersistentVolumeClass / GetPersistentVolumeClaimClass: the beta annotation first. */
-const storageClassOf = (meta: ObjectMeta | undefined, name: string | undefined): string => meta?.annotations?.[BETA_STORAGE_CLASS_ANNOTATION] ?? name ?? '';
-
-const statusLine = (meta: ObjectMeta | undefined, phase: string | undefined, now: Date): string =>
-  meta?.deletionTimestamp ? `Status:\tTerminating (lasts ${timestampSince(meta.deletionTimestamp, now)})\n` : `Status:\t${phase ?? ''}\n`;
 
 /** getPodsForPVC: the pods in the namespace that mount the claim or own it. */
 async function podsUsing(ctx: DescribeContext, pvc: PersistentVolumeClaim): Promise<string[]> {
@@ -46,27 +27,8 @@ async function podsUsing(ctx: DescribeContext, pvc: PersistentVolumeClaim): Prom
 export const describePersistentVolumeClaim: Describer = async (ctx, object) => {
   const pvc = as<PersistentVolumeClaim>(object);
   const [events, users] = await Promise.all([eventsFor(ctx, object), podsUsing(ctx, pvc)]);
-  const spec = pvc.spec ?? {};
   return tabbedString((w) => {
-    w.write(LEVEL_0, `Name:\t${object.metadata.name}\n`);
-    w.write(LEVEL_0, `Namespace:\t${object.metadata.namespace ?? ''}\n`);
-    w.write(LEVEL_0, `StorageClass:\t${storageClassOf(pvc.metadata, spec.storageClassName)}\n`);
-    w.write(LEVEL_0, statusLine(pvc.metadata, pvc.status?.phase, ctx.now));
-    w.write(LEVEL_0, `Volume:\t${spec.volumeName ?? ''}\n`);
-    printLabelsMultiline(w, 'Labels', object.metadata.labels);
-    printAnnotationsMultiline(w, 'Annotations', object.metadata.annotations);
-    w.write(LEVEL_0, `Finalizers:\t[${(object.metadata.finalizers ?? []).join(' ')}]\n`);
-    // Capacity and access modes are the bound volume's, so empty until it is bound.
-    const bound = Boolean(spec.volumeName);
-    w.write(LEVEL_0, `Capacity:\t${bound ? quantityString(pvc.status?.capacity?.storage) : ''}\n`);
-    w.write(LEVEL_0, `Access Modes:\t${bound ? accessModesString(pvc.status?.accessModes) : ''}\n`);
-    if (spec.volumeMode) w.write(LEVEL_0, `VolumeMode:\t${spec.volumeMode}\n`);
-    if (spec.dataSource) {
-      w.write(LEVEL_0, 'DataSource:\n');
-      if (spec.dataSource.apiGroup) w.write(LEVEL_1, `APIGroup:\t${spec.dataSource.apiGroup}\n`);
-      w.write(LEVEL_1, `Kind:\t${spec.dataSource.kind}\n`);
-      w.write(LEVEL_1, `Name:\t${spec.dataSource.name}\n`);
-    }
+    printPersistentVolumeClaim(w, pvc, true, ctx.now);
     printNamesMultiline(w, 'Used By', users);
     if (pvc.status?.conditions?.length) {
       w.write(LEVEL_0, 'Conditions:\n');

@@ -3,7 +3,8 @@
 // the source's fields. Sources kubeql's simulated nodes never see print `<unknown>`.
 import type { CSIVolumeSource, HostPathVolumeSource, LocalVolumeSource, NFSVolumeSource, Volume } from 'kubernetes-types/core/v1.js';
 import { isRecord } from '../../apimachinery/json.ts';
-import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, type PrefixWriter } from './prefix-writer.ts';
+import { printPersistentVolumeClaim } from './claim.ts';
+import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, nestedPrefixWriter, type PrefixWriter } from './prefix-writer.ts';
 import { quantityString } from './resources.ts';
 
 /** Go's %v of an unset field: the zero value. */
@@ -78,7 +79,10 @@ function printVolumeSource(volume: Volume, w: PrefixWriter): void {
     );
   }
   if (volume.ephemeral) {
-    return w.write(LEVEL_2, 'Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)\n');
+    w.write(LEVEL_2, 'Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)\n');
+    const template = volume.ephemeral.volumeClaimTemplate;
+    if (template) printPersistentVolumeClaim(nestedPrefixWriter(w, LEVEL_2), { metadata: template.metadata, spec: template.spec }, false, new Date());
+    return;
   }
   if (volume.downwardAPI) {
     w.write(LEVEL_2, 'Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n');
