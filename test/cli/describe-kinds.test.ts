@@ -365,3 +365,27 @@ test('Ingress, ServiceAccount, PriorityClass, Endpoints', async () => {
     '',
   ]);
 });
+
+test('Node for a user who may read nodes but not pods, leases or events: kubectl’s `not authorized`, no Events', async () => {
+  await c.resource('Node').create({
+    metadata: { name: 'n1', labels: { 'node-role.kubernetes.io/control-plane': '' } },
+    spec: { taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] },
+  });
+  await c.resource('ClusterRole').create({ metadata: { name: 'node-reader' }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }] });
+  await c.resource('ClusterRoleBinding').create({
+    metadata: { name: 'node-reader' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-reader' },
+    subjects: [{ kind: 'User', name: 'reader', apiGroup: 'rbac.authorization.k8s.io' }],
+  });
+  const reader = new Client({ server: t.url, token: await t.token('reader') });
+  try {
+    const out = await describe(reader, 'Node', undefined, 'n1');
+    assert.equal(lines(out)[1], 'Roles:              control-plane');
+    assert.ok(lines(out).includes('Taints:             dedicated=infra:NoSchedule'), out);
+    assert.match(out, /\nLease: +Failed to get lease: .+\n/);
+    assert.ok(out.endsWith('\n  Kubelet Version:            \nPods:                         not authorized\n'), out);
+    assert.ok(!out.includes('Events:'), out);
+  } finally {
+    await reader.close();
+  }
+});

@@ -39,9 +39,20 @@ export async function searchEvents(ctx: DescribeContext, ref: EventReference): P
   return list.items as Event[];
 }
 
-/** The events of `object` when the Events section is wanted; null when it is not. */
-export const eventsFor = (ctx: DescribeContext, object: Manifest, ref: EventReference = referenceOf(object)): Promise<Event[] | null> =>
-  ctx.showEvents ? searchEvents(ctx, ref) : Promise.resolve(null);
+/**
+ * The events of `ref` (by default `object` itself) when the Events section is wanted;
+ * null when it is not, or when they cannot be read (the caller may not list events):
+ * kubectl then leaves the section out rather than fail the description.
+ */
+export async function eventsFor(ctx: DescribeContext, object: Manifest, ...refs: EventReference[]): Promise<Event[] | null> {
+  if (!ctx.showEvents) return null;
+  try {
+    const lists = await Promise.all((refs.length ? refs : [referenceOf(object)]).map((ref) => searchEvents(ctx, ref)));
+    return lists.flat();
+  } catch {
+    return null;
+  }
+}
 
 const lastTimestamp = (e: Event): number => (e.lastTimestamp ? Date.parse(e.lastTimestamp) : Number.NEGATIVE_INFINITY);
 

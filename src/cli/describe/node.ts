@@ -5,7 +5,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { ApiError, ErrorCode } from '../../apimachinery/errors.ts';
 import { addQuantities, podRequests, type Quantity } from '../../apis/quantity.ts';
 import { type DescribeContext, type Describer, as } from './describer.ts';
-import { printEvents, searchEvents } from './events.ts';
+import { eventsFor, printEvents } from './events.ts';
 import { printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline } from './multiline.ts';
 import { LEVEL_0, LEVEL_1, tabbedString, type PrefixWriter } from './prefix-writer.ts';
 import { percentOf, podLimits, quantityString, sortedResourceNames } from './resources.ts';
@@ -103,11 +103,7 @@ export const describeNode: Describer = async (ctx, object) => {
     nonTerminatedPods(ctx, name),
     nodeLease(ctx, name),
     // Controllers record a node's events under its UID, kubelets under its name: both are read.
-    ctx.showEvents
-      ? Promise.all([searchEvents(ctx, { kind: 'Node', name, uid: object.metadata.uid }), searchEvents(ctx, { kind: 'Node', name, uid: name })]).then(
-          ([byUid, byName]) => [...byUid, ...byName],
-        )
-      : Promise.resolve(null),
+    eventsFor(ctx, object, { kind: 'Node', name, uid: object.metadata.uid }, { kind: 'Node', name, uid: name }),
   ]);
   const status = node.status ?? {};
   const info = status.nodeInfo;
