@@ -389,3 +389,16 @@ test('Node for a user who may read nodes but not pods, leases or events: kubectl
     await reader.close();
   }
 });
+
+test('a pod being deleted: `Terminating (lasts …)` and its grace period', async () => {
+  await c.resource('Pod').create({ metadata: { name: 'leaving' }, spec: { nodeName: 'n1', containers: [{ name: 'a', image: 'busybox' }] } });
+  const left = await c.resource('Pod').delete('default', 'leaving', { gracePeriodSeconds: 30 });
+  assert.ok(left?.metadata.deletionTimestamp, 'a bound pod waits for its kubelet');
+  // deletionTimestamp is when the grace period ends: until then kubectl says `lasts <invalid>`.
+  const during = await describe(c, 'Pod', 'default', 'leaving', { now: new Date(Date.parse(left.metadata.deletionTimestamp) - 25_000) });
+  assert.ok(lines(during).includes('Status:                    Terminating (lasts <invalid>)'), during);
+  const out = await describe(c, 'Pod', 'default', 'leaving', { now: new Date(Date.parse(left.metadata.deletionTimestamp) + 25_000) });
+  assert.ok(lines(out).includes('Node:                      n1/'), out);
+  assert.ok(lines(out).includes('Status:                    Terminating (lasts 25s)'), out);
+  assert.ok(lines(out).includes('Termination Grace Period:  30s'), out);
+});

@@ -88,9 +88,9 @@ function tolerationString(t: Toleration): string {
 }
 
 /** printPodTolerationsMultiline: by key. */
-export function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: readonly Toleration[] | undefined, initialIndent = ''): void {
+export function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: readonly Toleration[] | undefined): void {
   const sorted = [...(tolerations ?? [])].sort((a, b) => ((a.key ?? '') < (b.key ?? '') ? -1 : (a.key ?? '') > (b.key ?? '') ? 1 : 0));
-  printMultiline(w, initialIndent, title, '\t', sorted.map(tolerationString));
+  printMultiline(w, '', title, '\t', sorted.map(tolerationString));
 }
 
 /** printPodsMultiline: pod names in order. */

@@ -2,7 +2,7 @@
 // canonical form (Quantity.String), and a pod's total limits beside the requests the
 // scheduler counts (resourcehelper.PodLimits beside podRequests in src/apis/quantity.ts).
 import type { ResourceRequirements } from 'kubernetes-types/core/v1.js';
-import { addQuantities, formatQuantity, Quantity, type ResourceList } from '../../apis/quantity.ts';
+import { addQuantities, formatQuantity, type Quantity, type ResourceList } from '../../apis/quantity.ts';
 import { isRecord } from '../../apimachinery/json.ts';
 import type { PrefixWriter } from './prefix-writer.ts';
 
@@ -66,5 +66,3 @@ export function percentOf(part: Quantity | undefined, whole: Quantity | undefine
   const of = (q: Quantity | undefined) => (q ? (milli ? q.milli : Math.ceil(q.value)) : 0);
   return of(whole) === 0 ? 0 : Math.trunc((of(part) / of(whole)) * 100);
 }
-
-export { Quantity };
