@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 process.env.TZ = 'UTC';
 
 const { Client } = await import('../../src/client/index.ts');
-const { describe } = await import('../../src/cli/describe/index.ts');
+const { describe, UnknownKindError } = await import('../../src/cli/describe/index.ts');
 const { startTestServer } = await import('../helpers/server.ts');
 
 let t: Awaited<ReturnType<typeof startTestServer>>;
@@ -401,4 +401,11 @@ test('a pod being deleted: `Terminating (lasts …)` and its grace period', asyn
   assert.ok(lines(out).includes('Node:                      n1/'), out);
   assert.ok(lines(out).includes('Status:                    Terminating (lasts 25s)'), out);
   assert.ok(lines(out).includes('Termination Grace Period:  30s'), out);
+});
+
+test("a kind the server does not serve: kubectl's client-side error, not a server's NotFound", async () => {
+  await assert.rejects(
+    describe(c, 'Gizmo', 'default', 'x'),
+    (e: unknown) => e instanceof UnknownKindError && e.message === 'the server doesn\'t have a resource type "Gizmo"',
+  );
 });

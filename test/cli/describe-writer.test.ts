@@ -13,7 +13,7 @@ const { printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline, p
 );
 const { humanDuration, rfc1123z, timestampSince } = await import('../../src/cli/describe/time-format.ts');
 const { describeEvents } = await import('../../src/cli/describe/events.ts');
-const { camelcaseSplit, smartLabel } = await import('../../src/cli/describe/generic.ts');
+const { camelcaseSplit, describeGeneric, smartLabel } = await import('../../src/cli/describe/generic.ts');
 
 test('tab writer: a column is as wide as its widest cell plus two, over consecutive lines only', () => {
   const w = new TabWriter();
@@ -218,4 +218,42 @@ test("generic describer's labels: kubectl's smartLabelFor cases", () => {
     ['app.kubernetes.io/name', 'app.kubernetes.io/name'],
   ];
   for (const [field, want] of cases) assert.equal(smartLabel(field), want, field);
+});
+
+test('generic describer: fields in order, maps and lists nested, scalars as Go prints them', async () => {
+  const object = {
+    apiVersion: 'stable.example.com/v1',
+    kind: 'CronTab',
+    metadata: { name: 'x', namespace: 'default', uid: 'u1', labels: { a: 'b' }, managedFields: [{ manager: 'kubectl' }] },
+    spec: { cronSpec: '* * * * */5', replicas: 2, paused: false, ports: [80, 443], matrix: [[1, 2]], containers: [{ name: 'c', image: 'i' }], note: null },
+  };
+  // Without Events nothing is read: no client is needed.
+  const out = await describeGeneric({ client: undefined as never, now: new Date(), showEvents: false, chunkSize: 500 }, object);
+  assert.equal(
+    out,
+    [
+      'Name:         x',
+      'Namespace:    default',
+      'Labels:       a=b',
+      'Annotations:  <none>',
+      'API Version:  stable.example.com/v1',
+      'Kind:         CronTab',
+      'Metadata:',
+      '  UID:  u1',
+      'Spec:',
+      '  Containers:',
+      '    Image:    i',
+      '    Name:     c',
+      '  Cron Spec:  * * * * */5',
+      '  Matrix:',
+      '    [1 2]',
+      '  Note:    <nil>',
+      '  Paused:  false',
+      '  Ports:',
+      '    80',
+      '    443',
+      '  Replicas:  2',
+      '',
+    ].join('\n'),
+  );
 });

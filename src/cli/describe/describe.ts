@@ -1,6 +1,6 @@
 // The entry points of `kubeql describe`: read the object(s) through the SDK's generic
 // `resource` / `resources` queries, pick the kind's describer and return kubectl's text.
-import { ApiError, ErrorCode, notFound } from '../../apimachinery/errors.ts';
+import { notFound } from '../../apimachinery/errors.ts';
 import { kindInfo, operations, type Client } from '../../client/index.ts';
 import type { DescribeContext, Describer, Manifest } from './describer.ts';
 import { describerFor } from './registry.ts';
@@ -34,11 +34,19 @@ export interface DescribeManyOptions extends DescribeOptions {
 
 const DEFAULT_CHUNK_SIZE = 500;
 
+/** A kind name no built-in kind has: kubectl's client-side `error: the server doesn't have a resource type "x"` (not an answer of the server). */
+export class UnknownKindError extends Error {
+  constructor(readonly kind: string) {
+    super(`the server doesn't have a resource type "${kind}"`);
+    this.name = 'UnknownKindError';
+  }
+}
+
 /** A built-in kind by its Kind name (`Deployment`), or a kind as discovery gave it. */
 function resolveKind(kind: string | DescribedKind): DescribedKind {
   if (typeof kind !== 'string') return kind;
   const info = kindInfo(kind);
-  if (!info) throw new ApiError(ErrorCode.NOT_FOUND, `the server doesn't have a resource type "${kind}"`);
+  if (!info) throw new UnknownKindError(kind);
   return { group: info.group, version: info.version, kind: info.kind, name: info.resource, namespaced: info.namespaced };
 }
 

@@ -78,7 +78,7 @@ export function describeEvents(events: readonly Event[], w: PrefixWriter, now: D
   for (const e of sorted) {
     const source = e.source?.component || e.reportingComponent || '';
     let message = (e.message ?? '').trim();
-    if (e.involvedObject.fieldPath) message = `${e.involvedObject.fieldPath}: ${message}`;
+    if (e.involvedObject?.fieldPath) message = `${e.involvedObject.fieldPath}: ${message}`;
     w.write(LEVEL_1, `${e.type ?? ''}\t${e.reason ?? ''}\t${interval(e, now)}\t${source}\t${message}\n`);
   }
 }

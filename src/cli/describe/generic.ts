@@ -53,8 +53,17 @@ export function smartLabel(field: string): string {
     .join(' ');
 }
 
-/** Go's %v of a JSON scalar. */
-const scalar = (v: unknown): string => (v === null || v === undefined ? '<nil>' : String(v));
+/** Go's %v of a JSON value: `<nil>`, `[a b]`, `map[k:v]`. */
+function scalar(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(scalar).join(' ')}]`;
+  if (isRecord(v))
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${scalar(v[k])}`)
+      .join(' ')}]`;
+  return String(v);
+}
 
 /** printUnstructuredContent: fields in name order, maps and lists nested one level deeper. */
 function printContent(w: PrefixWriter, level: number, content: Record<string, unknown>, prefix: string): void {
